@@ -1,0 +1,1 @@
+"""Minga: a platform on which civil-society organizations run a collaborative network."""

@@ -1,0 +1,51 @@
+"""Fetch objects for a request, or refuse: 404 outside the network, 403 without the role.
+
+Views and the API never look objects up from user input directly; they come here.
+A network stays invisible (404) to people outside it, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from minga.core.models import Network, Organization, Person
+from minga.core.permissions import Action, can, is_in_network
+
+
+def get_network_for(user: Any, slug: str, action: Action = Action.VIEW_NETWORK) -> Network:
+    network = Network.objects.filter(slug=slug).first()
+    if network is None or not is_in_network(user, network):
+        raise Http404("No such network")
+    if not can(user, action, network):
+        raise PermissionDenied
+    return network
+
+
+def get_organization_for(
+    user: Any, network: Network, pk: int, action: Action = Action.VIEW_ORGANIZATIONS
+) -> Organization:
+    if not can(user, action, network):
+        raise PermissionDenied
+    organization = network.organizations.filter(pk=pk).first()
+    if organization is None:
+        raise Http404("No such organization")
+    return organization
+
+
+def get_person_for(
+    user: Any, network: Network, pk: int, action: Action = Action.VIEW_PEOPLE
+) -> Person:
+    if not can(user, action, network):
+        raise PermissionDenied
+    person = (
+        network.people.select_related("user", "organization")
+        .prefetch_related("roles")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    return person

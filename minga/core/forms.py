@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
+
+from minga.core.models import (
+    LANGUAGE_CHOICES,
+    GovernanceModel,
+    Network,
+    Organization,
+    OrganizationSize,
+    OrganizationType,
+    RoleName,
+)
+
+
+class NetworkForm(forms.Form):
+    slug = forms.SlugField(label=_("Short name (used in links)"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    model = forms.ChoiceField(label=_("Governance model"), choices=GovernanceModel.choices)
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["es", "pt-br"],
+    )
+
+
+class NetworkSettingsForm(NetworkForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["slug"]
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=OrganizationType.choices)
+    size = forms.ChoiceField(label=_("Size"), choices=OrganizationSize.choices)
+    themes = forms.CharField(
+        label=_("Themes"),
+        required=False,
+        help_text=_("Separated by commas, e.g. citizen participation, environment"),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+
+    @staticmethod
+    def initial_for(organization: Organization) -> dict[str, Any]:
+        return {
+            "name": organization.name,
+            "country": organization.country.code,
+            "city": organization.city,
+            "type": organization.type,
+            "size": organization.size,
+            "themes": ", ".join(theme.name for theme in organization.themes.all()),
+            "website": organization.website,
+            "contact_email": organization.contact_email,
+            "contact_phone": organization.contact_phone,
+        }
+
+    def split(self) -> tuple[dict[str, Any], list[str]]:
+        """The organization's fields and its list of theme names."""
+        data = dict(self.cleaned_data)
+        themes = [name.strip() for name in data.pop("themes").split(",") if name.strip()]
+        return data, themes
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", _("All countries")), *countries], required=False
+    )
+    size = forms.ChoiceField(
+        label=_("Size"), choices=[("", _("All sizes")), *OrganizationSize.choices], required=False
+    )
+    theme = forms.CharField(label=_("Theme"), required=False)
+
+
+class RolesField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=_("Roles"),
+            choices=RoleName.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            **kwargs,
+        )
+
+
+class PersonForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization they represent"), queryset=Organization.objects.none(), required=False
+    )
+    roles = RolesField()
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = network.organizations.all()
+
+
+class InviteForm(PersonForm):
+    email = forms.EmailField(label=_("Email"))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES)
+
+    field_order = ["email", "language", "organization", "roles"]
+
+
+class AccountForm(forms.Form):
+    """Opens an account when someone follows an invitation without having one."""
+
+    first_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends the reset link in the account holder's language, not the requester's."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        language = getattr(context.get("user"), "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

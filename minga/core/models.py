@@ -1,0 +1,355 @@
+"""Networks, organizations, people, their roles, API tokens, invitations and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+LANGUAGE_CHOICES = [("es", "Español"), ("pt-br", "Português (Brasil)"), ("en", "English")]
+LANGUAGE_CODES = [code for code, _name in LANGUAGE_CHOICES]
+
+
+def default_languages() -> list[str]:
+    return ["es", "pt-br"]
+
+
+class User(AbstractUser):
+    """An account. Its language is remembered across devices and used for mail."""
+
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class GovernanceModel(models.TextChoices):
+    HORIZONTAL = "horizontal", _("Horizontal (circles)")
+    VERTICAL = "vertical", _("Vertical (coordination body)")
+
+
+class NetworkQuerySet(models.QuerySet["Network"]):
+    def visible_to(self, user: Any) -> NetworkQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(people__user=user).distinct()
+
+
+class Network(models.Model):
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    languages = models.JSONField(_("working languages"), default=default_languages)
+    model = models.CharField(
+        _("governance model"),
+        max_length=16,
+        choices=GovernanceModel.choices,
+        default=GovernanceModel.VERTICAL,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network_home", args=[self.slug])
+
+    def clean(self) -> None:
+        unknown = [code for code in self.languages if code not in LANGUAGE_CODES]
+        if not self.languages or unknown:
+            raise ValidationError(
+                {"languages": _("Choose one or more of: es, pt-br, en.")}, code="languages"
+            )
+
+
+class OrganizationType(models.TextChoices):
+    NGO = "ngo", _("Non-governmental organization")
+    FOUNDATION = "foundation", _("Foundation")
+    COLLECTIVE = "collective", _("Collective or grassroots group")
+    ACADEMIC = "academic", _("University or research centre")
+    NETWORK = "network", _("Network or coalition")
+    COMPANY = "company", _("Company")
+    PUBLIC = "public", _("Public institution")
+    OTHER = "other", _("Other")
+
+
+class OrganizationSize(models.TextChoices):
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class Theme(models.Model):
+    """A theme an organization works on (citizen participation, environment, ...)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="organizations")
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    type = models.CharField(
+        _("type"), max_length=16, choices=OrganizationType.choices, default=OrganizationType.NGO
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="organizations")
+    size = models.CharField(
+        _("size"), max_length=8, choices=OrganizationSize.choices, default=OrganizationSize.SMALL
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "name"], name="organization_name_per_network"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organization_detail", args=[self.network.slug, self.pk])
+
+
+class RoleName(models.TextChoices):
+    MEMBER = "member", _("Member representative")
+    COORDINATOR = "coordinator", _("Coordinator")
+    TREASURER = "treasurer", _("Treasurer")
+    PROTOCOL = "protocol", _("Protocol officer")
+
+
+class Person(models.Model):
+    """A user's place in one network: the organization they represent and their roles."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="people"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "user"], name="one_person_per_user_network")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def language(self) -> str:
+        return self.user.language
+
+    def role_names(self) -> list[str]:
+        """Role names in a stable order; uses prefetched roles when present."""
+        names = {role.name for role in self.roles.all()}
+        return [name for name in RoleName.values if name in names]
+
+    def clean(self) -> None:
+        if self.organization is not None and self.organization.network_id != self.network_id:
+            raise ValidationError(
+                {"organization": _("The organization belongs to another network.")}
+            )
+
+
+class Role(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(_("role"), max_length=16, choices=RoleName.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="one_role_name_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_name_display()}"
+
+
+class StepState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class StepProgress(models.Model):
+    """How far a network has got with one step of the method, as its coordinators judge."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="step_progress")
+    step = models.CharField(max_length=20)
+    state = models.CharField(max_length=16, choices=StepState.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "step"], name="one_progress_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}: {self.step} {self.state}"
+
+
+def hash_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its hash is stored; the raw token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+    @staticmethod
+    def generate() -> str:
+        return "minga_" + secrets.token_urlsafe(32)
+
+
+INVITATION_SALT = "minga.core.invitation"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An emailed link that lets someone join a network with the given roles."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    roles = models.JSONField(default=list)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="es")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.network}"
+
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+    # The link carries a signature of the invitation's id instead of a stored secret,
+    # so neither the database nor the task queue ever holds a usable token.
+    def token(self) -> str:
+        return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(self.pk))
+
+    def get_accept_url(self) -> str:
+        return reverse("accept_invitation", args=[self.token()])
+
+    @classmethod
+    def from_token(cls, token: str) -> Invitation | None:
+        try:
+            pk = signing.TimestampSigner(salt=INVITATION_SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.select_related("network", "organization").filter(pk=int(pk)).first()
+
+
+class AuditEntry(models.Model):
+    """One write action: who did what, when, to which object. Append-only."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(max_length=200)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+
+class ScheduledRun(models.Model):
+    """One firing of a periodic job. The unique slot stops two workers enqueuing it twice."""
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

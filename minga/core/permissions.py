@@ -1,0 +1,85 @@
+"""Who may do what in a network: the one place where network roles are checked.
+
+Every view and API endpoint asks `can(user, action, network)` (usually through the
+access helpers in `minga.core.access`). Later apps add their actions here, so the
+whole role × action matrix stays readable in one file.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from minga.core.models import Network
+
+# Anyone who is a person of the network, whatever their roles.
+PERSON = "person"
+MEMBER = "member"
+COORDINATOR = "coordinator"
+TREASURER = "treasurer"
+PROTOCOL = "protocol"
+
+
+class Action(StrEnum):
+    VIEW_NETWORK = "view_network"
+    CHANGE_NETWORK = "change_network"
+    SET_STEP_STATE = "set_step_state"
+    VIEW_ORGANIZATIONS = "view_organizations"
+    MANAGE_ORGANIZATIONS = "manage_organizations"
+    VIEW_PEOPLE = "view_people"
+    MANAGE_PEOPLE = "manage_people"
+    VIEW_AUDIT = "view_audit"
+    # Confidential reports of the violence-prevention protocol.
+    READ_PROTOCOL_CASES = "read_protocol_cases"
+
+
+MATRIX: dict[Action, frozenset[str]] = {
+    Action.VIEW_NETWORK: frozenset({PERSON}),
+    Action.CHANGE_NETWORK: frozenset({COORDINATOR}),
+    Action.SET_STEP_STATE: frozenset({COORDINATOR}),
+    Action.VIEW_ORGANIZATIONS: frozenset({PERSON}),
+    Action.MANAGE_ORGANIZATIONS: frozenset({COORDINATOR}),
+    Action.VIEW_PEOPLE: frozenset({PERSON}),
+    Action.MANAGE_PEOPLE: frozenset({COORDINATOR}),
+    Action.VIEW_AUDIT: frozenset({COORDINATOR}),
+    Action.READ_PROTOCOL_CASES: frozenset({PROTOCOL}),
+}
+
+# Platform administrators administer every network, except what only the protocol
+# team may read: confidentiality there must hold against administrators too.
+NOT_FOR_ADMINISTRATORS = frozenset({Action.READ_PROTOCOL_CASES})
+
+
+def roles_in(user: Any, network: Network) -> frozenset[str]:
+    """The user's roles in the network, plus PERSON if they belong to it at all."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_minga_roles", {})
+    if network.pk not in cache:
+        from minga.core.models import Role
+
+        names = set(
+            Role.objects.filter(person__network=network, person__user=user).values_list(
+                "name", flat=True
+            )
+        )
+        if names or network.people.filter(user=user).exists():
+            names.add(PERSON)
+        cache[network.pk] = frozenset(names)
+    return cache[network.pk]
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the per-request cache after the user's roles changed."""
+    user.__dict__.pop("_minga_roles", None)
+
+
+def can(user: Any, action: Action, network: Network) -> bool:
+    if user.is_authenticated and user.is_superuser and action not in NOT_FOR_ADMINISTRATORS:
+        return True
+    return bool(MATRIX[action] & roles_in(user, network))
+
+
+def is_in_network(user: Any, network: Network) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or PERSON in roles_in(user, network)))

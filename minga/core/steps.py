@@ -1,0 +1,64 @@
+"""The method's steps, in the order of the methodology document, and their apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    number: str
+    title: Promise
+    summary: Promise
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "reach",
+        "1",
+        _("Define the reach"),
+        _("Context, purpose, objective, audience, action plan."),
+    ),
+    Step(
+        "governance",
+        "2",
+        _("Governance model"),
+        _("Circles or a coordination body, how decisions are made, protocol and ethics."),
+    ),
+    Step(
+        "membership",
+        "3",
+        _("Membership model"),
+        _("Who may join and what they contribute: open or with a fee."),
+    ),
+    Step(
+        "financing",
+        "4",
+        _("Sustainability and financing"),
+        _("Gap analysis, funding sources and calls, joint applications."),
+    ),
+    Step(
+        "communication",
+        "5",
+        _("Communication strategy"),
+        _("Why take part: news, meetings, workshops, working groups, resources."),
+    ),
+    Step(
+        "planning",
+        "6",
+        _("Strategic planning"),
+        _("PESTEL, SWOT, mission and pillars, prioritized objectives, projects."),
+    ),
+    Step(
+        "mapping",
+        "★",
+        _("Mapping the ecosystem"),
+        _("A survey of organizations, systematized into counts and charts."),
+    ),
+)
+STEP_KEYS = tuple(step.key for step in STEPS)
+STEPS_BY_KEY = {step.key: step for step in STEPS}

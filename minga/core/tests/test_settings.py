@@ -1,0 +1,141 @@
+"""Configuration from the environment, database modes and production hardening."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from minga.env import email_settings, env_bool, env_int, secret_key
+
+
+def run_minga(*args, **env):
+    full_env = {**os.environ, **env}
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "minga.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_malformed_variables_fail_loudly_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("MINGA_DEBUG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="MINGA_DEBUG"):
+        env_bool("MINGA_DEBUG", False)
+    monkeypatch.setenv("MINGA_CONN_MAX_AGE", "ten")
+    with pytest.raises(ImproperlyConfigured, match="MINGA_CONN_MAX_AGE"):
+        env_int("MINGA_CONN_MAX_AGE", 60)
+
+
+def test_email_url_becomes_smtp_settings():
+    config = email_settings("smtp+tls://ana%40red.org:s3cr%2Ft@mail.red.org:587?from=red@red.org")
+    assert config["EMAIL_HOST"] == "mail.red.org"
+    assert config["EMAIL_PORT"] == 587
+    assert config["EMAIL_HOST_USER"] == "ana@red.org"
+    assert config["EMAIL_HOST_PASSWORD"] == "s3cr/t"
+    assert config["EMAIL_USE_TLS"] is True
+    assert config["DEFAULT_FROM_EMAIL"] == "red@red.org"
+    assert str(email_settings("console://")["EMAIL_BACKEND"]).endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured, match="MINGA_EMAIL_URL"):
+        email_settings("pigeon://loft")
+
+
+def test_secret_key_is_generated_once_on_a_laptop_and_required_in_production(tmp_path, monkeypatch):
+    monkeypatch.delenv("MINGA_SECRET_KEY", raising=False)
+    first = secret_key(tmp_path, production=False)
+    assert len(first) >= 50
+    assert secret_key(tmp_path, production=False) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    with pytest.raises(ImproperlyConfigured, match="MINGA_SECRET_KEY"):
+        secret_key(tmp_path / "other", production=True)
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    result = run_minga(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.db import connection\n"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])",
+        MINGA_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MINGA_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = run_minga(
+        "check",
+        "--deploy",
+        MINGA_ENV="production",
+        MINGA_SECRET_KEY="k" * 20 + "-Zq8#p2Lw!v9Xr4Tn7Ys1Ub6Ic3Od0Ae5Fg",
+        MINGA_ALLOWED_HOSTS="minga.example.org",
+        MINGA_VAR_DIR=str(tmp_path),
+        MINGA_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_responses_carry_a_strict_content_security_policy(db):
+    response = Client().get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-eval" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_needs_an_inline_script(world, client_as):
+    """The CSP forbids inline scripts, so neither our pages nor the admin may use one."""
+    admin = client_as(world.admin)
+    pages = [
+        client_as(None).get("/accounts/login/"),
+        client_as(world.coordinator).get("/n/red/"),
+        client_as(world.coordinator).get("/n/red/governance/"),
+        admin.get("/admin/"),
+        admin.get("/admin/core/organization/"),
+        admin.get(f"/admin/core/organization/{world.org_a.pk}/change/"),
+        admin.get("/admin/core/network/add/"),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode())
+        # JSON data blocks are not executed, so the CSP allows them.
+        assert all('type="application/json"' in tag for tag in inline), inline
+
+
+def test_admin_edits_go_through_actions_and_are_audited(world, client_as):
+    admin = client_as(world.admin)
+    response = admin.post(
+        f"/admin/core/organization/{world.org_a.pk}/change/",
+        {
+            "name": "Fundación A renombrada",
+            "country": "CO",
+            "city": "Cali",
+            "type": "ngo",
+            "size": "medium",
+            "website": "",
+            "contact_email": "",
+            "contact_phone": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.org_a.refresh_from_db()
+    assert world.org_a.name == "Fundación A renombrada"
+    from minga.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="organization.update")
+    assert entry.actor == world.admin

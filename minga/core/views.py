@@ -1,0 +1,400 @@
+"""Pages of the core app. Thin: they check access, validate forms and call actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minga.core import actions
+from minga.core.access import get_network_for, get_organization_for, get_person_for
+from minga.core.forms import (
+    AccountForm,
+    InviteForm,
+    NetworkForm,
+    NetworkSettingsForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    PersonForm,
+)
+from minga.core.models import (
+    LANGUAGE_CODES,
+    AuditEntry,
+    Invitation,
+    Network,
+    Role,
+    StepProgress,
+    StepState,
+    User,
+)
+from minga.core.permissions import Action, can
+from minga.core.steps import STEPS, STEPS_BY_KEY
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def run_action(form: Form, action: Callable[[], Any]) -> Any | None:
+    """Call an action; put its validation errors on the form instead of failing."""
+    try:
+        return action()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    networks = Network.objects.visible_to(request.user)
+    return render(request, "core/home.html", {"networks": networks})
+
+
+@login_required
+def network_create(request: HttpRequest) -> HttpResponse:
+    form = NetworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        network = run_action(
+            form, lambda: actions.create_network(actor=_user(request), **form.cleaned_data)
+        )
+        if network is not None:
+            return redirect(network)
+    return render(request, "core/network_form.html", {"form": form, "creating": True})
+
+
+def step_states(network: Network) -> dict[str, str]:
+    states = {step.key: StepState.NOT_STARTED.value for step in STEPS}
+    states.update(StepProgress.objects.filter(network=network).values_list("step", "state"))
+    return states
+
+
+@login_required
+def network_home(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    states = step_states(network)
+    labels = dict(StepState.choices)
+    steps = [
+        {"step": step, "state": states[step.key], "state_label": labels[states[step.key]]}
+        for step in STEPS
+    ]
+    return render(
+        request,
+        "core/network_home.html",
+        {
+            "network": network,
+            "steps": steps,
+            "organization_count": network.organizations.count(),
+            "people_count": network.people.count(),
+            "can_change": can(request.user, Action.CHANGE_NETWORK, network),
+            "can_audit": can(request.user, Action.VIEW_AUDIT, network),
+        },
+    )
+
+
+@login_required
+def step_page(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    """A step of the method: its guide, its state and (as apps grow) its tools."""
+    network = get_network_for(request.user, slug)
+    state = step_states(network)[step]
+    return render(
+        request,
+        f"{step}/step.html",
+        {
+            "network": network,
+            "step": STEPS_BY_KEY[step],
+            "state": state,
+            "states": StepState.choices,
+            "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
+        },
+    )
+
+
+@login_required
+@require_POST
+def step_state(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.SET_STEP_STATE)
+    state = request.POST.get("state", "")
+    try:
+        actions.set_step_state(actor=_user(request), network=network, step=step, state=state)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=422)
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "core/_step_state.html",
+            {
+                "network": network,
+                "step": STEPS_BY_KEY[step],
+                "state": state,
+                "states": StepState.choices,
+                "can_set_state": True,
+                "saved": True,
+            },
+        )
+    return redirect(step, slug=slug)
+
+
+@login_required
+def network_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.CHANGE_NETWORK)
+    initial = {
+        "name": network.name,
+        "description": network.description,
+        "model": network.model,
+        "languages": network.languages,
+    }
+    form = NetworkSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.update_network(
+                actor=_user(request), network=network, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Settings saved."))
+            return redirect(network)
+    return render(request, "core/network_form.html", {"form": form, "network": network})
+
+
+# Organizations ------------------------------------------------------------------------
+
+
+@login_required
+def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
+    filters = OrganizationFilterForm(request.GET or None)
+    organizations = filter_organizations(
+        network.organizations.all(), filters.cleaned_data if filters.is_valid() else {}
+    ).prefetch_related("themes")
+    page = Paginator(organizations, 50).get_page(request.GET.get("page"))
+    template = "core/_organization_rows.html" if request.headers.get("HX-Request") else None
+    return render(
+        request,
+        template or "core/organization_list.html",
+        {
+            "network": network,
+            "filters": filters,
+            "page": page,
+            "can_manage": can(request.user, Action.MANAGE_ORGANIZATIONS, network),
+        },
+    )
+
+
+def filter_organizations(organizations: Any, filters: dict[str, Any]) -> Any:
+    if filters.get("q"):
+        organizations = organizations.filter(name__icontains=filters["q"])
+    if filters.get("country"):
+        organizations = organizations.filter(country=filters["country"])
+    if filters.get("size"):
+        organizations = organizations.filter(size=filters["size"])
+    if filters.get("theme"):
+        organizations = organizations.filter(themes__slug=filters["theme"])
+    return organizations
+
+
+@login_required
+def organization_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
+    organization = get_organization_for(request.user, network, pk)
+    people = organization.people.select_related("user").prefetch_related("roles")
+    return render(
+        request,
+        "core/organization_detail.html",
+        {
+            "network": network,
+            "organization": organization,
+            "people": people,
+            "can_manage": can(request.user, Action.MANAGE_ORGANIZATIONS, network),
+        },
+    )
+
+
+@login_required
+def organization_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_ORGANIZATIONS)
+    organization = get_organization_for(request.user, network, pk) if pk else None
+    initial = OrganizationForm.initial_for(organization) if organization else {}
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields, themes = form.split()
+        if organization is None:
+            result = run_action(
+                form,
+                lambda: actions.create_organization(
+                    actor=_user(request), network=network, themes=themes, **fields
+                ),
+            )
+        else:
+            result = run_action(
+                form,
+                lambda: actions.update_organization(
+                    actor=_user(request), organization=organization, themes=themes, **fields
+                ),
+            )
+        if result is not None:
+            return redirect(result)
+    return render(
+        request,
+        "core/organization_form.html",
+        {"network": network, "organization": organization, "form": form},
+    )
+
+
+# People -----------------------------------------------------------------------------------
+
+
+@login_required
+def people_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_PEOPLE)
+    people = network.people.select_related("user", "organization").prefetch_related(
+        Prefetch("roles", queryset=Role.objects.order_by("name"))
+    )
+    page = Paginator(people, 100).get_page(request.GET.get("page"))
+    can_manage = can(request.user, Action.MANAGE_PEOPLE, network)
+    invitations = network.invitations.pending() if can_manage else Invitation.objects.none()
+    return render(
+        request,
+        "core/people_list.html",
+        {"network": network, "page": page, "can_manage": can_manage, "invitations": invitations},
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_PEOPLE)
+    person = get_person_for(request.user, network, pk, Action.MANAGE_PEOPLE)
+    initial = {"organization": person.organization, "roles": person.role_names()}
+    form = PersonForm(request.POST or None, initial=initial, network=network)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.update_person(
+                actor=_user(request),
+                person=person,
+                organization=form.cleaned_data["organization"],
+                roles=form.cleaned_data["roles"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Saved."))
+            return redirect("people_list", slug=slug)
+    return render(
+        request, "core/person_form.html", {"network": network, "person": person, "form": form}
+    )
+
+
+@login_required
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_PEOPLE)
+    form = InviteForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        invitation = run_action(
+            form,
+            lambda: actions.invite_person(
+                actor=_user(request), network=network, **form.cleaned_data
+            ),
+        )
+        if invitation is not None:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("people_list", slug=slug)
+    return render(request, "core/invite_form.html", {"network": network, "form": form})
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Public page (no login needed): the invitation link itself is the credential."""
+    invitation = Invitation.from_token(token)
+    if invitation is None or not invitation.is_usable():
+        return render(request, "core/invitation_invalid.html", status=410)
+    form = AccountForm(request.POST or None, initial={"username": invitation.email.split("@")[0]})
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            user: User | None = _user(request)
+        elif form.is_valid():
+            user = run_action(
+                form,
+                lambda: actions.create_account(
+                    email=invitation.email, language=invitation.language, **form.cleaned_data
+                ),
+            )
+        else:
+            user = None
+        if user is not None:
+            run_action(form, lambda: actions.accept_invitation(actor=user, invitation=invitation))
+            if not form.errors:
+                if not request.user.is_authenticated:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Welcome to %(network)s.") % {"network": invitation.network.name}
+                )
+                return redirect(invitation.network)
+    return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+# Audit, language, tokens -------------------------------------------------------------------
+
+
+@login_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_AUDIT)
+    entries = AuditEntry.objects.filter(network=network).select_related("actor")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"network": network, "page": page})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and on the person's account."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in LANGUAGE_CODES:
+        return response
+    if request.user.is_authenticated:
+        actions.set_language(actor=_user(request), language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
+@login_required
+def api_token(request: HttpRequest) -> HttpResponse:
+    token = None
+    if request.method == "POST":
+        token = actions.issue_token(actor=_user(request), user=_user(request))
+    return render(request, "core/api_token.html", {"token": token})
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)

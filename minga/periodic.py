@@ -1,0 +1,26 @@
+"""Every periodic job of the platform, declared in one place.
+
+`minga worker` checks this list each minute and enqueues each job once per cron slot;
+the ScheduledRun unique constraint makes that true across many worker processes on
+many machines sharing one database. Later apps add their jobs (invoice runs,
+mandate reminders, the weekly digest) here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    cron: str  # minute hour day-of-month month day-of-week, in the server's TIME_ZONE
+    task: str  # dotted path of a django-tasks task
+
+
+JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        "delete-expired-invitations", "15 3 * * *", "minga.core.tasks.delete_expired_invitations"
+    ),
+    PeriodicJob("prune-task-results", "30 3 * * *", "minga.core.tasks.prune_task_results"),
+)

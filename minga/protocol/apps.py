@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProtocolConfig(AppConfig):
+    name = "minga.protocol"
+    label = "protocol"
+    verbose_name = _("Violence-prevention protocol")

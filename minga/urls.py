@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from minga.api import api
+from minga.core.forms import PasswordResetForm
+from minga.core.steps import STEPS
+
+handler403 = "minga.core.views.forbidden"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("minga.core.urls")),
+    # One folder per step of the method, each with its own URLs.
+    *[path(f"n/<slug:slug>/{step.key}/", include(f"minga.{step.key}.urls")) for step in STEPS],
+    path("n/<slug:slug>/protocol/", include("minga.protocol.urls")),
+]

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install, from Debian's packages, what the test suite needs and the machine lacks:
+# chromium (the real-browser test), gettext (the translation completeness test),
+# postgresql (the suite's second run). No browser or binary is downloaded otherwise.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
