@@ -86,7 +86,7 @@ def _check_languages(languages: list[str]) -> None:
 @transaction.atomic
 def create_network(
     *,
-    actor: User,
+    actor: User | None,
     slug: str,
     name: str,
     model: str = GovernanceModel.VERTICAL,

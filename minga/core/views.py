@@ -396,5 +396,17 @@ def api_token(request: HttpRequest) -> HttpResponse:
     return render(request, "core/api_token.html", {"token": token})
 
 
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """What a caller sees while failed logins keep them in a cool-off (django-axes)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": f"Too many failed attempts; try again in {minutes} minutes."}, status=429
+        )
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)

@@ -48,6 +48,7 @@ def test_failed_logins_lock_out_with_a_cool_off(world, settings):
     locked = login(client, "mateo", "Long-pass-mateo-42")
     assert locked.status_code == 429
     assert "Too many failed attempts" in locked.content.decode()
+    assert f"about {settings.AXES_COOLOFF_TIME.seconds // 60} minutes" in locked.content.decode()
     # Another person is not affected by mateo's lock.
     assert login(Client(), "ana", "Long-pass-ana-42").status_code == 302
 

@@ -139,3 +139,51 @@ def test_admin_edits_go_through_actions_and_are_audited(world, client_as):
 
     entry = AuditEntry.objects.get(action="organization.update")
     assert entry.actor == world.admin
+
+
+CONCURRENT_WRITERS = """
+import threading
+from django.core.management import call_command
+from django.db import connection, transaction
+from minga.core.models import Network, StepProgress
+call_command("migrate", verbosity=0)
+network = Network.objects.create(slug="n", name="N")
+errors = []
+
+def writer(index):
+    try:
+        for round in range(15):
+            # Read, then write, in one transaction: with SQLite's default deferred
+            # transactions two of these deadlock and one fails with "database is locked".
+            with transaction.atomic():
+                current = StepProgress.objects.filter(network=network, step="reach").first()
+                state = "done" if current is None or current.state != "done" else "in_progress"
+                StepProgress.objects.update_or_create(
+                    network=network, step="reach", defaults={"state": state}
+                )
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print("errors:", errors)
+"""
+
+
+def test_concurrent_sqlite_writers_wait_instead_of_failing(tmp_path):
+    result = run_minga(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        CONCURRENT_WRITERS,
+        MINGA_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MINGA_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "errors: []"

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             return
         try:
             network = actions.create_network(
-                actor=None,  # type: ignore[arg-type]
+                actor=None,
                 slug=options["slug"],
                 name=options["name"],
                 model=options["model"],
