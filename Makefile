@@ -50,10 +50,10 @@ pytest-postgres: install test-deps
 test: lint typecheck checks pytest pytest-postgres
 
 bench: install
-	$(BIN)/python bench/directory.py
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var/pgtest $(MO_FILES)
+	rm -rf $(VENV) var/pgtest-* $(MO_FILES)
 
 # Refresh the catalogues after changing user-facing strings (needs GNU gettext).
 messages: install

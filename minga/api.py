@@ -81,6 +81,18 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
     )
 
 
-from minga.core.api import router as core_router  # noqa: E402
+def _add_app_routers() -> None:
+    """Mount each app's `api.router` (if it has one) at the API's root, core first."""
+    import importlib
 
-api.add_router("/", core_router)
+    for app in settings.MINGA_APPS:
+        try:
+            module = importlib.import_module(f"{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.api":
+                raise
+            continue
+        api.add_router("/", module.router)
+
+
+_add_app_routers()

@@ -9,7 +9,8 @@ if [ -z "$pgbin" ]; then
   exit 1
 fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-dir="$root/var/pgtest"
+# One folder per run, so two suites can run side by side.
+dir="$root/var/pgtest-$$"
 rm -rf "$dir"
 mkdir -p "$dir"
 as_pg=()

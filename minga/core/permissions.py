@@ -32,6 +32,9 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     # Confidential reports of the violence-prevention protocol.
     READ_PROTOCOL_CASES = "read_protocol_cases"
+    # Mapping: survey reports and the directory's matches; importing and editing surveys.
+    VIEW_SURVEYS = "view_surveys"
+    MANAGE_SURVEYS = "manage_surveys"
 
 
 MATRIX: dict[Action, frozenset[str]] = {
@@ -44,6 +47,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.MANAGE_PEOPLE: frozenset({COORDINATOR}),
     Action.VIEW_AUDIT: frozenset({COORDINATOR}),
     Action.READ_PROTOCOL_CASES: frozenset({PROTOCOL}),
+    Action.VIEW_SURVEYS: frozenset({PERSON}),
+    Action.MANAGE_SURVEYS: frozenset({COORDINATOR}),
 }
 
 # Platform administrators administer every network, except what only the protocol

@@ -20,6 +20,8 @@ EXPECTED = {
     Action.VIEW_AUDIT: "C    A",
     # Confidential reports: the protocol team only, administrators excluded.
     Action.READ_PROTOCOL_CASES: "   P  ",
+    Action.VIEW_SURVEYS: "CMTP A",
+    Action.MANAGE_SURVEYS: "C    A",
 }
 PERSONAS = {
     "C": "coordinator",
