@@ -1,0 +1,233 @@
+"""The mapping app's write path: importing survey responses (and, on request, organizations)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from minga.core import actions as core_actions
+from minga.core.audit import record
+from minga.core.models import Network, Organization, User
+from minga.mapping import matching
+from minga.mapping.answers import CellError, DataError, Decoded, Decoder, open_table
+from minga.mapping.models import Response, Survey
+from minga.mapping.stats import Tally, select_names
+from minga.mapping.xlsform import Form
+
+BATCH = 2000
+SHOWN_ERRORS = 10
+_SURVEY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+@dataclass
+class ImportResult:
+    survey: Survey
+    created: int = 0
+    duplicates: int = 0
+    organizations_created: int = 0
+    organizations_updated: int = 0
+    organizations_skipped: list[str] = field(default_factory=list)
+
+
+def _failure(errors: list[CellError], total: int) -> ValidationError:
+    shown = [str(error) for error in errors[:SHOWN_ERRORS]]
+    summary = _("%(total)d errors in total; nothing was imported.") % {"total": total}
+    return ValidationError([*shown, summary], code="import")
+
+
+def _survey_for(
+    *, actor: User | None, network: Network, name: str, form: Form
+) -> tuple[Survey, bool]:
+    if not _SURVEY_NAME.match(name):
+        raise ValidationError(
+            {"name": _("Use letters, digits, hyphens and underscores only, e.g. mapping-2024.")}
+        )
+    survey = Survey.objects.select_for_update().filter(network=network, name=name).first()
+    if survey is None:
+        survey = Survey.objects.create(
+            network=network,
+            name=name,
+            title=form.title[:200],
+            form=form.to_json(),
+            tally=Tally().to_json(),
+            created_by=actor,
+        )
+        return survey, True
+    if survey.parsed_form().structure() != form.structure():
+        raise ValidationError(
+            {
+                "form": _(
+                    "The survey %(name)s was imported with another form (different questions "
+                    "or choices); import into a new survey name."
+                )
+                % {"name": name}
+            }
+        )
+    # Same questions and choices: labels may have been corrected, keep the newest.
+    survey.form = form.to_json()
+    survey.__dict__.pop("_form", None)
+    return survey, False
+
+
+@transaction.atomic
+def import_responses(
+    *,
+    actor: User | None,
+    network: Network,
+    name: str,
+    form: Form,
+    data: Path,
+    create_organizations: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a Kobo or Google Forms export into the survey `name` (created on first import).
+
+    All or nothing: any bad cell fails the whole import with the first errors and the total,
+    and nothing is stored. Submissions already imported (same `_uuid`, or the same answers
+    where the export has none) are skipped. Streams the file in batches.
+    """
+    if create_organizations and actor is None:
+        raise ValueError("creating organizations needs an actor")
+    try:
+        table = open_table(data)
+    except (DataError, OSError) as exc:
+        raise ValidationError({"data": str(exc)}) from exc
+    try:
+        decoder = Decoder(form, table.header)
+    except DataError as exc:
+        if table.close is not None:
+            table.close()
+        raise ValidationError({"data": str(exc)}) from exc
+    survey, created = _survey_for(actor=actor, network=network, name=name, form=form)
+    result = ImportResult(survey=survey)
+    names = select_names(form)
+    tally = Tally()
+    errors: list[CellError] = []
+    error_total = 0
+    seen: set[str] = set()
+    batch: list[Decoded] = []
+
+    def flush() -> None:
+        keys = [item.key for item in batch]
+        existing = set(
+            Response.objects.filter(survey=survey, key__in=keys).values_list("key", flat=True)
+        )
+        fresh = [item for item in batch if item.key not in existing]
+        result.duplicates += len(batch) - len(fresh)
+        organizations: dict[int, Organization | None] = {}
+        if create_organizations:
+            assert actor is not None
+            for index, item in enumerate(fresh):
+                organizations[index] = _upsert_organization(actor, network, item.answers, result)
+        Response.objects.bulk_create(
+            [
+                Response(
+                    survey=survey,
+                    key=item.key,
+                    answers=item.answers,
+                    organization=organizations.get(index),
+                )
+                for index, item in enumerate(fresh)
+            ],
+            batch_size=BATCH,
+        )
+        for item in fresh:
+            tally.add(item.answers, names)
+        result.created += len(fresh)
+        batch.clear()
+
+    for number, row in table.rows:
+        decoded = decoder.decode(number, row)
+        if progress is not None:
+            progress(1)
+        if isinstance(decoded, list):
+            error_total += len(decoded)
+            errors.extend(decoded[: max(0, SHOWN_ERRORS - len(errors))])
+            continue
+        if error_total:
+            continue  # keep reading only to count the errors
+        if decoded.key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(decoded.key)
+        batch.append(decoded)
+        if len(batch) >= BATCH:
+            flush()
+    if error_total:
+        raise _failure(errors, error_total)
+    if batch:
+        flush()
+    merged = survey.counts()
+    merged.merge(tally)
+    survey.tally = merged.to_json()
+    survey.save()
+    record(
+        actor=actor,
+        action="survey.create" if created else "survey.import",
+        target=survey,
+        network=network,
+        data={
+            "created": result.created,
+            "duplicates": result.duplicates,
+            "organizations_created": result.organizations_created,
+            "organizations_updated": result.organizations_updated,
+        },
+    )
+    return result
+
+
+def _theme_names(form: Form, answers: dict[str, Any]) -> list[str]:
+    question = form.question(matching.FOCUS) if form else None
+    value = answers.get(matching.FOCUS)
+    if question is None or not value:
+        return []
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for name in values:
+        choice = form.choice(question, name)
+        if choice is not None and name != "other":
+            names.append(choice.label("en"))
+    return names
+
+
+def _upsert_organization(
+    actor: User, network: Network, answers: dict[str, Any], result: ImportResult
+) -> Organization | None:
+    """Create or update the answering organization through the core actions."""
+    name = " ".join(str(answers.get(matching.ORG_NAME, "")).split())
+    if not name:
+        return None
+    form = result.survey.parsed_form()
+    country = str(answers.get(matching.COUNTRY, "")).upper()
+    fields: dict[str, Any] = {}
+    if country in countries:
+        fields["country"] = country
+    city = " ".join(str(answers.get(matching.CITY, "")).split())
+    if city:
+        fields["city"] = city[:100]
+    themes = _theme_names(form, answers)
+    organization = network.organizations.filter(name__iexact=name).first()
+    if organization is None:
+        if "country" not in fields:
+            result.organizations_skipped.append(name)
+            return None
+        result.organizations_created += 1
+        return core_actions.create_organization(
+            actor=actor, network=network, name=name[:200], themes=themes, **fields
+        )
+    current = {t.name for t in organization.themes.all()}
+    result.organizations_updated += 1
+    return core_actions.update_organization(
+        actor=actor,
+        organization=organization,
+        themes=sorted(current | set(themes)) if themes else None,
+        **fields,
+    )

@@ -1,0 +1,86 @@
+"""API of the mapping app: surveys and their systematized figures (the command line's JSON)."""
+
+# No `from __future__ import annotations` here: django-ninja builds its request
+# models from the annotations at runtime and cannot resolve them as strings.
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from minga.core.access import get_network_for
+from minga.core.permissions import Action
+from minga.mapping import reports
+from minga.mapping.models import Survey
+from minga.mapping.views import get_survey_for
+
+router = Router(tags=["mapping"])
+
+
+class SurveyOut(Schema):
+    name: str
+    title: str
+    respondents: int
+    questions: list[dict[str, Any]]
+    updated_at: datetime
+
+
+def _survey_out(survey: Survey) -> dict[str, Any]:
+    form = survey.parsed_form()
+    return {
+        "name": survey.name,
+        "title": survey.title,
+        "respondents": survey.counts().respondents,
+        "questions": [
+            {"name": q.name, "type": q.type, "labels": q.labels, "group": "/".join(q.group)}
+            for q in form.questions
+        ],
+        "updated_at": survey.updated_at,
+    }
+
+
+class SurveyList(Schema):
+    items: list[SurveyOut]
+    count: int
+
+
+@router.get("/networks/{slug}/surveys", response=SurveyList)
+def list_surveys(request: HttpRequest, slug: str) -> Any:
+    network = get_network_for(request.user, slug, Action.VIEW_SURVEYS)
+    surveys = [_survey_out(s) for s in Survey.objects.filter(network=network)]
+    return {"items": surveys, "count": len(surveys)}
+
+
+@router.get("/networks/{slug}/surveys/{name}", response=SurveyOut)
+def get_survey(request: HttpRequest, slug: str, name: str) -> Any:
+    return _survey_out(get_survey_for(request.user, slug, name))
+
+
+@router.get("/networks/{slug}/surveys/{name}/systematize", response=dict[str, Any])
+def systematize(request: HttpRequest, slug: str, name: str, where: str = "") -> Any:
+    """`{"respondents", "questions": {NAME: {"type", "answered", ["selections"], "options"}}}`;
+    `where=QUESTION=CHOICE` keeps only the respondents who chose it."""
+    survey = get_survey_for(request.user, slug, name)
+    return reports.systematize(survey, reports.parse_where(where, survey))
+
+
+@router.get("/networks/{slug}/surveys/{name}/crosstab", response=dict[str, dict[str, int]])
+def crosstab(
+    request: HttpRequest, slug: str, name: str, row: str, col: str, where: str = ""
+) -> Any:
+    """`{ROW_CHOICE: {COL_CHOICE: count}}`."""
+    survey = get_survey_for(request.user, slug, name)
+    return reports.crosstab(survey, row, col, reports.parse_where(where, survey))
+
+
+class TopItem(Schema):
+    value: str
+    count: int
+
+
+@router.get("/networks/{slug}/surveys/{name}/top", response=list[TopItem])
+def top(request: HttpRequest, slug: str, name: str, question: str, where: str = "") -> Any:
+    """A text question's answers grouped ignoring case, accents and spaces."""
+    survey = get_survey_for(request.user, slug, name)
+    return reports.top(survey, question, reports.parse_where(where, survey))

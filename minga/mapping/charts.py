@@ -1,0 +1,64 @@
+"""SVG charts of a survey's figures, drawn with matplotlib (no display needed)."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+BAR = "#2f6f73"
+PALETTE = ["#2f6f73", "#e0a23b", "#b5485d", "#5b7db1", "#7a9a3b", "#8e6bb3", "#c9723a", "#4f9d9a"]
+plt.rcParams["svg.hashsalt"] = "minga"  # stable element ids: the same figures, the same SVG
+plt.rcParams["font.size"] = 9
+
+
+def _wrap(label: str, width: int = 34) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _svg(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def bars(labels: list[str], counts: list[int], percents: list[float], title: str) -> bytes:
+    """Horizontal bars, the largest on top, each with its count and percent."""
+    height = 0.9 + 0.38 * max(len(labels), 1)
+    figure, axes = plt.subplots(figsize=(7, height))
+    positions = list(range(len(labels)))[::-1]
+    axes.barh(positions, counts, color=BAR)
+    axes.set_yticks(positions, [_wrap(label) for label in labels])
+    top = max(counts, default=0) or 1
+    for y, count, share in zip(positions, counts, percents, strict=True):
+        axes.text(count + top * 0.01, y, f"{count} · {share:.2f}%", va="center", fontsize=8)
+    axes.set_xlim(0, top * 1.25)
+    axes.set_title(_wrap(title, 70), loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)
+
+
+def stacked(
+    rows: list[str], columns: list[str], table: list[list[int]], title: str, legend: str
+) -> bytes:
+    """Stacked horizontal bars: one bar per row choice, one segment per column choice."""
+    height = 1.4 + 0.42 * max(len(rows), 1)
+    figure, axes = plt.subplots(figsize=(7.5, height))
+    positions = list(range(len(rows)))[::-1]
+    left = [0] * len(rows)
+    for index, column in enumerate(columns):
+        values = [table[r][index] for r in range(len(rows))]
+        axes.barh(positions, values, left=left, label=_wrap(column, 24), color=PALETTE[index % 8])
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_yticks(positions, [_wrap(row) for row in rows])
+    axes.set_title(_wrap(title, 70), loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(title=_wrap(legend, 30), loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return _svg(figure)

@@ -1,0 +1,163 @@
+"""`minga survey import|systematize|crosstab|top|template|list`: surveys from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from minga.core.models import User
+from minga.mapping import actions, reports
+from minga.mapping.models import Survey
+from minga.mapping.template import template_bytes
+from minga.mapping.xlsform import FormError, read_form
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "\n".join(
+            f"{field}: {message}"
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        )
+    return "\n".join(exc.messages)
+
+
+class Command(BaseCommand):
+    help = "Mapping surveys: import Kobo/Google Forms answers, systematize them, crosstab, top."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        imp = sub.add_parser("import", help="Import answers (all or nothing).")
+        imp.add_argument("--network", help="Network slug (optional if there is only one).")
+        imp.add_argument("--form", required=True, help="The XLSForm (.xlsx).")
+        imp.add_argument("--data", required=True, help="The export: .csv or .xlsx.")
+        imp.add_argument("--name", required=True, help="The survey's name, e.g. mapping-2024.")
+        imp.add_argument(
+            "--organizations",
+            action="store_true",
+            help="Create or update the answering organizations (needs --as).",
+        )
+        imp.add_argument("--as", dest="actor", help="Username recorded as the importer.")
+        for verb, text in (
+            ("systematize", "Counts and percents of every select question."),
+            ("crosstab", "Counts of one question's choices by another's."),
+            ("top", "Grouped answers of a text question, most frequent first."),
+        ):
+            command = sub.add_parser(verb, help=text)
+            command.add_argument("name")
+            if verb == "crosstab":
+                command.add_argument("row_question")
+                command.add_argument("col_question")
+            if verb == "top":
+                command.add_argument("text_question")
+            command.add_argument("--network")
+            command.add_argument("--json", action="store_true", help="Print JSON.")
+            command.add_argument("--where", help="Only respondents with QUESTION=CHOICE.")
+        listing = sub.add_parser("list", help="List a network's surveys.")
+        listing.add_argument("--network")
+        template = sub.add_parser("template", help="Write the built-in questionnaire (XLSForm).")
+        template.add_argument("path")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"do_{options['verb']}")(options)
+        except ValidationError as exc:
+            raise CommandError(_messages(exc)) from exc
+
+    def _survey(self, options: dict[str, Any]) -> Survey:
+        network = reports.single_network(options.get("network"))
+        survey = Survey.objects.filter(network=network, name=options["name"]).first()
+        if survey is None:
+            raise CommandError(f"No survey {options['name']} in the network {network.slug}.")
+        return survey
+
+    def _print(self, data: Any) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+
+    def do_import(self, options: dict[str, Any]) -> None:
+        network = reports.single_network(options.get("network"))
+        actor = None
+        if options["actor"]:
+            actor = User.objects.filter(username=options["actor"]).first()
+            if actor is None:
+                raise CommandError(f"No user {options['actor']}.")
+        if options["organizations"] and actor is None:
+            raise CommandError("--organizations needs --as USERNAME.")
+        try:
+            form = read_form(Path(options["form"]).read_bytes())
+        except FormError as exc:
+            raise CommandError("\n".join(exc.messages)) from exc
+        except OSError as exc:
+            raise CommandError(f"--form: {exc}") from exc
+        with tqdm(
+            desc="import", unit=" rows", disable=options["verbosity"] == 0, file=self.stderr
+        ) as bar:
+
+            def advance(rows: int) -> None:
+                bar.update(rows)
+
+            result = actions.import_responses(
+                actor=actor,
+                network=network,
+                name=options["name"],
+                form=form,
+                data=Path(options["data"]),
+                create_organizations=options["organizations"],
+                progress=advance,
+            )
+        self.stdout.write(
+            f"Imported {result.created} responses into {result.survey.name} "
+            f"({result.duplicates} already there)."
+        )
+        if options["organizations"]:
+            self.stdout.write(
+                f"Organizations: {result.organizations_created} created, "
+                f"{result.organizations_updated} updated, "
+                f"{len(result.organizations_skipped)} skipped (no known country)."
+            )
+
+    def do_systematize(self, options: dict[str, Any]) -> None:
+        survey = self._survey(options)
+        data = reports.systematize(survey, reports.parse_where(options["where"], survey))
+        if options["json"]:
+            self._print(data)
+            return
+        self.stdout.write(f"{survey.name}: {data['respondents']} respondents")
+        for name, question in data["questions"].items():
+            self.stdout.write(f"\n{name} ({question['type']}): {question['answered']} answered")
+            for choice, figures in question["options"].items():
+                self.stdout.write(f"  {choice:<30} {figures['count']:>7} {figures['percent']:>7}%")
+
+    def do_crosstab(self, options: dict[str, Any]) -> None:
+        survey = self._survey(options)
+        where = reports.parse_where(options["where"], survey)
+        table = reports.crosstab(survey, options["row_question"], options["col_question"], where)
+        if options["json"]:
+            self._print(table)
+            return
+        for row, cells in table.items():
+            self.stdout.write(f"{row}: " + ", ".join(f"{k}={v}" for k, v in cells.items()))
+
+    def do_top(self, options: dict[str, Any]) -> None:
+        survey = self._survey(options)
+        where = reports.parse_where(options["where"], survey)
+        items = reports.top(survey, options["text_question"], where)
+        if options["json"]:
+            self._print(items)
+            return
+        for item in items:
+            self.stdout.write(f"{item['count']:>7}  {item['value']}")
+
+    def do_list(self, options: dict[str, Any]) -> None:
+        network = reports.single_network(options.get("network"))
+        for survey in Survey.objects.filter(network=network):
+            self.stdout.write(f"{survey.name}\t{survey.counts().respondents}\t{survey}")
+
+    def do_template(self, options: dict[str, Any]) -> None:
+        Path(options["path"]).write_bytes(template_bytes())
+        self.stdout.write(f"Wrote the built-in questionnaire to {options['path']}.")

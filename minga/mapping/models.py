@@ -1,0 +1,86 @@
+"""Mapping surveys: a questionnaire (XLSForm) and the responses imported into it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from minga.core.models import Network, Organization
+from minga.mapping.stats import Tally
+from minga.mapping.xlsform import Form
+
+
+class Survey(models.Model):
+    """A survey of the ecosystem's organizations; `form` is the parsed XLSForm and `tally`
+    the select questions' counts, kept up to date by each import (counts are additive)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="surveys")
+    name = models.SlugField(_("name"), max_length=80)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    form = models.JSONField(default=dict)
+    tally = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "name"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "name"], name="survey_name_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("mapping_report", args=[self.network.slug, self.name])
+
+    def parsed_form(self) -> Form:
+        cached: Form | None = self.__dict__.get("_form")
+        if cached is None:
+            cached = Form.from_json(self.form)
+            self.__dict__["_form"] = cached
+        return cached
+
+    def counts(self) -> Tally:
+        return Tally.from_json(self.tally)
+
+    def answers(self) -> Iterator[dict[str, Any]]:
+        """Every response's answers, streamed in chunks (constant memory)."""
+        return self.responses.values_list("answers", flat=True).iterator(chunk_size=5000)
+
+
+class Response(models.Model):
+    """One submission. `key` is Kobo's `_uuid`, or a hash of the answers where there is none,
+    so re-importing the same submissions adds nothing."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    key = models.CharField(max_length=100)
+    answers = models.JSONField(default=dict)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "key"], name="response_key_per_survey")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.key}"

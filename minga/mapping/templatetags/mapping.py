@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from minga.core.models import Organization
+from minga.core.permissions import Action, can
+from minga.mapping.directory import matches_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("mapping/_matches.html", takes_context=True)
+def organization_matches(context: Any, organization: Organization) -> dict[str, Any]:
+    """Similar organizations and needs ↔ offers, for people who may see survey results."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not can(user, Action.VIEW_SURVEYS, organization.network):
+        return {"matches": None}
+    return {"matches": matches_for(organization, get_language() or "es")}

@@ -1,0 +1,406 @@
+"""Pages of the mapping step: surveys, imports, the report with its charts, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minga.core.access import get_network_for
+from minga.core.models import Network, StepState, User
+from minga.core.permissions import Action, can
+from minga.core.steps import STEPS_BY_KEY
+from minga.core.views import step_states
+from minga.mapping import actions, charts, reports, stats
+from minga.mapping.models import Survey
+from minga.mapping.template import TEMPLATE_FILENAME, template_bytes, template_form
+from minga.mapping.xlsform import Form, FormError, read_form
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    name = forms.SlugField(
+        label=gettext_lazy("Survey name"),
+        max_length=80,
+        help_text=gettext_lazy("Letters, digits and hyphens, e.g. mapping-2024."),
+    )
+    form_file = forms.FileField(
+        label=gettext_lazy("Questionnaire (XLSForm .xlsx)"),
+        required=False,
+        help_text=gettext_lazy("Leave empty to use the built-in questionnaire."),
+    )
+    data_file = forms.FileField(
+        label=gettext_lazy("Answers (Kobo or Google Forms export, .csv or .xlsx)")
+    )
+    organizations = forms.BooleanField(
+        label=gettext_lazy("Create or update the answering organizations in the directory"),
+        required=False,
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def get_survey_for(user: Any, slug: str, name: str, action: Action = Action.VIEW_SURVEYS) -> Survey:
+    network = get_network_for(user, slug, action)
+    survey = Survey.objects.select_related("network").filter(network=network, name=name).first()
+    if survey is None:
+        raise Http404("No such survey")
+    return survey
+
+
+def _step_context(request: HttpRequest, network: Network) -> dict[str, Any]:
+    return {
+        "network": network,
+        "step": STEPS_BY_KEY["mapping"],
+        "state": step_states(network)["mapping"],
+        "states": StepState.choices,
+        "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
+    }
+
+
+@login_required
+def step(request: HttpRequest, slug: str) -> HttpResponse:
+    """The mapping step: its guide, the surveys, and (for coordinators) the import form."""
+    network = get_network_for(request.user, slug)
+    can_view = can(request.user, Action.VIEW_SURVEYS, network)
+    can_manage = can(request.user, Action.MANAGE_SURVEYS, network)
+    surveys = list(Survey.objects.filter(network=network)) if can_view else []
+    rows = [{"survey": s, "respondents": s.counts().respondents} for s in surveys]
+    context = _step_context(request, network)
+    context.update({"surveys": rows, "can_manage_surveys": can_manage, "import_form": ImportForm()})
+    return render(request, "mapping/step.html", context)
+
+
+@login_required
+@require_POST
+def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_SURVEYS)
+    form = ImportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        errors = _run_import(request, network, form)
+        if not errors:
+            return redirect("mapping_report", slug=network.slug, name=form.cleaned_data["name"])
+    context = _step_context(request, network)
+    surveys = Survey.objects.filter(network=network)
+    context.update(
+        {
+            "surveys": [{"survey": s, "respondents": s.counts().respondents} for s in surveys],
+            "can_manage_surveys": True,
+            "import_form": form,
+            "import_errors": errors,
+        }
+    )
+    return render(request, "mapping/step.html", context, status=422)
+
+
+def _run_import(request: HttpRequest, network: Network, form: ImportForm) -> list[str]:
+    upload = form.cleaned_data["form_file"]
+    data = form.cleaned_data["data_file"]
+    if data.size > MAX_UPLOAD or (upload is not None and upload.size > MAX_UPLOAD):
+        return [_("The file is larger than 50 MB; import it with `minga survey import`.")]
+    try:
+        questionnaire: Form = read_form(upload.read()) if upload else template_form()
+    except FormError as exc:
+        return exc.messages
+    suffix = Path(data.name).suffix.lower() if data.name else ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"data{suffix if suffix in ('.csv', '.xlsx') else '.csv'}"
+        with path.open("wb") as handle:
+            for chunk in data.chunks():
+                handle.write(chunk)
+        try:
+            result = actions.import_responses(
+                actor=_user(request),
+                network=network,
+                name=form.cleaned_data["name"],
+                form=questionnaire,
+                data=path,
+                create_organizations=form.cleaned_data["organizations"],
+            )
+        except ValidationError as exc:
+            return list(exc.messages)
+    messages.success(
+        request,
+        _("Imported %(created)d responses (%(duplicates)d were already there).")
+        % {"created": result.created, "duplicates": result.duplicates},
+    )
+    return []
+
+
+@login_required
+def template_download(request: HttpRequest, slug: str) -> HttpResponse:
+    get_network_for(request.user, slug, Action.VIEW_SURVEYS)
+    response = HttpResponse(
+        template_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
+    return response
+
+
+def _where(request: HttpRequest, survey: Survey) -> reports.Where:
+    try:
+        return reports.parse_where(request.GET.get("where"), survey)
+    except ValidationError:
+        return None
+
+
+def _language() -> str:
+    return get_language() or "es"
+
+
+def _question_sections(survey: Survey, where: reports.Where) -> list[dict[str, Any]]:
+    form = survey.parsed_form()
+    language = _language()
+    figures = reports.systematize(survey, where)
+    sections: list[dict[str, Any]] = []
+    for question in form.questions:
+        section: dict[str, Any] = {"question": question, "label": question.label(language)}
+        if question.is_select:
+            entry = figures["questions"][question.name]
+            section["figures"] = entry
+            section["rows"] = [
+                {
+                    "name": choice.name,
+                    "label": choice.label(language),
+                    **entry["options"][choice.name],
+                }
+                for choice in form.choices_of(question)
+            ]
+        elif question.type == "text":
+            section["top"] = reports.top(survey, question.name, where)[:15]
+        else:
+            section["numbers"] = stats.numbers(reports.answers(survey, where), question.name)
+        sections.append(section)
+    return sections
+
+
+@login_required
+def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The survey's report, like the document's data section: a chart per question."""
+    survey = get_survey_for(request.user, slug, name)
+    form = survey.parsed_form()
+    language = _language()
+    where = _where(request, survey)
+    selects = [q for q in form.questions if q.is_select]
+    filters = [
+        {
+            "question": q.label(language),
+            "choices": [(f"{q.name}={c.name}", c.label(language)) for c in form.choices_of(q)],
+        }
+        for q in selects
+        if q.type == "select_one"
+    ]
+    row, col = request.GET.get("row", ""), request.GET.get("col", "")
+    crosstab: dict[str, Any] | None = None
+    if row and col:
+        try:
+            table = reports.crosstab(survey, row, col, where)
+        except ValidationError:
+            table = None
+        if table is not None:
+            crosstab = _crosstab_context(form, row, col, table, language)
+    query = {"where": request.GET.get("where", "")} if where else {}
+    return render(
+        request,
+        "mapping/report.html",
+        {
+            "network": survey.network,
+            "survey": survey,
+            "respondents": reports.systematize(survey, where)["respondents"],
+            "sections": _question_sections(survey, where),
+            "filters": filters,
+            "where": request.GET.get("where", "") if where else "",
+            "where_label": _where_label(form, where, language),
+            "selects": [(q.name, q.label(language)) for q in selects],
+            "row": row,
+            "col": col,
+            "crosstab": crosstab,
+            "query": query,
+            "can_manage": can(request.user, Action.MANAGE_SURVEYS, survey.network),
+        },
+    )
+
+
+def _where_label(form: Form, where: reports.Where, language: str) -> str:
+    if where is None:
+        return ""
+    question = form.question(where[0])
+    assert question is not None
+    choice = form.choice(question, where[1])
+    return f"{question.label(language)}: {choice.label(language) if choice else where[1]}"
+
+
+def _crosstab_context(
+    form: Form, row: str, col: str, table: dict[str, dict[str, int]], language: str
+) -> dict[str, Any]:
+    row_q, col_q = form.question(row), form.question(col)
+    assert row_q is not None and col_q is not None
+    percents = stats.row_percents(table)
+    col_choices = form.choices_of(col_q)
+    return {
+        "row_label": row_q.label(language),
+        "col_label": col_q.label(language),
+        "columns": [c.label(language) for c in col_choices],
+        "rows": [
+            {
+                "label": choice.label(language),
+                "cells": [
+                    (table[choice.name][c.name], percents[choice.name][c.name]) for c in col_choices
+                ],
+                "total": sum(table[choice.name].values()),
+            }
+            for choice in form.choices_of(row_q)
+        ],
+    }
+
+
+def _svg_response(svg: bytes) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def chart(request: HttpRequest, slug: str, name: str, question: str) -> HttpResponse:
+    """One question's chart: horizontal bars for choices, or the text answers' top values."""
+    survey = get_survey_for(request.user, slug, name)
+    form = survey.parsed_form()
+    target = form.question(question)
+    if target is None:
+        raise Http404("No such question")
+    language = _language()
+    where = _where(request, survey)
+    if target.is_select:
+        entry = reports.systematize(survey, where)["questions"][target.name]
+        choices = form.choices_of(target)
+        labels = [c.label(language) for c in choices]
+        counts = [entry["options"][c.name]["count"] for c in choices]
+        percents = [entry["options"][c.name]["percent"] for c in choices]
+    elif target.type == "text":
+        top = reports.top(survey, target.name, where)[:15]
+        total = sum(item["count"] for item in top) or 1
+        labels = [item["value"] for item in top]
+        counts = [item["count"] for item in top]
+        percents = [stats.percent(item["count"], total) for item in top]
+    else:
+        raise Http404("No chart for this question")
+    return _svg_response(charts.bars(labels, counts, percents, target.label(language)))
+
+
+@login_required
+def crosstab_chart(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    survey = get_survey_for(request.user, slug, name)
+    form = survey.parsed_form()
+    row, col = request.GET.get("row", ""), request.GET.get("col", "")
+    try:
+        table = reports.crosstab(survey, row, col, _where(request, survey))
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
+    language = _language()
+    row_q, col_q = form.question(row), form.question(col)
+    assert row_q is not None and col_q is not None
+    rows, columns = form.choices_of(row_q), form.choices_of(col_q)
+    svg = charts.stacked(
+        [c.label(language) for c in rows],
+        [c.label(language) for c in columns],
+        [[table[r.name][c.name] for c in columns] for r in rows],
+        f"{row_q.label(language)} × {col_q.label(language)}",
+        col_q.label(language),
+    )
+    return _svg_response(svg)
+
+
+EXPORT_HEADER = [
+    "question",
+    "label",
+    "type",
+    "answered",
+    "selections",
+    "choice",
+    "choice_label",
+    "count",
+    "percent",
+    "percent_of_selections",
+]
+
+
+def _export_rows(survey: Survey, where: reports.Where) -> list[list[Any]]:
+    form = survey.parsed_form()
+    language = _language()
+    figures = reports.systematize(survey, where)
+    rows: list[list[Any]] = []
+    for question in form.questions:
+        if not question.is_select:
+            continue
+        entry = figures["questions"][question.name]
+        for choice in form.choices_of(question):
+            option = entry["options"][choice.name]
+            rows.append(
+                [
+                    question.name,
+                    question.label(language),
+                    question.type,
+                    entry["answered"],
+                    entry.get("selections", ""),
+                    choice.name,
+                    choice.label(language),
+                    option["count"],
+                    option["percent"],
+                    option.get("percent_of_selections", ""),
+                ]
+            )
+    return rows
+
+
+@login_required
+def export(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    """The systematized figures as CSV, XLSX or JSON (the command line's JSON shape)."""
+    survey = get_survey_for(request.user, slug, name)
+    where = _where(request, survey)
+    filename = f"{survey.name}-systematized"
+    if fmt == "json":
+        body = json.dumps(reports.systematize(survey, where), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows(_export_rows(survey, where))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("systematized")
+        sheet.append(EXPORT_HEADER)
+        for row in _export_rows(survey, where):
+            sheet.append(row)
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("No such format")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
