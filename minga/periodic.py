@@ -23,4 +23,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "delete-expired-invitations", "15 3 * * *", "minga.core.tasks.delete_expired_invitations"
     ),
     PeriodicJob("prune-task-results", "30 3 * * *", "minga.core.tasks.prune_task_results"),
+    PeriodicJob("close-due-proposals", "*/5 * * * *", "minga.governance.tasks.close_due_proposals"),
+    PeriodicJob(
+        "proposal-closing-reminders", "10 * * * *", "minga.governance.tasks.send_closing_reminders"
+    ),
+    PeriodicJob(
+        "mandate-ending-reminders", "0 8 * * *", "minga.governance.tasks.remind_mandates_ending"
+    ),
 )

@@ -41,7 +41,7 @@ from minga.core.models import (
 from minga.core.permissions import forget_roles
 from minga.core.steps import STEP_KEYS
 
-NETWORK_FIELDS = ("name", "description", "languages", "model")
+NETWORK_FIELDS = ("name", "description", "languages", "model", "coordinating_organization")
 ORGANIZATION_FIELDS = (
     "name",
     "country",
@@ -127,7 +127,10 @@ def update_network(*, actor: User, network: Network, **changes: Any) -> Network:
         _check_languages(changes["languages"])
     if "name" in changes and not str(changes["name"]).strip():
         raise ValidationError({"name": _("Give the network a name.")})
-    before = {field: getattr(network, field) for field in changes}
+    coordinating = changes.get("coordinating_organization")
+    if coordinating is not None:
+        _check_organization(network, coordinating, "coordinating_organization")
+    before = {field: _plain(getattr(network, field)) for field in changes}
     for field, value in changes.items():
         setattr(network, field, value)
     network.save()
@@ -136,9 +139,14 @@ def update_network(*, actor: User, network: Network, **changes: Any) -> Network:
         action="network.update",
         target=network,
         network=network,
-        data={"before": before, "after": changes},
+        data={"before": before, "after": {k: _plain(v) for k, v in changes.items()}},
     )
     return network
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it (objects by primary key)."""
+    return value.pk if isinstance(value, Organization) else value
 
 
 @transaction.atomic
@@ -230,9 +238,11 @@ def update_organization(
 # People --------------------------------------------------------------------------------
 
 
-def _check_organization(network: Network, organization: Organization | None) -> None:
+def _check_organization(
+    network: Network, organization: Organization | None, field: str = "organization"
+) -> None:
     if organization is not None and organization.network_id != network.pk:
-        raise ValidationError({"organization": _("The organization belongs to another network.")})
+        raise ValidationError({field: _("The organization belongs to another network.")})
 
 
 def _set_roles(person: Person, roles: list[str]) -> None:

@@ -85,6 +85,9 @@ class NetworkPatch(Schema):
     model: GovernanceModel | None = None
     languages: list[str] | None = None
     description: str | None = None
+    coordinating_organization: int | None = Field(
+        default=None, description="Organization id; null clears it."
+    )
 
 
 class NetworkOut(Schema):
@@ -93,6 +96,7 @@ class NetworkOut(Schema):
     model: str
     languages: list[str]
     description: str
+    coordinating_organization: int | None = Field(None, alias="coordinating_organization_id")
     created_at: datetime
 
 
@@ -118,8 +122,12 @@ def update_network(request: HttpRequest, slug: str, payload: NetworkPatch) -> Ne
     network = get_network_for(request.user, slug, Action.CHANGE_NETWORK)
     changes = payload.dict(exclude_unset=True)
     for field, value in changes.items():
-        if value is None:
+        if value is None and field != "coordinating_organization":
             raise ValidationError({field: "May not be null."})
+    if "coordinating_organization" in changes:
+        changes["coordinating_organization"] = _organization_or_none(
+            request, network, changes["coordinating_organization"], "coordinating_organization"
+        )
     return actions.update_network(actor=_user(request), network=network, **changes)
 
 
@@ -321,13 +329,13 @@ def _person_out(person: Person, show_email: bool) -> dict[str, Any]:
 
 
 def _organization_or_none(
-    request: HttpRequest, network: Network, pk: int | None
+    request: HttpRequest, network: Network, pk: int | None, field: str = "organization"
 ) -> Organization | None:
     if pk is None:
         return None
     organization = network.organizations.filter(pk=pk).first()
     if organization is None:
-        raise ValidationError({"organization": f"No organization {pk} in this network."})
+        raise ValidationError({field: f"No organization {pk} in this network."})
     return organization
 
 

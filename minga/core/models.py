@@ -58,6 +58,16 @@ class Network(models.Model):
         choices=GovernanceModel.choices,
         default=GovernanceModel.VERTICAL,
     )
+    # In the vertical model, the organization in charge of general coordination: its
+    # position breaks ties on operational matters decided by majority.
+    coordinating_organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization in charge of general coordination"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NetworkQuerySet.as_manager()

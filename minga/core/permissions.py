@@ -32,6 +32,11 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     # Confidential reports of the violence-prevention protocol.
     READ_PROTOCOL_CASES = "read_protocol_cases"
+    # Governance: the structure (circles, coordination body, mandates) and proposals.
+    VIEW_GOVERNANCE = "view_governance"
+    MANAGE_GOVERNANCE = "manage_governance"
+    PROPOSE = "propose"
+    CLOSE_PROPOSALS = "close_proposals"
     # Mapping: survey reports and the directory's matches; importing and editing surveys.
     VIEW_SURVEYS = "view_surveys"
     MANAGE_SURVEYS = "manage_surveys"
@@ -47,6 +52,11 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.MANAGE_PEOPLE: frozenset({COORDINATOR}),
     Action.VIEW_AUDIT: frozenset({COORDINATOR}),
     Action.READ_PROTOCOL_CASES: frozenset({PROTOCOL}),
+    Action.VIEW_GOVERNANCE: frozenset({PERSON}),
+    Action.MANAGE_GOVERNANCE: frozenset({COORDINATOR}),
+    Action.PROPOSE: frozenset({PERSON}),
+    # A circle's leader may also close its proposals (checked on the proposal).
+    Action.CLOSE_PROPOSALS: frozenset({COORDINATOR}),
     Action.VIEW_SURVEYS: frozenset({PERSON}),
     Action.MANAGE_SURVEYS: frozenset({COORDINATOR}),
 }

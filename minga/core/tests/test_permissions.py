@@ -20,6 +20,10 @@ EXPECTED = {
     Action.VIEW_AUDIT: "C    A",
     # Confidential reports: the protocol team only, administrators excluded.
     Action.READ_PROTOCOL_CASES: "   P  ",
+    Action.VIEW_GOVERNANCE: "CMTP A",
+    Action.MANAGE_GOVERNANCE: "C    A",
+    Action.PROPOSE: "CMTP A",
+    Action.CLOSE_PROPOSALS: "C    A",
     Action.VIEW_SURVEYS: "CMTP A",
     Action.MANAGE_SURVEYS: "C    A",
 }

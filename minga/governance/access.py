@@ -1,0 +1,63 @@
+"""Governance objects for a request: 404 outside the caller's network, 403 without the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from minga.core.models import Network
+from minga.core.permissions import Action, can, is_in_network
+from minga.governance.models import Circle, Election, Mandate, Objection, Proposal
+
+
+def get_proposal_for(user: Any, pk: int, network: Network | None = None) -> Proposal:
+    proposal = (
+        Proposal.objects.select_related("network", "circle", "proposer").filter(pk=pk).first()
+    )
+    if proposal is None or (network is not None and proposal.network_id != network.pk):
+        raise Http404("No such proposal")
+    if not is_in_network(user, proposal.network):
+        raise Http404("No such proposal")
+    if not can(user, Action.VIEW_GOVERNANCE, proposal.network):
+        raise PermissionDenied
+    return proposal
+
+
+def get_circle_for(user: Any, network: Network, pk: int) -> Circle:
+    if not can(user, Action.VIEW_GOVERNANCE, network):
+        raise PermissionDenied
+    circle = network.circles.select_related("parent").filter(pk=pk).first()
+    if circle is None:
+        raise Http404("No such circle")
+    return circle
+
+
+def get_mandate_for(user: Any, network: Network, pk: int) -> Mandate:
+    if not can(user, Action.VIEW_GOVERNANCE, network):
+        raise PermissionDenied
+    mandate = (
+        Mandate.objects.select_related("circle").filter(pk=pk, circle__network=network).first()
+    )
+    if mandate is None:
+        raise Http404("No such mandate")
+    return mandate
+
+
+def get_election_for(user: Any, network: Network, pk: int) -> Election:
+    if not can(user, Action.VIEW_GOVERNANCE, network):
+        raise PermissionDenied
+    election = (
+        Election.objects.select_related("circle").filter(pk=pk, circle__network=network).first()
+    )
+    if election is None:
+        raise Http404("No such election")
+    return election
+
+
+def get_objection_for(user: Any, proposal: Proposal, pk: int) -> Objection:
+    objection = proposal.objections.filter(pk=pk).first()
+    if objection is None:
+        raise Http404("No such objection")
+    return objection

@@ -1,0 +1,670 @@
+"""API of governance: proposals and positions (a stable contract), circles, mandates,
+elections and the structure's double links."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from minga.core.access import get_network_for
+from minga.core.models import Network, User
+from minga.core.permissions import Action
+from minga.governance import actions
+from minga.governance.access import (
+    get_circle_for,
+    get_election_for,
+    get_mandate_for,
+    get_objection_for,
+    get_proposal_for,
+)
+from minga.governance.models import Circle, Mandate, Proposal, network_link_problems
+
+router = Router(tags=["governance"])
+T = TypeVar("T")
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class Detail(Schema):
+    detail: str
+
+
+class LinkConflict(Schema):
+    detail: str
+    circles: list[int]
+
+
+def _conflicts(call: Callable[[], T]) -> T | Status[Any]:
+    """Closed proposals answer 409; so does a change that would break a double link
+    until it is repeated with `"confirm": true`."""
+    try:
+        return call()
+    except actions.ProposalClosed:
+        return Status(409, {"detail": "This proposal is closed."})
+    except actions.LinkWouldBreak as exc:
+        return Status(409, {"detail": exc.messages[0], "circles": [c.pk for c in exc.circles]})
+
+
+# Proposals ----------------------------------------------------------------------------------
+
+RuleName = Literal["consent", "consensus_then_supermajority", "majority"]
+PositionName = Literal["agree", "disagree", "abstain", "object"]
+
+
+class ProposalIn(Schema):
+    title: str = Field(max_length=200)
+    body: str
+    rule: RuleName
+    matter: Literal["strategic", "operational"] = "strategic"
+    circle: int | None = None
+    voting_unit: Literal["organization", "person"] = "organization"
+    secret: bool = False
+    closes_at: datetime | None = None
+    quorum: float | None = Field(default=None, ge=0, le=1)
+
+
+class TallyOut(Schema):
+    agree: int
+    disagree: int
+    abstain: int
+    object: int
+
+
+class VoterPosition(Schema):
+    voter_type: str
+    voter_id: int
+    voter: str
+    position: str
+    reason: str
+    updated_at: datetime
+
+
+class ObjectionOut(Schema):
+    id: int
+    reason: str
+    status: str
+    raised_at: datetime
+    resolved_at: datetime | None
+    resolution: str
+    voter: str | None
+
+
+class AmendmentOut(Schema):
+    previous_text: str
+    new_text: str
+    note: str
+    at: datetime
+
+
+class CommentOut(Schema):
+    author: str | None
+    text: str
+    at: datetime
+
+
+class ProposalOut(Schema):
+    id: int
+    network: str
+    circle: int | None
+    title: str
+    body: str
+    rule: str
+    matter: str
+    voting_unit: str
+    secret: bool
+    closes_at: datetime | None
+    quorum: float | None
+    state: str
+    proposer: str | None
+    created_at: datetime
+    closed_at: datetime | None
+    eligible: int
+    outcome: str | None
+    decided_by: str | None
+    tally: TallyOut | None
+    positions: list[VoterPosition] | None
+    objections: list[ObjectionOut]
+    amendments: list[AmendmentOut]
+    comments: list[CommentOut]
+
+
+def proposal_out(proposal: Proposal) -> dict[str, Any]:
+    """The proposal as the API shows it: the tally only once allowed, and who took which
+    position only when positions are not secret."""
+    visible = proposal.results_visible()
+    positions = None
+    if proposal.voters_visible():
+        positions = [
+            {
+                "voter_type": "person" if p.voter_person_id else "organization",
+                "voter_id": p.voter_person_id or p.voter_organization_id,
+                "voter": str(p.voter),
+                "position": p.position,
+                "reason": p.reason,
+                "updated_at": p.updated_at,
+            }
+            for p in proposal.positions.select_related("voter_person__user", "voter_organization")
+        ]
+    objections = [
+        {
+            "id": o.pk,
+            "reason": o.reason if visible else "",
+            "status": o.status,
+            "raised_at": o.raised_at,
+            "resolved_at": o.resolved_at,
+            "resolution": o.resolution,
+            "voter": None
+            if proposal.secret
+            else str(o.voter_person or o.voter_organization or "") or None,
+        }
+        for o in proposal.objections.select_related("voter_person__user", "voter_organization")
+    ]
+    return {
+        "id": proposal.pk,
+        "network": proposal.network.slug,
+        "circle": proposal.circle_id,
+        "title": proposal.title,
+        "body": proposal.text,
+        "rule": proposal.rule,
+        "matter": proposal.matter,
+        "voting_unit": proposal.voting_unit,
+        "secret": proposal.secret,
+        "closes_at": proposal.closes_at,
+        "quorum": proposal.quorum,
+        "state": proposal.state,
+        "proposer": proposal.proposer.username if proposal.proposer else None,
+        "created_at": proposal.created_at,
+        "closed_at": proposal.closed_at,
+        "eligible": proposal.eligible_count
+        if proposal.eligible_count is not None
+        else proposal.eligible_total(),
+        "outcome": proposal.outcome or None,
+        "decided_by": proposal.decided_by or None,
+        "tally": proposal.current_tally().as_dict() if visible else None,
+        "positions": positions if visible else None,
+        "objections": objections if visible or not proposal.secret else [],
+        "amendments": [
+            {"previous_text": a.previous_text, "new_text": a.new_text, "note": a.note, "at": a.at}
+            for a in proposal.amendments.all()
+        ],
+        "comments": [
+            {"author": c.author.username if c.author else None, "text": c.text, "at": c.at}
+            for c in proposal.comments.select_related("author")
+        ],
+    }
+
+
+class ProposalSummary(Schema):
+    id: int
+    title: str
+    rule: str
+    circle: int | None = Field(None, alias="circle_id")
+    state: str
+    secret: bool
+    closes_at: datetime | None
+    outcome: str | None = None
+    decided_by: str | None = None
+
+
+@router.get("/networks/{slug}/proposals", response=list[ProposalSummary])
+@paginate(PageNumberPagination, page_size=50)
+def list_proposals(
+    request: HttpRequest, slug: str, state: str | None = None, circle: int | None = None
+) -> QuerySet[Proposal]:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    proposals = network.proposals.all()
+    if state:
+        proposals = proposals.filter(state=state)
+    if circle is not None:
+        proposals = proposals.filter(circle_id=circle)
+    return proposals
+
+
+@router.post("/networks/{slug}/proposals", response={201: ProposalOut})
+def open_proposal(request: HttpRequest, slug: str, payload: ProposalIn) -> Status[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.PROPOSE)
+    data = payload.dict()
+    circle = _circle_or_none(network, data.pop("circle"), "circle")
+    proposal = actions.open_proposal(
+        actor=_user(request), network=network, text=data.pop("body"), circle=circle, **data
+    )
+    return Status(201, proposal_out(proposal))
+
+
+def _circle_or_none(network: Network, pk: int | None, field: str) -> Circle | None:
+    if pk is None:
+        return None
+    circle = network.circles.filter(pk=pk).first()
+    if circle is None:
+        raise ValidationError({field: f"No circle {pk} in this network."})
+    return circle
+
+
+@router.get("/proposals/{pk}", response=ProposalOut)
+def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return proposal_out(get_proposal_for(request.user, pk))
+
+
+class PositionIn(Schema):
+    position: PositionName
+    reason: str = ""
+
+
+class PositionOut(Schema):
+    position: str
+    reason: str
+    voter_type: str
+    voter_id: int
+    voter: str
+
+
+@router.put("/proposals/{pk}/position", response={200: PositionOut, 409: Detail})
+def take_position(request: HttpRequest, pk: int, payload: PositionIn) -> Any:
+    proposal = get_proposal_for(request.user, pk)
+
+    def call() -> dict[str, Any]:
+        position = actions.take_position(
+            actor=_user(request),
+            proposal=proposal,
+            position=payload.position,
+            reason=payload.reason,
+        )
+        return {
+            "position": position.position,
+            "reason": position.reason,
+            "voter_type": "person" if position.voter_person_id else "organization",
+            "voter_id": position.voter_person_id or position.voter_organization_id,
+            "voter": str(position.voter),
+        }
+
+    return _conflicts(call)
+
+
+class CloseOut(Schema):
+    outcome: str
+    decided_by: str | None
+    tally: TallyOut
+
+
+@router.post("/proposals/{pk}/close", response={200: CloseOut, 409: Detail})
+def close_proposal(request: HttpRequest, pk: int) -> Any:
+    proposal = get_proposal_for(request.user, pk)
+
+    def call() -> dict[str, Any]:
+        outcome = actions.close_proposal(actor=_user(request), proposal=proposal)
+        return {
+            "outcome": outcome.result.value,
+            "decided_by": outcome.decided_by.value if outcome.decided_by else None,
+            "tally": outcome.tally.as_dict(),
+        }
+
+    return _conflicts(call)
+
+
+class AmendIn(Schema):
+    body: str
+    note: str = ""
+
+
+@router.post("/proposals/{pk}/amend", response={200: ProposalOut, 409: Detail})
+def amend_proposal(request: HttpRequest, pk: int, payload: AmendIn) -> Any:
+    proposal = get_proposal_for(request.user, pk)
+
+    def call() -> dict[str, Any]:
+        actions.amend_proposal(
+            actor=_user(request), proposal=proposal, text=payload.body, note=payload.note
+        )
+        return proposal_out(get_proposal_for(request.user, pk))
+
+    return _conflicts(call)
+
+
+class WithdrawIn(Schema):
+    position: Literal["agree", "disagree", "abstain"] = "agree"
+
+
+@router.post(
+    "/proposals/{pk}/objections/{objection_id}/withdraw", response={200: PositionOut, 409: Detail}
+)
+def withdraw_objection(
+    request: HttpRequest, pk: int, objection_id: int, payload: WithdrawIn
+) -> Any:
+    proposal = get_proposal_for(request.user, pk)
+    objection = get_objection_for(request.user, proposal, objection_id)
+
+    def call() -> dict[str, Any]:
+        position = actions.withdraw_objection(
+            actor=_user(request), objection=objection, position=payload.position
+        )
+        return {
+            "position": position.position,
+            "reason": position.reason,
+            "voter_type": "person" if position.voter_person_id else "organization",
+            "voter_id": position.voter_person_id or position.voter_organization_id,
+            "voter": str(position.voter),
+        }
+
+    return _conflicts(call)
+
+
+class CommentIn(Schema):
+    text: str
+
+
+@router.post("/proposals/{pk}/comments", response={201: CommentOut})
+def add_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status[dict[str, Any]]:
+    proposal = get_proposal_for(request.user, pk)
+    note = actions.comment(actor=_user(request), proposal=proposal, text=payload.text)
+    return Status(
+        201,
+        {"author": note.author.username if note.author else None, "text": note.text, "at": note.at},
+    )
+
+
+# Structure: circles, the coordination body, mandates ----------------------------------------------
+
+
+class CircleIn(Schema):
+    kind: Literal["circle", "coordination_body", "working_group"]
+    name: str = Field(max_length=150)
+    parent: int | None = None
+    objectives: str = ""
+    activities: str = ""
+    can_decide: bool = True
+    can_execute: bool = True
+    can_evaluate: bool = True
+    member_kind: Literal["people", "organizations"] = "people"
+    mandate_months: int | None = Field(default=None, ge=1)
+    renewable: bool = True
+    max_renewals: int | None = Field(default=None, ge=0)
+    filled_by: Literal["election", "lot"] = "election"
+
+
+class CirclePatch(Schema):
+    name: str | None = None
+    parent: int | None = None
+    objectives: str | None = None
+    activities: str | None = None
+    can_decide: bool | None = None
+    can_execute: bool | None = None
+    can_evaluate: bool | None = None
+    mandate_months: int | None = Field(default=None, ge=1)
+    renewable: bool | None = None
+    max_renewals: int | None = Field(default=None, ge=0)
+    filled_by: Literal["election", "lot"] | None = None
+
+
+class MandateOut(Schema):
+    id: int
+    circle: int = Field(alias="circle_id")
+    role: str
+    person: int | None = Field(None, alias="person_id")
+    organization: int | None = Field(None, alias="organization_id")
+    holder: str
+    starts_on: date
+    ends_on: date | None
+    ended_on: date | None
+    renewals: int
+    source: str
+
+    @staticmethod
+    def resolve_holder(obj: Mandate) -> str:
+        return str(obj.holder)
+
+
+class CircleOut(Schema):
+    id: int
+    kind: str
+    name: str
+    parent: int | None = Field(None, alias="parent_id")
+    objectives: str
+    activities: str
+    can_decide: bool
+    can_execute: bool
+    can_evaluate: bool
+    member_kind: str
+    mandate_months: int | None
+    renewable: bool
+    max_renewals: int | None
+    filled_by: str
+
+
+class StructureCircle(CircleOut):
+    link_problems: list[str]
+    mandates: list[MandateOut]
+
+
+class StructureOut(Schema):
+    model: str
+    coordinating_organization: int | None
+    circles: list[StructureCircle]
+
+
+def _circle_data(payload: Schema, network: Network, partial: bool) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=partial)
+    if "parent" in data:
+        data["parent"] = _circle_or_none(network, data["parent"], "parent")
+    return data
+
+
+@router.get("/networks/{slug}/governance", response=StructureOut)
+def structure(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """The bodies, their current mandates, and every double link that is missing."""
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    problems = network_link_problems(network)
+    circles = list(network.circles.all())
+    current: dict[int, list[Mandate]] = {c.pk: [] for c in circles}
+    for mandate in (
+        Mandate.objects.current()
+        .filter(circle__network=network)
+        .select_related("person__user", "organization")
+    ):
+        current[mandate.circle_id].append(mandate)
+    return {
+        "model": network.model,
+        "coordinating_organization": network.coordinating_organization_id,
+        "circles": [
+            {
+                **CircleOut.from_orm(c).dict(),
+                "link_problems": problems.get(c.pk, []),
+                "mandates": current[c.pk],
+            }
+            for c in circles
+        ],
+    }
+
+
+@router.get("/networks/{slug}/circles", response=list[CircleOut])
+def list_circles(request: HttpRequest, slug: str) -> QuerySet[Circle]:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    return network.circles.all()
+
+
+@router.post("/networks/{slug}/circles", response={201: CircleOut})
+def create_circle(request: HttpRequest, slug: str, payload: CircleIn) -> Status[Circle]:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    data = _circle_data(payload, network, partial=False)
+    return Status(201, actions.create_circle(actor=_user(request), network=network, **data))
+
+
+@router.get("/networks/{slug}/circles/{pk}", response=CircleOut)
+def get_circle(request: HttpRequest, slug: str, pk: int) -> Circle:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    return get_circle_for(request.user, network, pk)
+
+
+@router.patch("/networks/{slug}/circles/{pk}", response=CircleOut)
+def update_circle(request: HttpRequest, slug: str, pk: int, payload: CirclePatch) -> Circle:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    circle = get_circle_for(request.user, network, pk)
+    data = _circle_data(payload, network, partial=True)
+    return actions.update_circle(actor=_user(request), circle=circle, **data)
+
+
+class MandateIn(Schema):
+    role: Literal["leader", "delegate", "member"]
+    person: int | None = None
+    organization: int | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    confirm: bool = Field(default=False, description="Go ahead even if a double link breaks.")
+
+
+@router.post(
+    "/networks/{slug}/circles/{pk}/mandates", response={201: MandateOut, 409: LinkConflict}
+)
+def appoint(request: HttpRequest, slug: str, pk: int, payload: MandateIn) -> Any:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    circle = get_circle_for(request.user, network, pk)
+    person = network.people.filter(pk=payload.person).first() if payload.person else None
+    if payload.person and person is None:
+        raise ValidationError({"person": f"No person {payload.person} in this network."})
+    organization = (
+        network.organizations.filter(pk=payload.organization).first()
+        if payload.organization
+        else None
+    )
+    if payload.organization and organization is None:
+        raise ValidationError(
+            {"organization": f"No organization {payload.organization} in this network."}
+        )
+    return _conflicts(
+        lambda: Status(
+            201,
+            actions.appoint(
+                actor=_user(request),
+                circle=circle,
+                role=payload.role,
+                person=person,
+                organization=organization,
+                starts_on=payload.starts_on,
+                ends_on=payload.ends_on,
+                confirm_break=payload.confirm,
+            ),
+        )
+    )
+
+
+@router.get("/networks/{slug}/mandates", response=list[MandateOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_mandates(
+    request: HttpRequest, slug: str, current: bool | None = None
+) -> QuerySet[Mandate]:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    mandates = Mandate.objects.filter(circle__network=network).select_related(
+        "person__user", "organization"
+    )
+    if current is True:
+        mandates = mandates.current()
+    elif current is False:
+        mandates = mandates.past()
+    return mandates
+
+
+class EndIn(Schema):
+    on: date | None = None
+    confirm: bool = False
+
+
+@router.post("/networks/{slug}/mandates/{pk}/end", response={200: MandateOut, 409: LinkConflict})
+def end_mandate(request: HttpRequest, slug: str, pk: int, payload: EndIn) -> Any:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    mandate = get_mandate_for(request.user, network, pk)
+    return _conflicts(
+        lambda: actions.end_mandate(
+            actor=_user(request), mandate=mandate, on=payload.on, confirm_break=payload.confirm
+        )
+    )
+
+
+@router.post("/networks/{slug}/mandates/{pk}/renew", response={201: MandateOut})
+def renew_mandate(request: HttpRequest, slug: str, pk: int) -> Status[Mandate]:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    mandate = get_mandate_for(request.user, network, pk)
+    return Status(201, actions.renew_mandate(actor=_user(request), mandate=mandate))
+
+
+# Open elections by consent -----------------------------------------------------------------------
+
+
+class ElectionIn(Schema):
+    role: Literal["leader", "delegate"] = "leader"
+
+
+class NominationOut(Schema):
+    id: int
+    nominee: int = Field(alias="nominee_id")
+    reason: str
+
+
+class ElectionOut(Schema):
+    id: int
+    circle: int = Field(alias="circle_id")
+    role: str
+    state: str
+    nominations: list[NominationOut]
+
+    @staticmethod
+    def resolve_nominations(obj: Any) -> Any:
+        return list(obj.nominations.all())
+
+
+@router.post("/networks/{slug}/circles/{pk}/elections", response={201: ElectionOut})
+def open_election(request: HttpRequest, slug: str, pk: int, payload: ElectionIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    circle = get_circle_for(request.user, network, pk)
+    return Status(
+        201, actions.open_election(actor=_user(request), circle=circle, role=payload.role)
+    )
+
+
+class NominationIn(Schema):
+    nominee: int
+    reason: str
+
+
+@router.post("/networks/{slug}/elections/{pk}/nominations", response={201: NominationOut})
+def nominate(request: HttpRequest, slug: str, pk: int, payload: NominationIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    election = get_election_for(request.user, network, pk)
+    nominee = network.people.filter(pk=payload.nominee).first()
+    if nominee is None:
+        raise ValidationError({"nominee": f"No person {payload.nominee} in this network."})
+    return Status(
+        201,
+        actions.nominate(
+            actor=_user(request), election=election, nominee=nominee, reason=payload.reason
+        ),
+    )
+
+
+class ConsentRoundIn(Schema):
+    nomination: int
+    closes_at: datetime | None = None
+
+
+@router.post("/networks/{slug}/elections/{pk}/consent-round", response={201: ProposalOut})
+def start_consent_round(
+    request: HttpRequest, slug: str, pk: int, payload: ConsentRoundIn
+) -> Status[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    election = get_election_for(request.user, network, pk)
+    nomination = election.nominations.filter(pk=payload.nomination).first()
+    if nomination is None:
+        raise ValidationError(
+            {"nomination": f"No nomination {payload.nomination} in this election."}
+        )
+    proposal = actions.start_consent_round(
+        actor=_user(request), nomination=nomination, closes_at=payload.closes_at
+    )
+    return Status(201, proposal_out(proposal))

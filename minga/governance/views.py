@@ -1,0 +1,451 @@
+"""Governance pages: the structure and its double links, circles and mandates,
+proposals with their discussion, positions and objections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from minga.core import actions as core_actions
+from minga.core.access import get_network_for
+from minga.core.models import StepState, User
+from minga.core.permissions import Action, can
+from minga.core.steps import STEPS_BY_KEY
+from minga.core.views import run_action, step_states
+from minga.governance import actions
+from minga.governance.access import (
+    get_circle_for,
+    get_election_for,
+    get_mandate_for,
+    get_objection_for,
+    get_proposal_for,
+)
+from minga.governance.diagram import Node, layout
+from minga.governance.forms import (
+    AmendForm,
+    AppointForm,
+    CircleForm,
+    CommentForm,
+    CoordinatingOrganizationForm,
+    NominationForm,
+    PositionForm,
+    ProposalForm,
+)
+from minga.governance.models import (
+    ElectionState,
+    Mandate,
+    Nomination,
+    Position,
+    network_link_problems,
+    voter_q,
+)
+
+PROBLEM_LABELS = {
+    "no_leader": gettext_lazy("no leader"),
+    "no_delegate": gettext_lazy("no delegate"),
+    "leader_not_in_parent": gettext_lazy("the leader is not in the parent circle"),
+    "delegate_not_in_parent": gettext_lazy("no delegate is in the parent circle"),
+    "one_person": gettext_lazy("one person holds both ends of the link"),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
+    """The step's page: its guide, the structure drawn with its links, proposals."""
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    circles = list(network.circles.all())
+    problems = network_link_problems(network)
+    nodes = [Node(c.pk, c.name, c.kind, c.parent_id, problems.get(c.pk, [])) for c in circles]
+    drawing = layout(nodes)
+    broken = [
+        {"circle": c, "problems": [PROBLEM_LABELS[p] for p in problems[c.pk]]}
+        for c in circles
+        if problems.get(c.pk)
+    ]
+    manage = can(request.user, Action.MANAGE_GOVERNANCE, network)
+    coordinating_form = CoordinatingOrganizationForm(
+        initial={"coordinating_organization": network.coordinating_organization_id}, network=network
+    )
+    return render(
+        request,
+        "governance/step.html",
+        {
+            "network": network,
+            "step": STEPS_BY_KEY["governance"],
+            "state": step_states(network)["governance"],
+            "states": StepState.choices,
+            "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
+            "can_manage": manage,
+            "drawing": drawing,
+            "broken": broken,
+            "circles": circles,
+            "open_proposals": network.proposals.filter(state="open").select_related("circle"),
+            "closed_proposals": network.proposals.filter(state="closed").select_related("circle")[
+                :20
+            ],
+            "coordinating_form": coordinating_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_coordinating_organization(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.CHANGE_NETWORK)
+    form = CoordinatingOrganizationForm(request.POST, network=network)
+    if form.is_valid():
+        core_actions.update_network(
+            actor=_user(request),
+            network=network,
+            coordinating_organization=form.cleaned_data["coordinating_organization"],
+        )
+        messages.success(request, _("Saved."))
+    return redirect("governance", slug=slug)
+
+
+# Proposals -------------------------------------------------------------------------------
+
+
+@login_required
+def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.PROPOSE)
+    initial = {"circle": request.GET.get("circle")} if request.GET.get("circle") else None
+    form = ProposalForm(request.POST or None, initial=initial, network=network)
+    if request.method == "POST" and form.is_valid():
+        proposal = run_action(
+            form,
+            lambda: actions.open_proposal(
+                actor=_user(request), network=network, **form.cleaned_data
+            ),
+        )
+        if proposal is not None:
+            return redirect(proposal)
+    return render(request, "governance/proposal_form.html", {"network": network, "form": form})
+
+
+@login_required
+def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    proposal = get_proposal_for(request.user, pk, network)
+    user = _user(request)
+    voter = proposal.voter_for(user) if proposal.is_open else None
+    mine = proposal.positions.filter(voter_q(voter)).first() if voter is not None else None
+    position_form = PositionForm(
+        initial={"position": mine.position, "reason": mine.reason} if mine else None
+    )
+    visible = proposal.results_visible()
+    positions = (
+        proposal.positions.select_related("voter_person__user", "voter_organization")
+        if visible and proposal.voters_visible()
+        else Position.objects.none()
+    )
+    return render(
+        request,
+        "governance/proposal_detail.html",
+        {
+            "network": network,
+            "proposal": proposal,
+            "voter": voter,
+            "mine": mine,
+            "position_form": position_form,
+            "amend_form": AmendForm(initial={"text": proposal.text}),
+            "comment_form": CommentForm(),
+            "visible": visible,
+            "tally": proposal.current_tally() if visible else None,
+            "positions": positions,
+            "ballots": proposal.ballots.order_by("position", "pk")
+            if visible and proposal.secret
+            else [],
+            "objections": proposal.objections.select_related(
+                "voter_person__user", "voter_organization"
+            )
+            if visible
+            else [],
+            "amendments": proposal.amendments.all(),
+            "comments": proposal.comments.select_related("author"),
+            "can_close": proposal.is_open
+            and (can(user, Action.CLOSE_PROPOSALS, network) or proposal.led_by(user)),
+            "is_proposer": proposal.proposer_id == user.pk and proposal.is_open,
+        },
+    )
+
+
+def _on_proposal(request: HttpRequest, slug: str, pk: int) -> Any:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    return get_proposal_for(request.user, pk, network)
+
+
+def _closed(request: HttpRequest, proposal: Any) -> HttpResponse:
+    messages.error(request, _("This proposal is closed."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def take_position(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = _on_proposal(request, slug, pk)
+    form = PositionForm(request.POST)
+    if form.is_valid():
+        try:
+            done = run_action(
+                form,
+                lambda: actions.take_position(
+                    actor=_user(request), proposal=proposal, **form.cleaned_data
+                ),
+            )
+        except actions.ProposalClosed:
+            return _closed(request, proposal)
+        if done is not None:
+            messages.success(request, _("Your position is recorded."))
+            return redirect(proposal)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in error))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def withdraw_objection(request: HttpRequest, slug: str, pk: int, objection_id: int) -> HttpResponse:
+    proposal = _on_proposal(request, slug, pk)
+    objection = get_objection_for(request.user, proposal, objection_id)
+    try:
+        actions.withdraw_objection(actor=_user(request), objection=objection)
+    except actions.ProposalClosed:
+        return _closed(request, proposal)
+    messages.success(request, _("Your objection is withdrawn."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def amend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = _on_proposal(request, slug, pk)
+    form = AmendForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.amend_proposal(actor=_user(request), proposal=proposal, **form.cleaned_data)
+        except actions.ProposalClosed:
+            return _closed(request, proposal)
+        messages.success(request, _("The text is amended; objectors can now withdraw."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def add_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = _on_proposal(request, slug, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        actions.comment(actor=_user(request), proposal=proposal, text=form.cleaned_data["text"])
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = _on_proposal(request, slug, pk)
+    try:
+        actions.close_proposal(actor=_user(request), proposal=proposal)
+    except actions.ProposalClosed:
+        return _closed(request, proposal)
+    return redirect(proposal)
+
+
+# Circles and mandates -----------------------------------------------------------------------
+
+
+@login_required
+def circle_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    circle = get_circle_for(request.user, network, pk) if pk else None
+    initial: dict[str, Any] = {}
+    if circle is not None:
+        initial = {field: getattr(circle, field) for field in actions.CIRCLE_FIELDS}
+        initial["kind"] = circle.kind
+    elif network.model == "vertical":
+        initial = {
+            "kind": "working_group",
+            "parent": network.circles.filter(kind="coordination_body").first(),
+        }
+    form = CircleForm(request.POST or None, initial=initial, network=network)
+    if circle is not None:
+        del form.fields["kind"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if circle is None:
+            saved = run_action(
+                form,
+                lambda: actions.create_circle(
+                    actor=_user(request),
+                    network=network,
+                    kind=data.pop("kind"),
+                    name=data.pop("name"),
+                    **data,
+                ),
+            )
+        else:
+            saved = run_action(
+                form, lambda: actions.update_circle(actor=_user(request), circle=circle, **data)
+            )
+        if saved is not None:
+            return redirect(saved)
+    return render(
+        request, "governance/circle_form.html", {"network": network, "circle": circle, "form": form}
+    )
+
+
+@login_required
+def circle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    circle = get_circle_for(request.user, network, pk)
+    organizations = circle.member_kind == "organizations"
+    form = AppointForm(request.POST or None, network=network, organizations=organizations)
+    manage = can(request.user, Action.MANAGE_GOVERNANCE, network)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            saved = run_action(
+                form,
+                lambda: actions.appoint(
+                    actor=_user(request),
+                    circle=circle,
+                    role=data["role"],
+                    person=data.get("person"),
+                    organization=data.get("organization"),
+                    starts_on=data.get("starts_on"),
+                    ends_on=data.get("ends_on"),
+                    confirm_break=data.get("confirm", False),
+                ),
+            )
+            if saved is not None:
+                return redirect(circle)
+    problems = network_link_problems(network).get(circle.pk, [])
+    mandates = circle.mandates.select_related("person__user", "organization")
+    elections = circle.elections.prefetch_related(
+        Prefetch("nominations", queryset=Nomination.objects.select_related("nominee__user"))
+    )
+    return render(
+        request,
+        "governance/circle_detail.html",
+        {
+            "network": network,
+            "circle": circle,
+            "current": [m for m in mandates if m.is_current()],
+            "past": [m for m in mandates if m.ended_on is not None],
+            "problems": [PROBLEM_LABELS[p] for p in problems],
+            "children": circle.children.all(),
+            "form": form,
+            "can_manage": manage,
+            "elections": elections,
+            "nomination_form": NominationForm(network=network),
+            "in_circle": circle.mandates.current().filter(person__user=_user(request)).exists(),
+            "ElectionState": ElectionState,
+        },
+    )
+
+
+@login_required
+@require_POST
+def end_mandate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    mandate = get_mandate_for(request.user, network, pk)
+    try:
+        actions.end_mandate(
+            actor=_user(request), mandate=mandate, confirm_break=request.POST.get("confirm") == "1"
+        )
+    except actions.LinkWouldBreak as exc:
+        return render(
+            request,
+            "governance/confirm_break.html",
+            {"network": network, "mandate": mandate, "message": exc.messages[0]},
+            status=409,
+        )
+    return redirect(mandate.circle)
+
+
+@login_required
+@require_POST
+def renew_mandate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
+    mandate = get_mandate_for(request.user, network, pk)
+    try:
+        actions.renew_mandate(actor=_user(request), mandate=mandate)
+    except Exception as exc:
+        if not hasattr(exc, "messages"):
+            raise
+        messages.error(request, " ".join(exc.messages))
+    return redirect(mandate.circle)
+
+
+@login_required
+def mandates(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    rows = (
+        Mandate.objects.filter(circle__network=network)
+        .select_related("circle", "person__user", "organization")
+        .order_by("circle__name", "-starts_on")
+    )
+    return render(request, "governance/mandates.html", {"network": network, "mandates": rows})
+
+
+# Elections ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def open_election(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    circle = get_circle_for(request.user, network, pk)
+    try:
+        actions.open_election(
+            actor=_user(request), circle=circle, role=request.POST.get("role", "leader")
+        )
+    except Exception as exc:
+        if not hasattr(exc, "messages"):
+            raise
+        messages.error(request, " ".join(exc.messages))
+    return redirect(circle)
+
+
+@login_required
+@require_POST
+def nominate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    election = get_election_for(request.user, network, pk)
+    form = NominationForm(request.POST, network=network)
+    if form.is_valid():
+        run_action(
+            form,
+            lambda: actions.nominate(actor=_user(request), election=election, **form.cleaned_data),
+        )
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in error))
+    return redirect(election.circle)
+
+
+@login_required
+@require_POST
+def consent_round(request: HttpRequest, slug: str, pk: int, nomination_id: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    election = get_election_for(request.user, network, pk)
+    nomination = election.nominations.filter(pk=nomination_id).first()
+    if nomination is None:
+        raise PermissionDenied
+    proposal = actions.start_consent_round(actor=_user(request), nomination=nomination)
+    return redirect(proposal)
