@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -127,17 +129,12 @@ def import_responses(
             assert actor is not None
             for index, item in enumerate(fresh):
                 organizations[index] = _upsert_organization(actor, network, item.answers, result)
-        Response.objects.bulk_create(
+        _insert(
+            survey,
             [
-                Response(
-                    survey=survey,
-                    key=item.key,
-                    answers=item.answers,
-                    organization=organizations.get(index),
-                )
+                (item.key, item.answers, organizations.get(index))
                 for index, item in enumerate(fresh)
             ],
-            batch_size=BATCH,
         )
         for item in fresh:
             tally.add(item.answers, names)
@@ -182,6 +179,31 @@ def import_responses(
         },
     )
     return result
+
+
+def _insert(survey: Survey, rows: list[tuple[str, dict[str, Any], Organization | None]]) -> None:
+    """Insert responses with one prepared statement per batch: the ORM's per-object work
+    (model instances, field preparation) costs ten times the insert itself on large imports."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    answers = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    # Identifiers are the model's own, quoted; every value is a parameter.
+    table = quote(Response._meta.db_table)
+    columns = ", ".join(
+        quote(name) for name in ("survey_id", "key", "answers", "organization_id", "imported_at")
+    )
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, {answers}, %s, %s)"  # noqa: S608
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (survey.pk, key, dumps(data), organization.pk if organization else None, now)
+                for key, data, organization in rows
+            ],
+        )
 
 
 def _theme_names(form: Form, answers: dict[str, Any]) -> list[str]:
