@@ -1,0 +1,199 @@
+"""Minga's LEXIMIN against the Sortition Foundation's `sortition-algorithms` MAXIMIN.
+
+Usage: .venv/bin/python bench/sortition_compare.py [--pools 200:20,1000:40,3000:100]
+           [--backend mip|highspy] [--seed 1] [--skip-reference]
+
+Generates pools with 5 correlated features (minga.sortition.synthetic, deterministic seed),
+writes them in the Sortition Foundation's CSV format, and runs each method in its own process
+(one after the other, so they do not compete for the 2 cores), recording seconds, the smallest
+selection probability, the support size (panels with positive probability) and peak memory
+(max RSS of that process). The reference comes from the `bench` extra:
+`.venv/bin/pip install -e ".[bench]"` (it includes python-mip, whose CBC backend `mip` is the
+reference's faster open backend here). Prints a table with the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def write_pool(directory: Path, size: int, seats: int, seed: int) -> tuple[Path, Path]:
+    from minga.sortition.csvio import write_features, write_people
+    from minga.sortition.synthetic import correlated_pool
+
+    instance = correlated_pool(size, seats, seed=seed)
+    people = directory / f"people-{size}.csv"
+    features = directory / f"features-{size}-{seats}.csv"
+    people.write_text(write_people(instance), encoding="utf-8")
+    features.write_text(write_features(instance), encoding="utf-8")
+    return people, features
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_minga(people: Path, features: Path, seats: int) -> dict[str, Any]:
+    from minga.sortition.csvio import load_instance
+    from minga.sortition.leximin import leximin
+
+    instance = load_instance(people, features, seats)
+    started = time.perf_counter()
+    stats: dict[str, int] = {}
+    distribution = leximin(instance, stats=stats)
+    seconds = time.perf_counter() - started
+    probabilities = distribution.probabilities()
+    return {
+        "seconds": seconds,
+        "min_probability": min(probabilities.values()),
+        "support": len(distribution.panels),
+        "peak_mib": peak_mib(),
+        "detail": stats,
+    }
+
+
+def run_reference(people: Path, features: Path, seats: int, backend: str) -> dict[str, Any]:
+    from sortition_algorithms.committee_generation import find_distribution_maximin
+    from sortition_algorithms.features import read_in_features
+    from sortition_algorithms.people import read_in_people
+    from sortition_algorithms.settings import Settings
+
+    with features.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        feature_rows = list(reader)
+        feature_collection, _, _ = read_in_features(
+            list(reader.fieldnames or []), feature_rows, seats
+        )
+    with people.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        people_rows = list(reader)
+        settings = Settings(id_column="id", columns_to_keep=[], solver_backend=backend)
+        pool, _ = read_in_people(
+            list(reader.fieldnames or []), people_rows, feature_collection, settings
+        )
+    started = time.perf_counter()
+    committees, weights, _ = find_distribution_maximin(
+        feature_collection, pool, seats, [], solver_backend=backend
+    )
+    seconds = time.perf_counter() - started
+    probability = {row["id"]: 0.0 for row in people_rows}
+    for committee, weight in zip(committees, weights, strict=True):
+        for person in committee:
+            probability[person] += weight
+    return {
+        "seconds": seconds,
+        "min_probability": min(probability.values()),
+        "support": sum(1 for w in weights if w > 1e-9),
+        "peak_mib": peak_mib(),
+    }
+
+
+def worker(args: argparse.Namespace) -> None:
+    people, features = Path(args.people), Path(args.features)
+    if args.worker == "minga":
+        result = run_minga(people, features, args.seats)
+    else:
+        result = run_reference(people, features, args.seats, args.backend)
+    print(json.dumps(result))
+
+
+def measure(kind: str, people: Path, features: Path, seats: int, backend: str) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--people",
+        str(people),
+        "--features",
+        str(features),
+        "--seats",
+        str(seats),
+        "--backend",
+        backend,
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if completed.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{completed.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def reference_available() -> bool:
+    try:
+        import sortition_algorithms  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pools", default="200:20,1000:40,3000:100")
+    parser.add_argument("--backend", default="mip", help="reference backend: mip (CBC), highspy")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--worker", choices=["minga", "reference"])
+    parser.add_argument("--people")
+    parser.add_argument("--features")
+    parser.add_argument("--seats", type=int)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    with_reference = not args.skip_reference and reference_available()
+    if not with_reference and not args.skip_reference:
+        print('sortition-algorithms is not installed (.venv/bin/pip install -e ".[bench]"):')
+        print("measuring Minga only.")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="minga-sortition-bench-") as tmp:
+        for pool in args.pools.split(","):
+            size, seats = (int(x) for x in pool.split(":"))
+            people, features = write_pool(Path(tmp), size, seats, args.seed)
+            ours = measure("minga", people, features, seats, args.backend)
+            print(f"{size}/{seats} minga: {json.dumps(ours)}", flush=True)
+            theirs = None
+            if with_reference:
+                theirs = measure("reference", people, features, seats, args.backend)
+                print(f"{size}/{seats} reference: {json.dumps(theirs)}", flush=True)
+            rows.append((size, seats, ours, theirs))
+    print()
+    print(
+        f"{'pool/k':>10} | {'Minga LEXIMIN s':>15} | {'ref MAXIMIN s':>13} | {'speed-up':>8} | "
+        f"{'min p Minga':>11} | {'min p ref':>10} | {'|diff|':>8} | {'support':>11} | "
+        f"{'peak MiB':>11}"
+    )
+    for size, seats, ours, theirs in rows:
+        if theirs is None:
+            ref_s = ref_p = diff = speed = "-"
+            support = f"{ours['support']}/-"
+            memory = f"{ours['peak_mib']:.0f}/-"
+        else:
+            ref_s = f"{theirs['seconds']:.2f}"
+            ref_p = f"{theirs['min_probability']:.6f}"
+            diff = f"{abs(ours['min_probability'] - theirs['min_probability']):.1e}"
+            speed = f"{theirs['seconds'] / ours['seconds']:.1f}x"
+            support = f"{ours['support']}/{theirs['support']}"
+            memory = f"{ours['peak_mib']:.0f}/{theirs['peak_mib']:.0f}"
+        print(
+            f"{f'{size}/{seats}':>10} | {ours['seconds']:>15.2f} | {ref_s:>13} | {speed:>8} | "
+            f"{ours['min_probability']:>11.6f} | {ref_p:>10} | {diff:>8} | {support:>11} | "
+            f"{memory:>11}"
+        )
+    print("(support and peak MiB: Minga/reference; Minga's support counts panels over types)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""One entry point for a draw: compute the distribution (or simulate legacy), draw, report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from minga.sortition.draw import input_sha256
+from minga.sortition.legacy import SIMULATION_RUNS, legacy_draw
+from minga.sortition.leximin import Progress, leximin
+from minga.sortition.model import Instance
+
+ALGORITHMS = ("leximin", "legacy")
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    panel: list[str]
+    probabilities: dict[str, float]
+    algorithm: str
+    seed: str
+    distribution_sha256: str
+    seconds: float
+    support: int | None = None
+
+    @property
+    def min_probability(self) -> float:
+        return min(self.probabilities.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "panel": self.panel,
+            "probabilities": self.probabilities,
+            "min_probability": self.min_probability,
+            "algorithm": self.algorithm,
+            "seed": self.seed,
+            "distribution_sha256": self.distribution_sha256,
+            "seconds": self.seconds,
+        }
+
+
+def run_draw(
+    instance: Instance, seed: str, algorithm: str = "leximin", progress: Progress | None = None
+) -> DrawResult:
+    """Raises InfeasibleQuotas (with its diagnosis) when no panel meets the quotas."""
+    started = time.perf_counter()
+    if algorithm == "leximin":
+        distribution = leximin(instance, progress=progress)
+        return DrawResult(
+            panel=distribution.draw(seed),
+            probabilities=distribution.probabilities(),
+            algorithm=algorithm,
+            seed=seed,
+            distribution_sha256=distribution.sha256(),
+            seconds=time.perf_counter() - started,
+            support=len(distribution.panels),
+        )
+    if algorithm == "legacy":
+        panel, probabilities = legacy_draw(instance, seed)
+        return DrawResult(
+            panel=panel,
+            probabilities=probabilities,
+            algorithm=algorithm,
+            seed=seed,
+            distribution_sha256=input_sha256(instance, "legacy", runs=SIMULATION_RUNS),
+            seconds=time.perf_counter() - started,
+        )
+    raise ValueError(f"algorithm: {algorithm!r} is not one of {', '.join(ALGORITHMS)}")

@@ -1,0 +1,43 @@
+"""Synthetic pools with correlated features, for benchmarks, demos and tests (deterministic)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from minga.sortition.model import Instance, Person, Quota
+
+# feature -> (values, share of each value in the population the panel should mirror)
+FEATURES: dict[str, tuple[list[str], list[float]]] = {
+    "gender": (["woman", "man", "other"], [0.49, 0.48, 0.03]),
+    "age": (["16-29", "30-44", "45-59", "60-74", "75+"], [0.22, 0.25, 0.24, 0.20, 0.09]),
+    "region": (["north", "south", "east", "west", "centre"], [0.18, 0.22, 0.2, 0.15, 0.25]),
+    "education": (["basic", "secondary", "university"], [0.35, 0.40, 0.25]),
+    "area": (["urban", "rural"], [0.7, 0.3]),
+}
+
+
+def correlated_pool(size: int, seats: int, seed: int = 0) -> Instance:
+    """A pool skewed like real volunteer pools (older, more educated, more urban), correlated
+    through a hidden 'engagement' score, with quotas mirroring the population shares."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    people = []
+    for index in range(size):
+        engagement = rng.random()
+        features: dict[str, str] = {}
+        for feature, (values, shares) in FEATURES.items():
+            tilt = [
+                share * math.exp(1.6 * (engagement - 0.5) * (i / max(len(values) - 1, 1) - 0.4))
+                for i, share in enumerate(shares)
+            ]
+            if feature == "area":
+                tilt = [tilt[0] * 1.3, tilt[1]]
+            features[feature] = rng.choices(values, weights=tilt)[0]
+        people.append(Person(f"p{index:05d}", features))
+    quotas: dict[str, dict[str, Quota]] = {}
+    for feature, (values, shares) in FEATURES.items():
+        quotas[feature] = {
+            value: Quota(math.floor(0.9 * share * seats), math.ceil(1.1 * share * seats))
+            for value, share in zip(values, shares, strict=True)
+        }
+    return Instance(tuple(people), quotas, seats)

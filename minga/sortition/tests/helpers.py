@@ -1,0 +1,69 @@
+"""Small instances and an independent brute-force LEXIMIN for the tests."""
+
+from __future__ import annotations
+
+import itertools
+
+import highspy
+import numpy as np
+
+from minga.sortition.model import Instance, Person, Quota, panel_violations
+from minga.sortition.solver import INF, add_col, add_row, new_highs
+
+
+def make_instance(rows, quotas, seats, groups=None):
+    """rows: list of (id, {feature: value}); quotas: {feature: {value: (min, max)}}."""
+    groups = groups or {}
+    people = tuple(Person(pid, feats, groups.get(pid)) for pid, feats in rows)
+    return Instance(
+        people,
+        {f: {v: Quota(*mm) for v, mm in values.items()} for f, values in quotas.items()},
+        seats,
+    )
+
+
+def all_panels(instance):
+    ids = [p.id for p in instance.people]
+    return [
+        panel
+        for panel in itertools.combinations(ids, instance.seats)
+        if not panel_violations(instance, list(panel))
+    ]
+
+
+def brute_force_leximin(instance):
+    """LEXIMIN over every valid panel, the textbook way (no duals): after each max-min stage,
+    a person is fixed when a separate LP shows that she cannot get more than the minimum."""
+    ids = sorted(p.id for p in instance.people)
+    panels = all_panels(instance)
+    fixed: dict[str, float] = {}
+
+    def solve(objective_person=None, level=None):
+        h = new_highs()
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        add_col(h, 0.0 if objective_person else 1.0, 0.0, 1.0, [], [])  # z
+        for _ in panels:
+            add_col(h, 0.0, 0.0, 1.0, [], [])
+        add_row(h, 1, 1, range(1, len(panels) + 1), [1.0] * len(panels))
+        prob_rows = {}
+        for _i, pid in enumerate(ids):
+            cols = [1 + j for j, panel in enumerate(panels) if pid in panel]
+            prob_rows[pid] = cols
+            if pid in fixed:
+                add_row(h, fixed[pid] - 1e-9, INF, cols, [1.0] * len(cols))
+            elif level is not None:
+                add_row(h, level - 1e-9, INF, cols, [1.0] * len(cols))
+            else:
+                add_row(h, 0, INF, [*cols, 0], [*([1.0] * len(cols)), -1.0])
+            if pid == objective_person:
+                for c in cols:
+                    h.changeColCost(c, 1.0)
+        h.run()
+        return h.getInfo().objective_function_value
+
+    while len(fixed) < len(ids):
+        level = solve()
+        for pid in ids:
+            if pid not in fixed and solve(objective_person=pid, level=level) <= level + 1e-7:
+                fixed[pid] = level
+    return np.array(sorted(fixed.values()))

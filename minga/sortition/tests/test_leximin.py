@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from minga.sortition.diagnosis import InfeasibleQuotas
+from minga.sortition.leximin import leximin
+from minga.sortition.model import build_types, panel_violations
+from minga.sortition.synthetic import correlated_pool
+from minga.sortition.tests.helpers import all_panels, brute_force_leximin, make_instance
+
+
+@st.composite
+def small_instances(draw):
+    size = draw(st.integers(4, 8))
+    seats = draw(st.integers(1, min(4, size - 1)))
+    genders = draw(st.lists(st.sampled_from("ab"), min_size=size, max_size=size))
+    ages = draw(st.lists(st.sampled_from("xyz"), min_size=size, max_size=size))
+    rows = [
+        (f"p{i}", {"g": g, "age": a}) for i, (g, a) in enumerate(zip(genders, ages, strict=False))
+    ]
+    quotas: dict[str, dict[str, tuple[int, int]]] = {"g": {}, "age": {}}
+    for feature, values in (("g", "ab"), ("age", "xyz")):
+        for value in values:
+            low = draw(st.integers(0, 2))
+            quotas[feature][value] = (low, low + draw(st.integers(0, 3)))
+    use_groups = draw(st.booleans())
+    groups = {f"p{i}": f"h{i // 2}" for i in range(size)} if use_groups else None
+    return make_instance(rows, quotas, seats, groups)
+
+
+def instance_with_panels():
+    return small_instances().filter(lambda inst: len(all_panels(inst)) > 0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(instance_with_panels())
+def test_leximin_matches_brute_force_over_all_panels(instance):
+    distribution = leximin(instance)
+    probabilities = distribution.probabilities()
+    got = np.array(sorted(probabilities.values()))
+    expected = brute_force_leximin(instance)
+    assert np.allclose(got, expected, atol=1e-6), (got, expected)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(instance_with_panels(), st.text(max_size=8))
+def test_every_support_panel_meets_quotas_and_groups_and_probabilities_sum_to_seats(instance, seed):
+    distribution = leximin(instance)
+    probabilities = distribution.probabilities()
+    assert sum(probabilities.values()) == pytest.approx(instance.seats, abs=1e-9)
+    assert set(probabilities) == {p.id for p in instance.people}
+    for counts, weight in distribution.panels:
+        assert weight > 0
+        assert sum(counts) == instance.seats
+        # any choice of members within the types gives a valid panel: check the first ones
+        panel = [m for t, c in zip(distribution.types, counts, strict=False) for m in t.members[:c]]
+        assert panel_violations(instance, panel) == []
+    drawn = distribution.draw(seed)
+    assert panel_violations(instance, drawn) == []
+
+
+def test_infeasible_quotas_raise_with_a_diagnosis():
+    rows = [(f"p{i}", {"g": "a" if i < 3 else "b"}) for i in range(6)]
+    instance = make_instance(rows, {"g": {"a": (3, 3), "b": (3, 3)}}, 4)
+    with pytest.raises(InfeasibleQuotas) as caught:
+        leximin(instance)
+    assert caught.value.diagnosis.total_change == 2
+
+
+def test_people_of_one_type_get_the_same_probability_and_the_minimum_beats_uniform_panels():
+    instance = correlated_pool(120, 12, seed=3)
+    distribution = leximin(instance)
+    probabilities = distribution.probabilities()
+    for person_type in build_types(instance).types:
+        values = {probabilities[m] for m in person_type.members}
+        assert len(values) == 1
+    assert min(probabilities.values()) > 0.05
+    assert sum(probabilities.values()) == pytest.approx(12)
+
+
+def test_progress_reports_reach_the_whole_pool():
+    instance = correlated_pool(60, 6, seed=2)
+    seen = []
+    leximin(instance, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (60, 60)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
