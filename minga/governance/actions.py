@@ -41,6 +41,8 @@ from minga.governance.models import (
     Proposal,
     ProposalState,
     VotingUnit,
+    current_seats,
+    linked_parents,
     voter_fields,
     voter_q,
 )
@@ -158,14 +160,7 @@ def update_circle(*, actor: User, circle: Circle, **changes: Any) -> Circle:
 
 
 def _seats(network: Network) -> tuple[dict[int, int | None], list[Seat]]:
-    parents: dict[int, int | None] = dict(network.circles.values_list("pk", "parent_id"))
-    seats = [
-        Seat(circle_id, person_id, role)
-        for circle_id, person_id, role in Mandate.objects.current()
-        .filter(circle__network=network, person__isnull=False)
-        .values_list("circle_id", "person_id", "role")
-    ]
-    return parents, seats
+    return linked_parents(network), current_seats(network)
 
 
 def _guard_links(
