@@ -159,6 +159,8 @@ def top_texts(rows: Iterable[dict[str, Any]], question: str) -> list[dict[str, A
         if value is None or value == "":
             continue
         text = " ".join(str(value).split())
+        if not text:
+            continue
         groups[fold(text)][text] += 1
     pairs = [
         (spellings.most_common(1)[0][0], sum(spellings.values())) for spellings in groups.values()
