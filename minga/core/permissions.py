@@ -32,6 +32,14 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     # Confidential reports of the violence-prevention protocol.
     READ_PROTOCOL_CASES = "read_protocol_cases"
+    # Reach: the charter, the audience's criteria and the action plan.
+    MANAGE_CHARTER = "manage_charter"
+    # Membership: plans, applications, the code of ethics, the dues ledger.
+    MANAGE_MEMBERSHIP = "manage_membership"
+    APPLY = "apply"
+    SIGN_CODE = "sign_code"
+    VIEW_DUES = "view_dues"
+    MANAGE_DUES = "manage_dues"
     # Governance: the structure (circles, coordination body, mandates) and proposals.
     VIEW_GOVERNANCE = "view_governance"
     MANAGE_GOVERNANCE = "manage_governance"
@@ -52,6 +60,15 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.MANAGE_PEOPLE: frozenset({COORDINATOR}),
     Action.VIEW_AUDIT: frozenset({COORDINATOR}),
     Action.READ_PROTOCOL_CASES: frozenset({PROTOCOL}),
+    Action.MANAGE_CHARTER: frozenset({COORDINATOR}),
+    Action.MANAGE_MEMBERSHIP: frozenset({COORDINATOR}),
+    Action.APPLY: frozenset({PERSON}),
+    # Signing is for member representatives (checked: they must represent an organization).
+    Action.SIGN_CODE: frozenset({MEMBER, COORDINATOR, TREASURER, PROTOCOL}),
+    # Every organization's dues: the treasurer manages them, coordinators see them. A
+    # member representative sees their own organization's only (checked per object).
+    Action.VIEW_DUES: frozenset({TREASURER, COORDINATOR}),
+    Action.MANAGE_DUES: frozenset({TREASURER}),
     Action.VIEW_GOVERNANCE: frozenset({PERSON}),
     Action.MANAGE_GOVERNANCE: frozenset({COORDINATOR}),
     Action.PROPOSE: frozenset({PERSON}),

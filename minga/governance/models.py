@@ -44,7 +44,8 @@ class Circle(models.Model):
     name = models.CharField(_("name"), max_length=150)
     parent = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # Restrict, not protect: deleting a whole network still removes its circles.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="children",

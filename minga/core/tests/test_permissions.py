@@ -20,6 +20,12 @@ EXPECTED = {
     Action.VIEW_AUDIT: "C    A",
     # Confidential reports: the protocol team only, administrators excluded.
     Action.READ_PROTOCOL_CASES: "   P  ",
+    Action.MANAGE_CHARTER: "C    A",
+    Action.MANAGE_MEMBERSHIP: "C    A",
+    Action.APPLY: "CMTP A",
+    Action.SIGN_CODE: "CMTP A",
+    Action.VIEW_DUES: "C T  A",
+    Action.MANAGE_DUES: "  T  A",
     Action.VIEW_GOVERNANCE: "CMTP A",
     Action.MANAGE_GOVERNANCE: "C    A",
     Action.PROPOSE: "CMTP A",

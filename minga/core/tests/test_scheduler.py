@@ -22,13 +22,14 @@ def test_latest_slot_follows_the_cron_expression():
 
 
 def test_first_check_only_records_then_each_slot_fires_once(db):
-    day1 = datetime(2027, 3, 10, 12, 0, tzinfo=BOGOTA)
+    day1 = datetime(2027, 3, 10, 12, 2, tzinfo=BOGOTA)
     with mock.patch("django_tasks.base.Task.enqueue") as enqueue:
         assert enqueue_due_jobs(day1) == []
         assert enqueue.call_count == 0
         # Another worker, same slot: nothing.
-        assert enqueue_due_jobs(day1 + timedelta(minutes=5)) == []
-        day2 = day1 + timedelta(days=1)
+        assert enqueue_due_jobs(day1 + timedelta(minutes=1)) == []
+        # A month later every job (monthly, daily, hourly...) has a new slot.
+        day2 = day1 + timedelta(days=32)
         assert sorted(enqueue_due_jobs(day2)) == sorted(job.name for job in JOBS)
         assert enqueue_due_jobs(day2) == []
         assert enqueue.call_count == len(JOBS)

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Q
 from tqdm import tqdm
 
 from minga.core.demo import DEMO_PASSWORD, load_core
@@ -48,7 +49,8 @@ class Command(BaseCommand):
             if not options["reset"]:
                 raise CommandError("The demo network exists already (use --reset to reload it).")
             with transaction.atomic():
-                Network.objects.filter(slug="demo").delete()
+                # The demo network and the example networks apps add beside it.
+                Network.objects.filter(Q(slug="demo") | Q(slug__startswith="demo-")).delete()
                 User.objects.filter(email__endswith="@demo.minga.invalid").delete()
         started = time.monotonic()
         loaders = _app_loaders()

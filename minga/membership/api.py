@@ -1,0 +1,545 @@
+"""API of membership and dues (a stable contract): plans, applications, invoices,
+payments, balances; plus members, contributions and the code of ethics."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from minga.core.access import get_network_for, get_organization_for
+from minga.core.models import Network, User
+from minga.core.permissions import Action, can
+from minga.membership import actions
+from minga.membership.models import (
+    Application,
+    EthicsCode,
+    Invoice,
+    InvoiceQuerySet,
+    Membership,
+    Plan,
+)
+from minga.membership.queries import balances, own_organization
+from minga.membership.reasons import explain
+
+router = Router(tags=["membership"])
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+# Plans -------------------------------------------------------------------------------------------
+
+
+class Fees(Schema):
+    small: str
+    medium: str
+    large: str
+
+
+class PlanIn(Schema):
+    name: str = Field(max_length=100)
+    kind: Literal["open", "fixed", "variable"]
+    period: Literal["monthly", "annual"] = "annual"
+    currency: str = "USD"
+    fee: str | None = None
+    fees: Fees | None = None
+    small_income_max: str | None = None
+    medium_income_max: str | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    kind: str
+    period: str
+    currency: str
+    fee: str | None
+    fees: dict[str, str] | None
+    small_income_max: str | None
+    medium_income_max: str | None
+    active: bool
+
+
+def plan_out(plan: Plan) -> dict[str, Any]:
+    fees = plan.fees()
+    return {
+        "id": plan.pk,
+        "name": plan.name,
+        "kind": plan.kind,
+        "period": plan.period,
+        "currency": plan.currency,
+        "fee": _amount(plan.fee),
+        "fees": {size: f"{amount:.2f}" for size, amount in fees.items()} if fees else None,
+        "small_income_max": _amount(plan.small_income_max),
+        "medium_income_max": _amount(plan.medium_income_max),
+        "active": plan.active,
+    }
+
+
+@router.get("/networks/{slug}/membership/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    network = get_network_for(request.user, slug)
+    return [plan_out(plan) for plan in network.plans.all()]
+
+
+@router.post("/networks/{slug}/membership/plans", response={201: PlanOut})
+def create_plan(request: HttpRequest, slug: str, payload: PlanIn) -> Status[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    data = payload.dict()
+    plan = actions.create_plan(actor=_user(request), network=network, **data)
+    return Status(201, plan_out(plan))
+
+
+# Applications ------------------------------------------------------------------------------------
+
+
+class ApplicationIn(Schema):
+    organization: int
+    plan: int
+    level: Literal["core", "active", "occasional"] = "active"
+    accepted_statements: list[int] = Field(default_factory=list)
+    pledges: str = ""
+
+
+class ApplicationOut(Schema):
+    id: int
+    organization: int | None
+    name: str
+    plan: int
+    level: str
+    status: str
+    eligible: bool
+    reasons: list[str]
+    unmet: list[dict[str, str]]
+    decision_reason: str
+
+
+def application_out(application: Application) -> dict[str, Any]:
+    return {
+        "id": application.pk,
+        "organization": application.organization_id,
+        "name": application.name,
+        "plan": application.plan_id,
+        "level": application.level,
+        "status": application.status,
+        "eligible": application.eligible,
+        "reasons": [explain(item) for item in application.unmet],
+        "unmet": application.unmet,
+        "decision_reason": application.decision_reason,
+    }
+
+
+def _application_for(request: HttpRequest, network: Network, pk: int) -> Application:
+    application = network.applications.select_related("plan", "network").filter(pk=pk).first()
+    if application is None:
+        raise Http404("No such application")
+    return application
+
+
+@router.get("/networks/{slug}/membership/applications", response=list[ApplicationOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_applications(
+    request: HttpRequest, slug: str, status: str | None = None
+) -> list[dict[str, Any]]:
+    network = get_network_for(request.user, slug)
+    applications = network.applications.all()
+    if not can(request.user, Action.MANAGE_MEMBERSHIP, network):
+        # Others see only the applications they submitted.
+        applications = applications.filter(submitted_by=_user(request))
+    if status:
+        applications = applications.filter(status=status)
+    return [application_out(a) for a in applications]
+
+
+@router.post("/networks/{slug}/membership/applications", response={201: ApplicationOut})
+def apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> Status[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.APPLY)
+    organization = network.organizations.filter(pk=payload.organization).first()
+    if organization is None:
+        raise ValidationError(
+            {"organization": f"No organization {payload.organization} in this network."}
+        )
+    plan = network.plans.filter(pk=payload.plan).first()
+    if plan is None:
+        raise ValidationError({"plan": f"No plan {payload.plan} in this network."})
+    application = actions.apply_for_organization(
+        actor=_user(request),
+        network=network,
+        organization=organization,
+        plan=plan,
+        level=payload.level,
+        accepted_statements=payload.accepted_statements,
+        pledges=payload.pledges,
+    )
+    return Status(201, application_out(application))
+
+
+@router.post("/networks/{slug}/membership/applications/{pk}/approve", response=ApplicationOut)
+def approve(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    application = _application_for(request, network, pk)
+    actions.approve(actor=_user(request), application=application)
+    return application_out(_application_for(request, network, pk))
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+@router.post("/networks/{slug}/membership/applications/{pk}/reject", response=ApplicationOut)
+def reject(request: HttpRequest, slug: str, pk: int, payload: RejectIn) -> dict[str, Any]:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    application = _application_for(request, network, pk)
+    return application_out(
+        actions.reject(actor=_user(request), application=application, reason=payload.reason)
+    )
+
+
+# Members, commitments, contributions -------------------------------------------------------------
+
+
+class MemberOut(Schema):
+    id: int
+    organization: int = Field(alias="organization_id")
+    plan: int = Field(alias="plan_id")
+    level: str
+    joined_on: datetime.date
+
+
+@router.get("/networks/{slug}/membership/members", response=list[MemberOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_members(request: HttpRequest, slug: str) -> QuerySet[Membership]:
+    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
+    return Membership.objects.active().filter(network=network)
+
+
+class LevelIn(Schema):
+    level: Literal["core", "active", "occasional"]
+
+
+def _membership_for(request: HttpRequest, network: Network, pk: int) -> Membership:
+    membership = (
+        Membership.objects.active()
+        .filter(network=network, pk=pk)
+        .select_related("network", "organization")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member")
+    return membership
+
+
+@router.patch("/networks/{slug}/membership/members/{pk}", response=MemberOut)
+def set_level(request: HttpRequest, slug: str, pk: int, payload: LevelIn) -> Membership:
+    network = get_network_for(request.user, slug)
+    membership = _membership_for(request, network, pk)
+    return actions.set_level(actor=_user(request), membership=membership, level=payload.level)
+
+
+class ContributionIn(Schema):
+    kind: Literal["experts", "volunteers", "expertise", "dissemination", "other"]
+    description: str
+    due_on: datetime.date | None = None
+
+
+class ContributionOut(Schema):
+    id: int
+    kind: str
+    description: str
+    due_on: datetime.date | None
+    delivered: bool
+    delivered_on: datetime.date | None
+
+
+@router.get(
+    "/networks/{slug}/membership/members/{pk}/contributions", response=list[ContributionOut]
+)
+def list_contributions(request: HttpRequest, slug: str, pk: int) -> Any:
+    network = get_network_for(request.user, slug)
+    membership = _membership_for(request, network, pk)
+    if not (
+        can(request.user, Action.MANAGE_MEMBERSHIP, network)
+        or actions._represents(request.user, membership)
+    ):
+        raise PermissionDenied
+    return membership.contributions.all()
+
+
+@router.post(
+    "/networks/{slug}/membership/members/{pk}/contributions", response={201: ContributionOut}
+)
+def pledge(request: HttpRequest, slug: str, pk: int, payload: ContributionIn) -> Status[Any]:
+    network = get_network_for(request.user, slug)
+    membership = _membership_for(request, network, pk)
+    return Status(
+        201, actions.pledge(actor=_user(request), membership=membership, **payload.dict())
+    )
+
+
+class DeliveredIn(Schema):
+    delivered: bool = True
+
+
+@router.post("/networks/{slug}/membership/contributions/{pk}/delivered", response=ContributionOut)
+def delivered(request: HttpRequest, slug: str, pk: int, payload: DeliveredIn) -> Any:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    from minga.membership.models import Contribution
+
+    contribution = (
+        Contribution.objects.filter(pk=pk, membership__network=network)
+        .select_related("membership__network")
+        .first()
+    )
+    if contribution is None:
+        raise Http404("No such contribution")
+    return actions.mark_delivered(
+        actor=_user(request), contribution=contribution, delivered=payload.delivered
+    )
+
+
+# Code of ethics ----------------------------------------------------------------------------------
+
+
+class CodeIn(Schema):
+    text: str
+
+
+class CodeOut(Schema):
+    version: int
+    text: str
+    signed: list[int]
+    unsigned: list[int]
+
+
+def code_out(network: Network, code: EthicsCode) -> dict[str, Any]:
+    signed = set(code.signatures.values_list("organization_id", flat=True))
+    members = list(
+        Membership.objects.active()
+        .filter(network=network)
+        .values_list("organization_id", flat=True)
+    )
+    return {
+        "version": code.version,
+        "text": code.text,
+        "signed": sorted(signed),
+        "unsigned": sorted(o for o in members if o not in signed),
+    }
+
+
+@router.get("/networks/{slug}/membership/ethics", response=CodeOut)
+def current_code(request: HttpRequest, slug: str) -> dict[str, Any]:
+    network = get_network_for(request.user, slug)
+    code = network.ethics_codes.first()
+    if code is None:
+        raise Http404("No code of ethics yet")
+    return code_out(network, code)
+
+
+@router.post("/networks/{slug}/membership/ethics", response={201: CodeOut})
+def publish_code(request: HttpRequest, slug: str, payload: CodeIn) -> Status[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    code = actions.publish_code(actor=_user(request), network=network, text=payload.text)
+    return Status(201, code_out(network, code))
+
+
+@router.post("/networks/{slug}/membership/ethics/sign", response={201: CodeOut})
+def sign_code(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.SIGN_CODE)
+    code = network.ethics_codes.first()
+    if code is None:
+        raise Http404("No code of ethics yet")
+    actions.sign_code(actor=_user(request), code=code)
+    return Status(201, code_out(network, code))
+
+
+# Dues --------------------------------------------------------------------------------------------
+
+
+class InvoiceOut(Schema):
+    id: int
+    organization: int
+    period: str
+    amount: str
+    currency: str
+    paid: str
+    status: str
+    due_on: datetime.date
+
+
+class InvoiceFilters(Schema):
+    period: str | None = None
+    organization: int | None = None
+    status: Literal["open", "paid", "partial"] | None = None
+
+
+def invoice_out(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.pk,
+        "organization": invoice.organization_id,
+        "period": invoice.period,
+        "amount": f"{invoice.due:.2f}",
+        "currency": invoice.currency,
+        "paid": f"{invoice.paid:.2f}",
+        "status": invoice.status(),
+        "due_on": invoice.due_on,
+    }
+
+
+def visible_invoices(request: HttpRequest, network: Network) -> InvoiceQuerySet:
+    """Treasurer and coordinators see every invoice; a member only its own organization's."""
+    invoices = Invoice.objects.filter(network=network)
+    if can(request.user, Action.VIEW_DUES, network):
+        return invoices
+    organization = own_organization(request.user, network)
+    if organization is None:
+        raise PermissionDenied
+    return invoices.filter(organization=organization)
+
+
+class _LazyInvoices:
+    def __init__(self, invoices: QuerySet[Invoice]) -> None:
+        self.invoices = invoices
+
+    def count(self) -> int:
+        return self.invoices.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [invoice_out(i) for i in self.invoices[index]]
+
+
+@router.get("/networks/{slug}/dues/invoices", response=list[InvoiceOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_invoices(request: HttpRequest, slug: str, filters: Query[InvoiceFilters]) -> Any:
+    network = get_network_for(request.user, slug)
+    invoices = visible_invoices(request, network)
+    if filters.period:
+        invoices = invoices.filter(period=filters.period)
+    if filters.organization is not None:
+        invoices = invoices.filter(organization_id=filters.organization)
+    invoices = invoices.with_status(filters.status) if filters.status else invoices.with_payments()
+    return _LazyInvoices(invoices.order_by("period", "organization__name", "pk"))
+
+
+class PaymentIn(Schema):
+    invoice: int
+    amount: str
+    date: datetime.date | None = None
+    note: str = ""
+
+
+class EntryOut(Schema):
+    id: int
+    organization: int = Field(alias="organization_id")
+    invoice: int | None = Field(None, alias="invoice_id")
+    kind: str
+    amount: str
+    currency: str
+    date: datetime.date = Field(alias="on")
+    note: str
+
+    @staticmethod
+    def resolve_amount(obj: Any) -> str:
+        return f"{obj.amount:.2f}"
+
+
+@router.post("/networks/{slug}/dues/payments", response={201: EntryOut})
+def record_payment(request: HttpRequest, slug: str, payload: PaymentIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.MANAGE_DUES)
+    invoice = (
+        Invoice.objects.filter(network=network, pk=payload.invoice)
+        .select_related("organization", "network")
+        .first()
+    )
+    if invoice is None:
+        raise ValidationError({"invoice": f"No invoice {payload.invoice} in this network."})
+    entry = actions.record_payment(
+        actor=_user(request),
+        invoice=invoice,
+        amount=payload.amount,
+        on=payload.date,
+        note=payload.note,
+    )
+    return Status(201, entry)
+
+
+class CorrectionIn(Schema):
+    organization: int
+    amount: str
+    note: str
+    invoice: int | None = None
+    date: datetime.date | None = None
+
+
+@router.post("/networks/{slug}/dues/corrections", response={201: EntryOut})
+def record_correction(request: HttpRequest, slug: str, payload: CorrectionIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.MANAGE_DUES)
+    organization = network.organizations.filter(pk=payload.organization).first()
+    if organization is None:
+        raise ValidationError(
+            {"organization": f"No organization {payload.organization} in this network."}
+        )
+    invoice = None
+    if payload.invoice is not None:
+        invoice = Invoice.objects.filter(network=network, pk=payload.invoice).first()
+        if invoice is None:
+            raise ValidationError({"invoice": f"No invoice {payload.invoice} in this network."})
+    entry = actions.record_correction(
+        actor=_user(request),
+        organization=organization,
+        amount=payload.amount,
+        note=payload.note,
+        invoice=invoice,
+        on=payload.date,
+    )
+    return Status(201, entry)
+
+
+class BalanceOut(Schema):
+    organization: int
+    name: str
+    currency: str
+    invoiced: str
+    paid: str
+    balance: str
+    in_arrears_since: datetime.date | None
+    months_in_arrears: int
+
+
+@router.get("/networks/{slug}/dues/balances", response=list[BalanceOut])
+def list_balances(
+    request: HttpRequest, slug: str, organization: int | None = None
+) -> list[dict[str, Any]]:
+    network = get_network_for(request.user, slug)
+    if can(request.user, Action.VIEW_DUES, network):
+        only = None
+        if organization is not None:
+            only = get_organization_for(request.user, network, organization)
+    else:
+        only = own_organization(request.user, network)
+        if only is None or (organization is not None and organization != only.pk):
+            raise PermissionDenied
+    return [
+        {
+            **row,
+            "invoiced": f"{row['invoiced']:.2f}",
+            "paid": f"{row['paid']:.2f}",
+            "balance": f"{row['balance']:.2f}",
+        }
+        for row in balances(network, only=only)
+    ]
