@@ -28,4 +28,5 @@ urlpatterns = [
     # One folder per step of the method, each with its own URLs.
     *[path(f"n/<slug:slug>/{step.key}/", include(f"minga.{step.key}.urls")) for step in STEPS],
     path("n/<slug:slug>/protocol/", include("minga.protocol.urls")),
+    path("n/<slug:slug>/sortition/", include("minga.sortition.urls")),
 ]

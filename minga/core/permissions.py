@@ -45,6 +45,9 @@ class Action(StrEnum):
     MANAGE_GOVERNANCE = "manage_governance"
     PROPOSE = "propose"
     CLOSE_PROPOSALS = "close_proposals"
+    # Sortition: draws by lot for a body's seats or a panel.
+    VIEW_DRAWS = "view_draws"
+    MANAGE_DRAWS = "manage_draws"
     # Mapping: survey reports and the directory's matches; importing and editing surveys.
     VIEW_SURVEYS = "view_surveys"
     MANAGE_SURVEYS = "manage_surveys"
@@ -74,6 +77,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.PROPOSE: frozenset({PERSON}),
     # A circle's leader may also close its proposals (checked on the proposal).
     Action.CLOSE_PROPOSALS: frozenset({COORDINATOR}),
+    Action.VIEW_DRAWS: frozenset({PERSON}),
+    Action.MANAGE_DRAWS: frozenset({COORDINATOR}),
     Action.VIEW_SURVEYS: frozenset({PERSON}),
     Action.MANAGE_SURVEYS: frozenset({COORDINATOR}),
 }

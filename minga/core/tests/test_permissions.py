@@ -30,6 +30,8 @@ EXPECTED = {
     Action.MANAGE_GOVERNANCE: "C    A",
     Action.PROPOSE: "CMTP A",
     Action.CLOSE_PROPOSALS: "C    A",
+    Action.VIEW_DRAWS: "CMTP A",
+    Action.MANAGE_DRAWS: "C    A",
     Action.VIEW_SURVEYS: "CMTP A",
     Action.MANAGE_SURVEYS: "C    A",
 }
