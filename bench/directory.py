@@ -1,4 +1,4 @@
-"""Time the organization directory (page and API) as a network grows.
+"""Time the organization directory (page and API) and the member directory as a network grows.
 
 Usage: .venv/bin/python bench/directory.py [SIZES...]   (default: 100 1000 10000)
 Prints, per size: median milliseconds and SQL queries for the page and the API list,
@@ -12,6 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 
@@ -32,6 +33,8 @@ def main(sizes: list[int]) -> None:
 
     from minga.core import actions
     from minga.core.models import Organization, Theme, User
+    from minga.membership import actions as membership_actions
+    from minga.membership.models import Membership
 
     # Keep one connection across requests, so query counts are captured.
     connection.settings_dict["CONN_MAX_AGE"] = None
@@ -39,6 +42,10 @@ def main(sizes: list[int]) -> None:
     user = User.objects.create_user("bench", password="x")
     network = actions.create_network(actor=user, slug="bench", name="Bench")
     token = actions.issue_token(actor=user, user=user)
+    plan = membership_actions.create_plan(
+        actor=user, network=network, name="Bench", kind="fixed", fee="10"
+    )
+    membership_actions.publish_code(actor=user, network=network, text="Code")
     themes = [Theme.objects.create(slug=f"t{i}", name=f"Theme {i}") for i in range(20)]
     client = Client()
     client.force_login(user)
@@ -60,7 +67,10 @@ def main(sizes: list[int]) -> None:
 
     created = 0
     baseline: dict[str, float] = {}
-    print(f"{'orgs':>7} {'page ms':>9} {'q':>3} {'x':>5} {'api ms':>9} {'q':>3} {'x':>5}")
+    print(
+        f"{'orgs':>7} {'page ms':>9} {'q':>3} {'x':>5} {'api ms':>9} {'q':>3} {'x':>5}"
+        f" {'members ms':>10} {'q':>3} {'x':>5}"
+    )
     for size in sorted(sizes):
         batch = [
             Organization(network=network, name=f"Org {i:06d}", country="CO", city="Bogotá")
@@ -73,14 +83,26 @@ def main(sizes: list[int]) -> None:
             [through(organization_id=o.pk, theme_id=themes[o.pk % 20].pk) for o in new],
             batch_size=2000,
         )
+        Membership.objects.bulk_create(
+            [
+                Membership(network=network, organization=o, plan=plan, joined_on=date(2027, 1, 1))
+                for o in new
+            ],
+            batch_size=2000,
+        )
         created = size
         page_ms, page_q = measure(lambda: client.get("/n/bench/organizations/", {"country": "CO"}))
         api_ms, api_q = measure(lambda: api.get("/api/v1/networks/bench/organizations"))
+        members_ms, members_q = measure(
+            lambda: client.get("/n/bench/membership/directory/", {"signed": "no", "q": "Org"})
+        )
+        baseline.setdefault("members", members_ms)
         baseline.setdefault("page", page_ms)
         baseline.setdefault("api", api_ms)
         print(
             f"{size:>7} {page_ms:>9.1f} {page_q:>3} {page_ms / baseline['page']:>5.2f}"
             f" {api_ms:>9.1f} {api_q:>3} {api_ms / baseline['api']:>5.2f}"
+            f" {members_ms:>10.1f} {members_q:>3} {members_ms / baseline['members']:>5.2f}"
         )
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,7 +49,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def run_action(form: Form, action: Callable[[], Any]) -> Any | None:
+def run_action(form: BaseForm, action: Callable[[], Any]) -> Any | None:
     """Call an action; put its validation errors on the form instead of failing."""
     try:
         return action()

@@ -65,17 +65,27 @@ def save_charter(*, actor: User, network: Network, **texts: str) -> CharterVersi
 
 
 @transaction.atomic
-def set_charter_public(*, actor: User, network: Network, public: bool) -> Charter:
+def set_charter_visibility(
+    *,
+    actor: User,
+    network: Network,
+    public: bool | None = None,
+    applications_open: bool | None = None,
+) -> Charter:
+    """Whether the current charter is public, and whether anyone may apply from it."""
     _require(actor, network)
     charter, _created = Charter.objects.get_or_create(network=network)
-    charter.public = public
-    charter.save(update_fields=["public"])
+    if public is not None:
+        charter.public = public
+    if applications_open is not None:
+        charter.applications_open = applications_open
+    charter.save(update_fields=["public", "applications_open"])
     record(
         actor=actor,
-        action="charter.public",
+        action="charter.visibility",
         target=charter,
         network=network,
-        data={"public": public},
+        data={"public": charter.public, "applications_open": charter.applications_open},
     )
     return charter
 

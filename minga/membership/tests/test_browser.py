@@ -1,0 +1,54 @@
+"""Reach and membership pages in a real browser, in each language."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from minga.membership import actions
+from minga.reach import actions as reach_actions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"), [("es-AR", "es"), ("pt-BR", "pt-br"), ("en-GB", "en")]
+)
+def test_charter_directory_and_signing(world, live_server, browser, plans, locale, language):
+    reach_actions.save_charter(
+        actor=world.coordinator, network=world.network, purpose="Fortalecer la participación."
+    )
+    actions.publish_code(
+        actor=world.coordinator, network=world.network, text="Respeto y no violencia."
+    )
+    with translation.override(language):
+        charter_title = gettext("The network's charter")
+        directory_title = gettext("Member directory")
+        not_signed = gettext("Not signed")
+        signed = gettext("Signed")
+        sign_for = gettext("Sign for %(organization)s") % {"organization": "Fundación A"}
+    page = browser.new_page(locale=locale, viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/?next=/n/red/reach/")
+    page.fill("input[name=username]", "mateo")
+    page.fill("input[name=password]", "Long-pass-mateo-42")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/n/red/reach/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("#charter h2")).to_have_text(charter_title)
+    expect(page.locator("#charter")).to_contain_text("Fortalecer la participación.")
+
+    page.goto(f"{live_server.url}/n/red/membership/directory/")
+    expect(page.locator("h1")).to_have_text(directory_title)
+    expect(page.locator("#member-rows tbody tr")).to_have_count(2)
+    page.select_option("select[name=signed]", "no")
+    expect(page.locator("#member-rows .state", has_text=not_signed)).to_have_count(2)
+
+    page.goto(f"{live_server.url}/n/red/membership/ethics/")
+    page.get_by_role("button", name=sign_for).click()
+    page.goto(f"{live_server.url}/n/red/membership/directory/?signed=yes")
+    expect(page.locator("#member-rows tbody tr")).to_have_count(1)
+    expect(page.locator("#member-rows")).to_contain_text(signed)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()

@@ -1,0 +1,525 @@
+"""Membership pages: plans, applications, the member directory, commitments and
+contributions, the code of ethics, and the dues ledger."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from minga.core.access import get_network_for
+from minga.core.models import Network, StepState, User
+from minga.core.permissions import Action, can
+from minga.core.steps import STEPS_BY_KEY
+from minga.core.views import run_action, step_states
+from minga.membership import actions
+from minga.membership.charts import income_chart
+from minga.membership.forms import (
+    ApplyForm,
+    CodeForm,
+    ContributionForm,
+    DirectoryFilterForm,
+    InvoiceRunForm,
+    JoinForm,
+    PaymentForm,
+    PlanForm,
+    RejectForm,
+)
+from minga.membership.models import (
+    Application,
+    ApplicationStatus,
+    Contribution,
+    Invoice,
+    Membership,
+    ParticipationLevel,
+)
+from minga.membership.queries import balances, member_directory, own_organization, yearly_income
+from minga.membership.reasons import explain
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _errors_to_messages(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in errors))
+
+
+@login_required
+def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
+    pending = network.applications.filter(status=ApplicationStatus.PENDING).select_related("plan")
+    organization = own_organization(request.user, network)
+    own_membership = (
+        Membership.objects.active().filter(organization=organization).select_related("plan").first()
+        if organization
+        else None
+    )
+    return render(
+        request,
+        "membership/step.html",
+        {
+            "network": network,
+            "step": STEPS_BY_KEY["membership"],
+            "state": step_states(network)["membership"],
+            "states": StepState.choices,
+            "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
+            "can_manage": manage,
+            "can_view_dues": can(request.user, Action.VIEW_DUES, network),
+            "plans": network.plans.all(),
+            "plan_form": PlanForm() if manage else None,
+            "pending": [(a, [explain(u) for u in a.unmet]) for a in pending] if manage else [],
+            "reject_form": RejectForm(),
+            "organization": organization,
+            "own_membership": own_membership,
+            "member_count": Membership.objects.active().filter(network=network).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def create_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        plan = run_action(
+            form,
+            lambda: actions.create_plan(actor=_user(request), network=network, **form.plan_data()),
+        )
+        if plan is not None:
+            messages.success(request, _("Plan created."))
+    _errors_to_messages(request, form)
+    return redirect("membership", slug=slug)
+
+
+@login_required
+def apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """A person of the network applies for the organization they represent."""
+    network = get_network_for(request.user, slug, Action.APPLY)
+    organization = own_organization(request.user, network)
+    form = ApplyForm(request.POST or None, network=network)
+    if request.method == "POST" and organization is not None and form.is_valid():
+        data = form.cleaned_data
+        application = run_action(
+            form,
+            lambda: actions.apply_for_organization(
+                actor=_user(request),
+                network=network,
+                organization=organization,
+                plan=data["plan"],
+                level=data["level"],
+                accepted_statements=[int(i) for i in data.get("statements", [])],
+                pledges=data["pledges"],
+            ),
+        )
+        if application is not None:
+            return redirect("application_detail", slug=slug, pk=application.pk)
+    return render(
+        request,
+        "membership/apply.html",
+        {"network": network, "form": form, "organization": organization},
+    )
+
+
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public page (when the coordinators open it): a newcomer applies with its profile."""
+    from minga.reach.models import Charter
+
+    network = Network.objects.filter(slug=slug).first()
+    charter = Charter.objects.filter(network=network).first() if network else None
+    if network is None or charter is None or not charter.applications_open:
+        raise Http404("Applications are not open")
+    form = JoinForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        profile = form.profile()
+        plan = profile.pop("plan")
+        actor = _user(request) if request.user.is_authenticated else None
+        application = run_action(
+            form,
+            lambda: actions.apply_with_profile(actor=actor, network=network, plan=plan, **profile),
+        )
+        if application is not None:
+            return render(
+                request,
+                "membership/joined.html",
+                {
+                    "public_network": network,
+                    "application": application,
+                    "reasons": [explain(u) for u in application.unmet],
+                },
+            )
+    return render(request, "membership/join.html", {"public_network": network, "form": form})
+
+
+def _application(request: HttpRequest, network: Network, pk: int) -> Application:
+    application = network.applications.select_related("plan").filter(pk=pk).first()
+    if application is None:
+        raise Http404("No such application")
+    if not (
+        can(request.user, Action.MANAGE_MEMBERSHIP, network)
+        or application.submitted_by_id == request.user.pk
+    ):
+        raise PermissionDenied
+    return application
+
+
+@login_required
+def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    application = _application(request, network, pk)
+    return render(
+        request,
+        "membership/application.html",
+        {
+            "network": network,
+            "application": application,
+            "reasons": [explain(u) for u in application.unmet],
+            "can_manage": can(request.user, Action.MANAGE_MEMBERSHIP, network),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    application = _application(request, network, pk)
+    if decision not in ("approve", "reject"):
+        raise Http404("No such decision")
+    try:
+        if decision == "approve":
+            actions.approve(actor=_user(request), application=application)
+            messages.success(request, _("Approved: the organization is a member now."))
+        else:
+            actions.reject(
+                actor=_user(request), application=application, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Rejected; the applicant is told why."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("membership", slug=slug)
+
+
+@login_required
+def directory(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
+    filters = DirectoryFilterForm(request.GET or None, network=network)
+    chosen: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    if chosen.get("plan"):
+        chosen["plan"] = chosen["plan"].pk
+    page = Paginator(member_directory(network, chosen), 50).get_page(request.GET.get("page"))
+    template = (
+        "membership/_directory_rows.html"
+        if request.headers.get("HX-Request")
+        else "membership/directory.html"
+    )
+    return render(request, template, {"network": network, "filters": filters, "page": page})
+
+
+def _membership(request: HttpRequest, network: Network, pk: int) -> Membership:
+    membership = (
+        Membership.objects.filter(network=network, pk=pk)
+        .select_related("organization", "plan", "network")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member")
+    return membership
+
+
+@login_required
+def member_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
+    membership = _membership(request, network, pk)
+    represents = own_organization(request.user, network) == membership.organization
+    manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
+    sees_dues = can(request.user, Action.VIEW_DUES, network) or represents
+    return render(
+        request,
+        "membership/member.html",
+        {
+            "network": network,
+            "membership": membership,
+            "can_edit": represents or manage,
+            "can_manage": manage,
+            "levels": ParticipationLevel.choices,
+            "contributions": membership.contributions.all() if (represents or manage) else [],
+            "contribution_form": ContributionForm(),
+            "balance": balances(network, only=membership.organization) if sees_dues else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_level(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    membership = _membership(request, network, pk)
+    try:
+        actions.set_level(
+            actor=_user(request), membership=membership, level=request.POST.get("level", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(membership)
+
+
+@login_required
+@require_POST
+def pledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    membership = _membership(request, network, pk)
+    form = ContributionForm(request.POST)
+    if form.is_valid():
+        run_action(
+            form,
+            lambda: actions.pledge(
+                actor=_user(request), membership=membership, **form.cleaned_data
+            ),
+        )
+    _errors_to_messages(request, form)
+    return redirect(membership)
+
+
+@login_required
+@require_POST
+def delivered(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
+    contribution = (
+        Contribution.objects.filter(pk=pk, membership__network=network)
+        .select_related("membership__network")
+        .first()
+    )
+    if contribution is None:
+        raise Http404("No such contribution")
+    actions.mark_delivered(
+        actor=_user(request),
+        contribution=contribution,
+        delivered=request.POST.get("delivered") == "1",
+    )
+    return redirect(contribution.membership)
+
+
+@login_required
+def ethics(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            code = run_action(
+                form,
+                lambda: actions.publish_code(
+                    actor=_user(request), network=network, **form.cleaned_data
+                ),
+            )
+            if code is not None:
+                messages.success(
+                    request,
+                    _("Version %(version)s published: everyone is asked to sign again.")
+                    % {"version": code.version},
+                )
+                return redirect("ethics", slug=slug)
+    code = network.ethics_codes.first()
+    signatures = code.signatures.select_related("organization") if code else []
+    signed = {s.organization_id for s in signatures}
+    members = Membership.objects.active().filter(network=network).select_related("organization")
+    organization = own_organization(request.user, network)
+    return render(
+        request,
+        "membership/ethics.html",
+        {
+            "network": network,
+            "code": code,
+            "signatures": signatures,
+            "unsigned": [m.organization for m in members if m.organization_id not in signed]
+            if manage
+            else [],
+            "can_manage": manage,
+            "form": form,
+            "organization": organization,
+            "has_signed": organization is not None and organization.pk in signed,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.SIGN_CODE)
+    code = network.ethics_codes.first()
+    if code is None:
+        raise Http404("No code of ethics yet")
+    try:
+        actions.sign_code(actor=_user(request), code=code)
+        messages.success(request, _("Signed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("ethics", slug=slug)
+
+
+# Dues ---------------------------------------------------------------------------------------
+
+
+def _dues_scope(request: HttpRequest, network: Network) -> Any:
+    """Everyone's dues for the treasurer and coordinators; one's own organization's otherwise."""
+    if can(request.user, Action.VIEW_DUES, network):
+        return None
+    organization = own_organization(request.user, network)
+    if organization is None:
+        raise PermissionDenied
+    return organization
+
+
+@login_required
+def dues(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    only = _dues_scope(request, network)
+    invoices = Invoice.objects.filter(network=network).select_related("organization")
+    if only is not None:
+        invoices = invoices.filter(organization=only)
+    period = request.GET.get("period", "")
+    if period:
+        invoices = invoices.filter(period=period)
+    status = request.GET.get("status", "")
+    invoices = (
+        invoices.with_status(status)
+        if status in ("open", "partial", "paid")
+        else invoices.with_payments()
+    )
+    page = Paginator(invoices.order_by("-period", "organization__name"), 100).get_page(
+        request.GET.get("page")
+    )
+    rows = balances(network, only=only)
+    income = yearly_income(network) if only is None else {}
+    chart = mark_safe(income_chart(income, _("Dues received per year"))) if income else ""  # noqa: S308 - matplotlib's own SVG
+    return render(
+        request,
+        "membership/dues.html",
+        {
+            "network": network,
+            "page": page,
+            "balances": rows,
+            "arrears": [r for r in rows if r["months_in_arrears"] > 0 or r["in_arrears_since"]],
+            "chart": chart,
+            "can_manage": can(request.user, Action.MANAGE_DUES, network),
+            "payment_form": PaymentForm(),
+            "run_form": InvoiceRunForm(),
+            "period": period,
+            "status": status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_invoices(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_DUES)
+    form = InvoiceRunForm(request.POST)
+    if form.is_valid():
+        try:
+            created = actions.invoice_period(
+                actor=_user(request), network=network, period=form.cleaned_data["period"]
+            )
+            messages.success(request, _("%(count)s invoices created.") % {"count": created})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("dues", slug=slug)
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_DUES)
+    invoice = (
+        Invoice.objects.filter(network=network, pk=pk)
+        .select_related("organization", "network")
+        .first()
+    )
+    if invoice is None:
+        raise Http404("No such invoice")
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_payment(
+                actor=_user(request),
+                invoice=invoice,
+                amount=form.cleaned_data["amount"],
+                on=form.cleaned_data["on"],
+            )
+            messages.success(request, _("Payment recorded."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("dues", slug=slug)
+
+
+EXPORT_COLUMNS = ["organization", "period", "amount", "paid", "status", "currency", "due_on"]
+
+
+def _export_rows(request: HttpRequest, network: Network) -> list[list[Any]]:
+    only = _dues_scope(request, network)
+    invoices = (
+        Invoice.objects.filter(network=network).select_related("organization").with_payments()
+    )
+    if only is not None:
+        invoices = invoices.filter(organization=only)
+    return [
+        [
+            i.organization.name,
+            i.period,
+            f"{i.due:.2f}",
+            f"{i.paid:.2f}",
+            i.status(),
+            i.currency,
+            i.due_on.isoformat(),
+        ]
+        for i in invoices.order_by("period", "organization__name")
+    ]
+
+
+@login_required
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    rows = _export_rows(request, network)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = "dues"
+        sheet.append(EXPORT_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("No such format")
+    response["Content-Disposition"] = f'attachment; filename="{network.slug}-dues.{fmt}"'
+    return response
