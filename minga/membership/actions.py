@@ -34,6 +34,7 @@ from minga.membership.models import (
     PlanKind,
     PlanPeriod,
     Signature,
+    cents,
 )
 from minga.reach.eligibility import Applicant, Criteria, check
 
@@ -643,4 +644,4 @@ def _currency_of(organization: Organization) -> str:
 
 def organization_balance(organization: Organization) -> Decimal:
     total = organization.ledger_entries.aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else Decimal("0")
+    return cents(total or 0)

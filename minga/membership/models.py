@@ -10,12 +10,17 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import LANGUAGE_CHOICES, Network, Organization, OrganizationSize
 from minga.membership.ledger import EntryKind, InvoiceStatus, status_of
+
+
+def cents(value: Any) -> Decimal:
+    """An amount as exact cents, whatever the database's arithmetic made of it."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 class PlanKind(models.TextChoices):
@@ -255,12 +260,14 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
         zero = models.Value(
             Decimal("0"), output_field=models.DecimalField(max_digits=12, decimal_places=2)
         )
+        # Rounded in SQL: SQLite sums decimals as floating point (126.9400000000001).
         return self.annotate(
-            paid_amount=-Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT)), zero
+            paid_amount=-Round(
+                Coalesce(Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT)), zero), 2
             ),
-            due_amount=Coalesce(
-                Sum("entries__amount", filter=~Q(entries__kind=EntryKind.PAYMENT)), zero
+            due_amount=Round(
+                Coalesce(Sum("entries__amount", filter=~Q(entries__kind=EntryKind.PAYMENT)), zero),
+                2,
             ),
         )
 
@@ -304,12 +311,12 @@ class Invoice(models.Model):
     @property
     def due(self) -> Decimal:
         """What is owed on it, with corrections (annotated by `with_payments()`)."""
-        return Decimal(self.__dict__.get("due_amount", self.amount))
+        return cents(self.__dict__.get("due_amount", self.amount))
 
     @property
     def paid(self) -> Decimal:
         """What was paid on it (annotated by `with_payments()`)."""
-        return Decimal(self.__dict__.get("paid_amount", Decimal("0")))
+        return cents(self.__dict__.get("paid_amount", Decimal("0")))
 
     def status(self) -> str:
         return status_of(self.due, self.paid)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from minga.core.models import Network, Organization
 from minga.membership.ledger import EntryKind, months_between
-from minga.membership.models import Invoice, LedgerEntry, Membership, Signature
+from minga.membership.models import Invoice, LedgerEntry, Membership, Signature, cents
 
 
 def own_organization(user: Any, network: Network) -> Organization | None:
@@ -60,9 +60,9 @@ def balances(
                 "organization": row["organization_id"],
                 "name": row["organization__name"],
                 "currency": row["currency"],
-                "invoiced": row["invoiced"] or Decimal("0"),
-                "paid": -(row["paid"] or Decimal("0")),
-                "balance": row["balance"] or Decimal("0"),
+                "invoiced": cents(row["invoiced"] or 0),
+                "paid": -cents(row["paid"] or 0),
+                "balance": cents(row["balance"] or 0),
                 "in_arrears_since": first_overdue,
                 "months_in_arrears": months_between(first_overdue, today) if first_overdue else 0,
             }
@@ -79,7 +79,7 @@ def yearly_income(network: Network) -> dict[int, dict[str, Decimal]]:
         .annotate(total=Sum("amount"))
     )
     for row in rows:
-        income[row["on__year"]][row["currency"]] = -row["total"]
+        income[row["on__year"]][row["currency"]] = -cents(row["total"])
     return dict(sorted(income.items()))
 
 
