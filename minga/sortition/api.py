@@ -1,0 +1,298 @@
+"""API of draws by lot: create from the directory or CSV, quotas, feasibility, compute,
+publish, seed, draw, seat, decline."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from minga.core.access import get_network_for
+from minga.core.models import User
+from minga.core.permissions import Action
+from minga.sortition import actions
+from minga.sortition.access import get_any_draw_for, visible_draws
+from minga.sortition.actions import QuotaRow
+from minga.sortition.models import Draw
+
+router = Router(tags=["sortition"])
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class QuotaIn(Schema):
+    feature: str
+    value: str
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+
+class QuotasIn(Schema):
+    quotas: list[QuotaIn]
+
+
+class DrawIn(Schema):
+    title: str = Field(max_length=200)
+    seats: int = Field(ge=1)
+    pool_kind: Literal["people", "organizations"] = "people"
+    features: list[str] = []
+    circle: int | None = None
+    group_by: str = ""
+    algorithm: Literal["leximin", "legacy"] = "leximin"
+    people_csv: str | None = None
+    features_csv: str | None = None
+
+
+class DrawSummary(Schema):
+    id: int
+    network: str
+    title: str
+    circle: int | None
+    seats: int
+    pool_kind: str
+    state: str
+    pool_size: int
+    distribution_sha256: str
+
+
+class PoolMember(Schema):
+    id: str
+    label: str
+    features: dict[str, str]
+    group: str | None
+
+
+class DeclineOut(Schema):
+    round: int
+    member_id: str
+    replacement_id: str
+    method: str
+
+
+class DrawOut(DrawSummary):
+    source: str
+    algorithm: str
+    group_by: str
+    features: list[str]
+    quotas: list[QuotaIn]
+    pool: list[PoolMember]
+    progress_done: int
+    progress_total: int
+    error: str
+    diagnosis: dict[str, Any] | None
+    probabilities: dict[str, float]
+    min_probability: float | None
+    legacy_probabilities: dict[str, float]
+    legacy_min_probability: float | None
+    published_at: datetime | None
+    seed: str
+    seed_note: str
+    panel: list[str]
+    current_panel: list[str]
+    declines: list[DeclineOut]
+
+
+class FeasibilityIn(Schema):
+    quotas: list[QuotaIn] | None = None
+
+
+class RelaxationOut(Schema):
+    feature: str
+    value: str
+    min: int
+    max: int
+    new_min: int
+    new_max: int
+
+
+class FeasibilityOut(Schema):
+    feasible: bool
+    conflicts: list[str]
+    total_change: int | None
+    relaxations: list[RelaxationOut]
+
+
+class SeedIn(Schema):
+    seed: str = Field(max_length=200)
+    note: str = ""
+
+
+class SeatIn(Schema):
+    confirm: bool = False
+
+
+class DeclineIn(Schema):
+    member: str
+    confirm: bool = False
+
+
+def _summary(draw: Draw) -> dict[str, Any]:
+    return {
+        "id": draw.pk,
+        "network": draw.network.slug,
+        "title": draw.title,
+        "circle": draw.circle_id,
+        "seats": draw.seats,
+        "pool_kind": draw.pool_kind,
+        "state": draw.state,
+        "pool_size": len(draw.pool),
+        "distribution_sha256": draw.distribution_sha256,
+    }
+
+
+def _detail(draw: Draw) -> dict[str, Any]:
+    draw.refresh_from_db()
+    public = {
+        field: getattr(draw, field)
+        for field in (
+            "source",
+            "algorithm",
+            "group_by",
+            "features",
+            "progress_done",
+            "progress_total",
+            "error",
+            "diagnosis",
+            "probabilities",
+            "min_probability",
+            "legacy_probabilities",
+            "legacy_min_probability",
+            "published_at",
+            "seed",
+            "seed_note",
+            "panel",
+            "current_panel",
+        )
+    }
+    return {
+        **_summary(draw),
+        **public,
+        "quotas": [
+            {"feature": q.feature, "value": q.value, "min": q.min, "max": q.max}
+            for q in draw.quotas.all()
+        ],
+        "pool": [
+            {
+                "id": row["id"],
+                "label": row.get("label") or row["id"],
+                "features": row["features"],
+                "group": row.get("group"),
+            }
+            for row in draw.pool
+        ],
+        "declines": [
+            {
+                "round": d.round,
+                "member_id": d.member_id,
+                "replacement_id": d.replacement_id,
+                "method": d.method,
+            }
+            for d in draw.declines.all()
+        ],
+    }
+
+
+def _rows(quotas: list[QuotaIn]) -> list[QuotaRow]:
+    return [QuotaRow(q.feature, q.value, q.min, q.max) for q in quotas]
+
+
+@router.get("/networks/{slug}/draws", response=list[DrawSummary])
+def list_draws(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
+    return [
+        _summary(draw) for draw in visible_draws(request.user, network).select_related("network")
+    ]
+
+
+@router.post("/networks/{slug}/draws", response={201: DrawOut})
+def create_draw(request: HttpRequest, slug: str, payload: DrawIn) -> tuple[int, dict[str, Any]]:
+    network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+    circle = None
+    if payload.circle is not None:
+        circle = network.circles.filter(pk=payload.circle).first()
+        if circle is None:
+            raise ValidationError({"circle": "No such body in this network."})
+    draw = actions.create_draw(
+        actor=_user(request),
+        network=network,
+        circle=circle,
+        **payload.dict(exclude={"circle"}),
+    )
+    return 201, _detail(draw)
+
+
+@router.get("/draws/{pk}", response=DrawOut)
+def get_draw(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _detail(get_any_draw_for(request.user, pk))
+
+
+@router.put("/draws/{pk}/quotas", response=DrawOut)
+def set_quotas(request: HttpRequest, pk: int, payload: QuotasIn) -> dict[str, Any]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.set_quotas(actor=_user(request), draw=draw, quotas=_rows(payload.quotas))
+    return _detail(draw)
+
+
+@router.post("/draws/{pk}/feasibility", response=FeasibilityOut)
+def check_feasibility(request: HttpRequest, pk: int, payload: FeasibilityIn) -> dict[str, Any]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    quotas = _rows(payload.quotas) if payload.quotas is not None else None
+    diagnosis = actions.check_feasibility(actor=request.user, draw=draw, quotas=quotas)
+    if diagnosis is None:
+        return {"feasible": True, "conflicts": [], "total_change": 0, "relaxations": []}
+    return {"feasible": False, **diagnosis.as_json()}
+
+
+@router.post("/draws/{pk}/compute", response={202: DrawOut})
+def compute(request: HttpRequest, pk: int) -> tuple[int, dict[str, Any]]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.compute(actor=_user(request), draw=draw)
+    return 202, _detail(draw)
+
+
+@router.post("/draws/{pk}/publish", response=DrawOut)
+def publish(request: HttpRequest, pk: int) -> dict[str, Any]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.publish(actor=_user(request), draw=draw)
+    return _detail(draw)
+
+
+@router.put("/draws/{pk}/seed", response=DrawOut)
+def fix_seed(request: HttpRequest, pk: int, payload: SeedIn) -> dict[str, Any]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.fix_seed(actor=_user(request), draw=draw, seed=payload.seed, note=payload.note)
+    return _detail(draw)
+
+
+@router.post("/draws/{pk}/draw", response=DrawOut)
+def draw_panel(request: HttpRequest, pk: int) -> dict[str, Any]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.draw_panel(actor=_user(request), draw=draw)
+    return _detail(draw)
+
+
+@router.post("/draws/{pk}/seat", response=DrawOut)
+def seat(request: HttpRequest, pk: int, payload: SeatIn) -> dict[str, Any]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.seat(actor=_user(request), draw=draw, confirm_break=payload.confirm)
+    return _detail(draw)
+
+
+@router.post("/draws/{pk}/declines", response={201: DeclineOut})
+def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> tuple[int, dict[str, Any]]:
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    entry = actions.decline(
+        actor=_user(request), draw=draw, member_id=payload.member, confirm_break=payload.confirm
+    )
+    return 201, {
+        "round": entry.round,
+        "member_id": entry.member_id,
+        "replacement_id": entry.replacement_id,
+        "method": entry.method,
+    }

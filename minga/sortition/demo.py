@@ -1,0 +1,37 @@
+"""Sortition in the demo: the coordination body's next renewal drawn by lot among the
+network's organizations, with quotas by country and size, published and drawn."""
+
+from __future__ import annotations
+
+from minga.core.demo import DemoNetwork
+from minga.sortition import actions
+from minga.sortition.actions import QuotaRow
+
+COUNTRIES = ("AR", "BR", "CL", "CO", "MX")
+SIZES = {"small": (2, 3), "medium": (1, 2), "large": (0, 1)}
+
+
+def load(demo: DemoNetwork) -> None:
+    network, coordinator = demo.network, demo.coordinator
+    body = network.circles.filter(kind="coordination_body").first()
+    draw = actions.create_draw(
+        actor=coordinator,
+        network=network,
+        title="Renovación del Órgano de Coordinación",
+        seats=5,
+        pool_kind="organizations",
+        features=["country", "size"],
+        circle=body,
+    )
+    quotas = [QuotaRow("country", country, 1, 1) for country in COUNTRIES]
+    quotas += [QuotaRow("size", size, low, high) for size, (low, high) in SIZES.items()]
+    actions.set_quotas(actor=coordinator, draw=draw, quotas=quotas)
+    draw = actions.compute(actor=coordinator, draw=draw, background=False)
+    actions.publish(actor=coordinator, draw=draw)
+    actions.fix_seed(
+        actor=coordinator,
+        draw=draw,
+        seed="4817",
+        note="Número anunciado en la asamblea anual de la red",
+    )
+    actions.draw_panel(actor=coordinator, draw=draw)

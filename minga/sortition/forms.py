@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from minga.core.models import Network
+from minga.governance.models import Circle
+from minga.sortition.actions import ORGANIZATION_FEATURES, PEOPLE_FEATURES
+from minga.sortition.models import Algorithm, PoolKind
+
+FEATURE_LABELS = {
+    "country": _("Country"),
+    "organization_size": _("Organization size"),
+    "organization_type": _("Organization type"),
+    "language": _("Language"),
+    "theme": _("Theme"),
+    "size": _("Size"),
+    "type": _("Type"),
+}
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class DrawForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    circle = forms.ModelChoiceField(
+        label=_("Body whose seats are drawn"),
+        queryset=Circle.objects.none(),
+        required=False,
+        empty_label=_("None: a panel outside the structure"),
+    )
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=1000)
+    pool_kind = forms.ChoiceField(label=_("Pool of"), choices=PoolKind.choices)
+    features = forms.MultipleChoiceField(
+        label=_("Features for quotas (pool from the directory)"),
+        choices=[
+            (f, FEATURE_LABELS[f]) for f in dict.fromkeys(PEOPLE_FEATURES + ORGANIZATION_FEATURES)
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "People: country, organization size and type, language, theme. "
+            "Organizations: country, size, type."
+        ),
+    )
+    group_by = forms.ChoiceField(
+        label=_("At most one per"),
+        choices=[("", _("nobody: no grouping")), ("organization", _("organization"))],
+        required=False,
+    )
+    algorithm = forms.ChoiceField(label=_("Algorithm"), choices=Algorithm.choices)
+    people_csv = forms.FileField(
+        label=_("people.csv (optional)"),
+        required=False,
+        help_text=_("Sortition Foundation format: an id column and one column per feature."),
+    )
+    features_csv = forms.FileField(
+        label=_("features.csv (optional)"),
+        required=False,
+        help_text=_("Columns feature, value, min, max."),
+    )
+    csv_group_by = forms.CharField(
+        label=_("Grouping column of people.csv (optional)"), max_length=60, required=False
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        circle_field = self.fields["circle"]
+        assert isinstance(circle_field, forms.ModelChoiceField)
+        circle_field.queryset = network.circles.all()
+
+    def _text(self, name: str) -> str | None:
+        upload = self.cleaned_data.get(name)
+        if upload is None:
+            return None
+        if upload.size > MAX_UPLOAD:
+            self.add_error(name, _("The file is larger than 5 MB."))
+            return None
+        try:
+            return str(upload.read().decode("utf-8"))
+        except UnicodeDecodeError:
+            self.add_error(name, _("The file is not UTF-8 text."))
+            return None
+
+    def action_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        people, features = self._text("people_csv"), self._text("features_csv")
+        csv = people is not None or features is not None
+        return {
+            "title": data["title"],
+            "seats": data["seats"],
+            "pool_kind": data["pool_kind"],
+            "circle": data["circle"],
+            "features": data["features"],
+            "group_by": (data["csv_group_by"].strip() if csv else data["group_by"]) or "",
+            "algorithm": data["algorithm"],
+            "people_csv": people,
+            "features_csv": features,
+        }
+
+
+class SeedForm(forms.Form):
+    seed = forms.CharField(
+        label=_("Public seed"),
+        max_length=200,
+        help_text=_(
+            "Announced after publication: a number called out in a meeting, "
+            "a public lottery's result."
+        ),
+    )
+    note = forms.CharField(label=_("Where the seed comes from"), max_length=300, required=False)

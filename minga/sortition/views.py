@@ -1,0 +1,422 @@
+"""Pages of draws by lot: the list, creating a draw, the quotas with a live feasibility
+check, and the results page (progress, chart, hash, seed, panel, declines, verification)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minga.core.access import get_network_for
+from minga.core.models import User
+from minga.core.permissions import Action, can
+from minga.core.views import run_action
+from minga.sortition import actions, charts, csvio
+from minga.sortition.access import get_draw_for, visible_draws
+from minga.sortition.actions import QuotaRow
+from minga.sortition.forms import FEATURE_LABELS, DrawForm, SeedForm
+from minga.sortition.models import Algorithm, Draw, DrawState
+from minga.sortition.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def draw_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
+    coordination_body = network.circles.filter(kind="coordination_body").first()
+    return render(
+        request,
+        "sortition/draw_list.html",
+        {
+            "network": network,
+            "draws": list(visible_draws(request.user, network)),
+            "can_manage": can(request.user, Action.MANAGE_DRAWS, network),
+            "coordination_body": coordination_body,
+        },
+    )
+
+
+@login_required
+def draw_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+    initial: dict[str, Any] = {"seats": 5, "algorithm": Algorithm.LEXIMIN}
+    body = network.circles.filter(pk=request.GET.get("circle") or 0).first()
+    if body is not None:
+        initial.update(circle=body, pool_kind=body.member_kind, title=body.name)
+    form = DrawForm(request.POST or None, request.FILES or None, initial=initial, network=network)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.action_arguments()
+        if form.is_valid():
+            draw = run_action(
+                form,
+                lambda: actions.create_draw(actor=_user(request), network=network, **arguments),
+            )
+            if draw is not None:
+                messages.success(request, _("Draw created. Now check the quotas."))
+                return redirect("draw_quotas", slug=slug, pk=draw.pk)
+    return render(request, "sortition/draw_form.html", {"network": network, "form": form})
+
+
+# Quotas -------------------------------------------------------------------------------------
+
+
+def _quota_rows(draw: Draw, data: QueryDict | None = None) -> list[dict[str, Any]]:
+    """One row per value of each feature, with the stored or posted min and max."""
+    stored = {(q.feature, q.value): q for q in draw.quotas.all()}
+    counts: dict[tuple[str, str], int] = {}
+    for row in draw.pool:
+        for feature in draw.features:
+            key = (feature, row["features"][feature])
+            counts[key] = counts.get(key, 0) + 1
+    rows = []
+    index = 0
+    for feature, values in draw.feature_values().items():
+        for value in values:
+            quota = stored.get((feature, value))
+            low: int | str = quota.min if quota else 0
+            high: int | str = quota.max if quota else draw.seats
+            if data is not None:
+                low, high = data.get(f"min-{index}", ""), data.get(f"max-{index}", "")
+            rows.append(
+                {
+                    "index": index,
+                    "feature": feature,
+                    "feature_label": FEATURE_LABELS.get(feature, feature),
+                    "value": value,
+                    "available": counts.get((feature, value), 0),
+                    "min": low,
+                    "max": high,
+                }
+            )
+            index += 1
+    return rows
+
+
+def _posted_quotas(rows: list[dict[str, Any]]) -> list[QuotaRow]:
+    parsed = []
+    for row in rows:
+        numbers = []
+        for bound in ("min", "max"):
+            text = str(row[bound]).strip()
+            if not text.isdigit():
+                raise ValidationError(
+                    {
+                        "quotas": _(
+                            "%(feature)s=%(value)s, %(bound)s: %(text)s is not a whole number."
+                        )
+                        % {
+                            "feature": row["feature"],
+                            "value": row["value"],
+                            "bound": bound,
+                            "text": repr(text),
+                        }
+                    }
+                )
+            numbers.append(int(text))
+        parsed.append(QuotaRow(row["feature"], row["value"], numbers[0], numbers[1]))
+    return parsed
+
+
+@login_required
+def draw_quotas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+    draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
+    errors: list[str] = []
+    if request.method == "POST":
+        rows = _quota_rows(draw, request.POST)
+        try:
+            actions.set_quotas(actor=_user(request), draw=draw, quotas=_posted_quotas(rows))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Quotas saved."))
+            return redirect(draw)
+    else:
+        rows = _quota_rows(draw)
+    diagnosis = None
+    if not errors:
+        try:
+            diagnosis = actions.check_feasibility(actor=request.user, draw=draw)
+        except ValidationError as exc:
+            errors = exc.messages
+    return render(
+        request,
+        "sortition/quotas.html",
+        {
+            "network": network,
+            "draw": draw,
+            "rows": rows,
+            "errors": errors,
+            "diagnosis": diagnosis,
+            "editable": draw.state in (DrawState.DRAFT, DrawState.COMPUTED),
+        },
+    )
+
+
+@login_required
+@require_POST
+def feasibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The live check behind the quotas editor (htmx): the posted quotas, nothing saved."""
+    network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+    draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
+    errors: list[str] = []
+    diagnosis = None
+    try:
+        quotas = _posted_quotas(_quota_rows(draw, request.POST))
+        diagnosis = actions.check_feasibility(actor=request.user, draw=draw, quotas=quotas)
+    except ValidationError as exc:
+        errors = exc.messages
+    return render(
+        request,
+        "sortition/_feasibility.html",
+        {"draw": draw, "diagnosis": diagnosis, "errors": errors, "checked": True},
+    )
+
+
+# The draw's life ------------------------------------------------------------------------------
+
+
+def _verify_command(draw: Draw) -> str:
+    parts = [
+        "minga sortition verify --people people.csv --features features.csv",
+        f"--seats {draw.seats} --seed {shlex.quote(draw.seed)}",
+    ]
+    if draw.algorithm != Algorithm.LEXIMIN:
+        parts.append(f"--algorithm {draw.algorithm}")
+    if draw.group_by:
+        parts.append(f"--group-by {shlex.quote(draw.group_by)}")
+    parts.append(f"--panel {','.join(draw.panel)}")
+    return " ".join(parts)
+
+
+@login_required
+def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
+    draw = get_draw_for(request.user, network, pk)
+    labels = draw.labels()
+    declines = list(draw.declines.all())
+    declined = {d.member_id for d in declines}
+    replaced_in = {d.replacement_id: d.round for d in declines if d.replacement_id}
+    panel = [
+        {
+            "id": member_id,
+            "label": labels.get(member_id, member_id),
+            "probability": draw.probabilities.get(member_id),
+            "features": (draw.pool_row(member_id) or {}).get("features", {}),
+            "replaced_in": replaced_in.get(member_id),
+        }
+        for member_id in draw.current_panel
+    ]
+    probabilities = sorted(draw.probabilities.values())
+    return render(
+        request,
+        "sortition/draw_detail.html",
+        {
+            "network": network,
+            "draw": draw,
+            "can_manage": can(request.user, Action.MANAGE_DRAWS, network),
+            "quotas": list(draw.quotas.all()),
+            "feature_labels": FEATURE_LABELS,
+            "panel": panel,
+            "original_panel": [
+                {"id": m, "label": labels.get(m, m), "declined": m in declined} for m in draw.panel
+            ],
+            "declines": [
+                {
+                    "round": d.round,
+                    "member": labels.get(d.member_id, d.member_id),
+                    "member_id": d.member_id,
+                    "replacement": labels.get(d.replacement_id, d.replacement_id),
+                    "replacement_id": d.replacement_id,
+                    "method": d.method,
+                }
+                for d in declines
+            ],
+            "max_probability": probabilities[-1] if probabilities else None,
+            "even_share": draw.seats / len(draw.pool) if draw.pool else None,
+            "seed_form": SeedForm(),
+            "verify_command": _verify_command(draw) if draw.panel else "",
+            "replacement_procedure": REPLACEMENT_PROCEDURE,
+            "pool_size": len(draw.pool),
+        },
+    )
+
+
+@login_required
+def progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The small fragment the results page polls while computing; once done, htmx reloads."""
+    network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
+    draw = get_draw_for(request.user, network, pk)
+    response = render(request, "sortition/_progress.html", {"network": network, "draw": draw})
+    if draw.state != DrawState.COMPUTING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _step(request: HttpRequest, slug: str, pk: int, run: Any, done: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+    draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
+    try:
+        run(draw)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(draw)
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.compute(actor=_user(request), draw=draw),
+        _("Computing the probabilities."),
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.publish(actor=_user(request), draw=draw),
+        _("Published: the network can see the pool, the quotas and the hash."),
+    )
+
+
+@login_required
+@require_POST
+def fix_seed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = SeedForm(request.POST)
+    if not form.is_valid():
+        network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+        draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, str(error))
+        return redirect(draw)
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.fix_seed(
+            actor=_user(request),
+            draw=draw,
+            seed=form.cleaned_data["seed"],
+            note=form.cleaned_data["note"],
+        ),
+        _("Seed fixed."),
+    )
+
+
+@login_required
+@require_POST
+def draw_panel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.draw_panel(actor=_user(request), draw=draw),
+        _("Drawn."),
+    )
+
+
+@login_required
+@require_POST
+def seat(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.seat(
+            actor=_user(request), draw=draw, confirm_break=bool(request.POST.get("confirm"))
+        ),
+        _("The panel holds its seats."),
+    )
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.decline(
+            actor=_user(request), draw=draw, member_id=request.POST.get("member", "")
+        ),
+        _("Decline recorded; the replacement is on the panel."),
+    )
+
+
+# Chart and files for verification ------------------------------------------------------------
+
+
+@login_required
+def chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
+    draw = get_draw_for(request.user, network, pk)
+    if not draw.probabilities:
+        raise Http404("No probabilities yet")
+    chosen = _("LEXIMIN") if draw.algorithm == Algorithm.LEXIMIN else _("Legacy greedy draw")
+    svg = charts.probabilities_svg(
+        list(draw.probabilities.values()),
+        list(draw.legacy_probabilities.values()) if draw.algorithm == Algorithm.LEXIMIN else [],
+        seats=draw.seats,
+        labels={
+            "title": _("Everyone's chance of selection, from the least favoured up"),
+            "x": _("Pool members, sorted by probability"),
+            "y": _("Probability of selection"),
+            "chosen": chosen,
+            "legacy": _("Legacy greedy draw"),
+            "even": _("Seats / pool"),
+        },
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _download(text: str, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpResponse:
+    """people.csv, features.csv (Sortition Foundation format) and distribution.json:
+    what `minga sortition verify` needs."""
+    network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
+    draw = get_draw_for(request.user, network, pk)
+    instance = draw.instance()
+    if name == "people.csv":
+        extra = [draw.group_by] if draw.group_by else []
+        return _download(csvio.write_people(instance, extra), name, "text/csv")
+    if name == "features.csv":
+        return _download(csvio.write_features(instance), name, "text/csv")
+    if name == "distribution.json" and draw.distribution is not None:
+        return _download(json.dumps(draw.distribution), name, "application/json")
+    raise Http404("No such file")
