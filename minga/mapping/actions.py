@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -19,12 +20,14 @@ from minga.core import actions as core_actions
 from minga.core.audit import record
 from minga.core.models import Network, Organization, User
 from minga.mapping import matching
-from minga.mapping.answers import CellError, DataError, Decoded, Decoder, open_table
+from minga.mapping.answers import CellError, DataError, Decoder, NotUtf8, open_table
 from minga.mapping.models import Response, Survey
-from minga.mapping.stats import Tally, select_names
+from minga.mapping.stats import Tally
 from minga.mapping.xlsform import Form
 
 BATCH = 2000
+PROGRESS_EVERY = 1000
+KNOWN_KEYS = 50_000
 SHOWN_ERRORS = 10
 _SURVEY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
@@ -94,12 +97,44 @@ def import_responses(
 
     All or nothing: any bad cell fails the whole import with the first errors and the total,
     and nothing is stored. Submissions already imported (same `_uuid`, or the same answers
-    where the export has none) are skipped. Streams the file in batches.
+    where the export has none) are skipped. Streams the file in batches, in one transaction.
     """
     if create_organizations and actor is None:
         raise ValueError("creating organizations needs an actor")
+    attempt = functools.partial(
+        _import,
+        actor=actor,
+        network=network,
+        name=name,
+        form=form,
+        data=data,
+        create_organizations=create_organizations,
+        progress=progress,
+    )
     try:
-        table = open_table(data)
+        # The encoding is chosen from the file's first bytes; should a later byte not be
+        # UTF-8, this attempt is rolled back and the file read again as Latin-1.
+        with transaction.atomic():
+            return attempt(encoding=None)
+    except NotUtf8:
+        return attempt(encoding="latin-1")
+
+
+def _import(
+    *,
+    actor: User | None,
+    network: Network,
+    name: str,
+    form: Form,
+    data: Path,
+    create_organizations: bool,
+    progress: Callable[[int], None] | None,
+    encoding: str | None,
+) -> ImportResult:
+    try:
+        table = open_table(data, encoding)
+    except NotUtf8:
+        raise
     except (DataError, OSError) as exc:
         raise ValidationError({"data": str(exc)}) from exc
     try:
@@ -110,54 +145,74 @@ def import_responses(
         raise ValidationError({"data": str(exc)}) from exc
     survey, created = _survey_for(actor=actor, network=network, name=name, form=form)
     result = ImportResult(survey=survey)
-    names = select_names(form)
     tally = Tally()
     errors: list[CellError] = []
     error_total = 0
-    seen: set[str] = set()
-    batch: list[Decoded] = []
+    # This batch's submissions: answers (JSON text) by key, and their select cells in order.
+    batch: dict[str, str] = {}
+    cells: list[tuple[str, ...]] = []
+    read = 0
+    # The keys this import stored, while there are few: a new survey holds no others, so
+    # the file's own repeats are found without asking the database.
+    known: set[str] | None = set() if created else None
 
     def flush() -> None:
-        keys = [item.key for item in batch]
-        existing = set(
-            Response.objects.filter(survey=survey, key__in=keys).values_list("key", flat=True)
+        nonlocal known
+        existing = known.intersection(batch) if known is not None else _existing_keys(survey, batch)
+        fresh = [(key, text) for key, text in batch.items() if key not in existing]
+        fresh_cells = (
+            [c for key, c in zip(batch, cells, strict=True) if key not in existing]
+            if existing
+            else cells
         )
-        fresh = [item for item in batch if item.key not in existing]
         result.duplicates += len(batch) - len(fresh)
-        organizations: dict[int, Organization | None] = {}
+        if known is not None:
+            known.update(key for key, _text in fresh)
+            if len(known) > KNOWN_KEYS:
+                known = None
+        organizations: list[Organization | None] = []
         if create_organizations:
             assert actor is not None
-            for index, item in enumerate(fresh):
-                organizations[index] = _upsert_organization(actor, network, item.answers, result)
+            organizations = [
+                _upsert_organization(actor, network, json.loads(text), result)
+                for _key, text in fresh
+            ]
         _insert(
             survey,
             [
-                (item.key, item.answers, organizations.get(index))
-                for index, item in enumerate(fresh)
+                (key, text, organizations[index] if organizations else None)
+                for index, (key, text) in enumerate(fresh)
             ],
         )
-        for item in fresh:
-            tally.add(item.answers, names)
+        tally.respondents += len(fresh)
+        for question, value, times in decoder.select_counts(fresh_cells):
+            tally.add_value(question, value, times)
         result.created += len(fresh)
         batch.clear()
+        cells.clear()
 
     for number, row in table.rows:
-        decoded = decoder.decode(number, row)
-        if progress is not None:
-            progress(1)
-        if isinstance(decoded, list):
-            error_total += len(decoded)
-            errors.extend(decoded[: max(0, SHOWN_ERRORS - len(errors))])
+        encoded = decoder.encode(number, row)
+        read += 1
+        if progress is not None and read == PROGRESS_EVERY:
+            progress(read)
+            read = 0
+        if isinstance(encoded, list):
+            error_total += len(encoded)
+            errors.extend(encoded[: max(0, SHOWN_ERRORS - len(errors))])
             continue
         if error_total:
             continue  # keep reading only to count the errors
-        if decoded.key in seen:
+        key, text = encoded
+        if key in batch:
             result.duplicates += 1
             continue
-        seen.add(decoded.key)
-        batch.append(decoded)
+        batch[key] = text
+        cells.append(decoder.select_cells(row))
         if len(batch) >= BATCH:
             flush()
+    if progress is not None and read:
+        progress(read)
     if error_total:
         raise _failure(errors, error_total)
     if batch:
@@ -181,9 +236,32 @@ def import_responses(
     return result
 
 
-def _insert(survey: Survey, rows: list[tuple[str, dict[str, Any], Organization | None]]) -> None:
-    """Insert responses with one prepared statement per batch: the ORM's per-object work
-    (model instances, field preparation) costs ten times the insert itself on large imports."""
+def _existing_keys(survey: Survey, batch: dict[str, Any]) -> set[str]:
+    """Which of the batch's keys the survey already holds (earlier imports, earlier batches),
+    with one indexed query per chunk: the ORM's `key__in` preparation costs more than that."""
+    keys = list(batch)
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    chunk = min(connection.features.max_query_params or len(keys) + 1, 5000) - 1
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), chunk):
+            part = keys[start : start + chunk]
+            marks = ", ".join(["%s"] * len(part))
+            # Identifiers are the model's own, quoted; every value is a parameter.
+            cursor.execute(
+                f"SELECT {quote('key')} FROM {table} "  # noqa: S608
+                f"WHERE {quote('survey_id')} = %s AND {quote('key')} IN ({marks})",
+                [survey.pk, *part],
+            )
+            found.update(key for (key,) in cursor.fetchall())
+    return found
+
+
+def _insert(survey: Survey, rows: list[tuple[str, str, Organization | None]]) -> None:
+    """Insert responses (answers as JSON text) with one prepared statement per batch: the
+    ORM's per-object work (model instances, field preparation) costs ten times the insert
+    itself on large imports."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -195,13 +273,13 @@ def _insert(survey: Survey, rows: list[tuple[str, dict[str, Any], Organization |
     )
     sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, {answers}, %s, %s)"  # noqa: S608
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    survey_id = survey.pk
     with connection.cursor() as cursor:
         cursor.executemany(
             sql,
             [
-                (survey.pk, key, dumps(data), organization.pk if organization else None, now)
-                for key, data, organization in rows
+                (survey_id, key, text, organization.pk if organization else None, now)
+                for key, text, organization in rows
             ],
         )
 

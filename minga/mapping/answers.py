@@ -14,9 +14,12 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import getitem, itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +52,9 @@ METADATA = {
 METADATA_PREFIXES = ("_", "meta/", "formhub/")
 UUID_COLUMNS = ("_uuid", "meta/instanceid", "instanceid")
 _CSV_DELIMITERS = (";", ",", "\t")
+# Distinct cells remembered per column (decoded once each); bounds the importer's memory.
+CACHED = 4096
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class DataError(ValueError):
@@ -65,16 +71,23 @@ def fold(text: str) -> str:
 # Reading files -----------------------------------------------------------------------------
 
 
-def detect_encoding(path: Path) -> str:
-    """`utf-8-sig` when the whole file decodes as UTF-8 (BOM or not), else `latin-1`."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "latin-1"
+PREFIX_BYTES = 1 << 20
+
+
+class NotUtf8(DataError):
+    """A byte past the prefix that chose UTF-8 does not decode: read the file as Latin-1."""
+
+
+def detect_encoding(prefix: bytes) -> str:
+    """`utf-8-sig` when the file's first bytes decode as UTF-8 (BOM or not), else `latin-1`.
+
+    Only a bounded prefix is checked; a later byte that is not UTF-8 raises `NotUtf8` while
+    the rows are read, and the importer starts over in Latin-1 (nothing is stored twice:
+    the attempt runs in a savepoint that is rolled back)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(prefix, final=False)
+    except UnicodeDecodeError:
+        return "latin-1"
     return "utf-8-sig"
 
 
@@ -111,29 +124,44 @@ class Table:
     close: Any = None
 
 
-def open_table(path: Path) -> Table:
+def open_table(path: Path, encoding: str | None = None) -> Table:
+    """The file as a table; `encoding` forces a CSV's encoding (else it is detected)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path)
-    return _open_csv(path)
+    return _open_csv(path, encoding)
 
 
-def _open_csv(path: Path) -> Table:
-    encoding = detect_encoding(path)
-    handle: IO[str] = path.open("r", encoding=encoding, newline="")
-    sample = handle.read(64 * 1024)
-    handle.seek(0)
+def _has_content(row: list[str]) -> bool:
+    joined = "".join(row)
+    return bool(joined) and not joined.isspace()
+
+
+def _open_csv(path: Path, encoding: str | None = None) -> Table:
+    with path.open("rb") as raw:
+        prefix = raw.read(PREFIX_BYTES)
+    if encoding is None:
+        encoding = detect_encoding(prefix)
+    sample = prefix[: 64 * 1024].decode(encoding, errors="replace")
     if not sample.strip():
-        handle.close()
         raise DataError("the data file is empty")
+    handle: IO[str] = path.open("r", encoding=encoding, newline="")
     reader = csv.reader(handle, delimiter=detect_delimiter(sample))
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except UnicodeDecodeError as exc:
+        handle.close()
+        raise NotUtf8(str(exc)) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         # Row numbers count records after the header (row 1), as a spreadsheet shows them.
-        for number, row in enumerate(reader, start=2):
-            if any(cell.strip() for cell in row):
-                yield number, row
-        handle.close()
+        try:
+            for number, row in enumerate(reader, start=2):
+                if _has_content(row):
+                    yield number, row
+        except UnicodeDecodeError as exc:
+            raise NotUtf8(str(exc)) from exc
+        finally:
+            handle.close()
 
     return Table(header=[h.strip() for h in header], rows=rows(), close=handle.close)
 
@@ -150,7 +178,7 @@ def _open_xlsx(path: Path) -> Table:
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(iterator, start=2):
             row = [_xlsx_cell(v) for v in values]
-            if any(cell.strip() for cell in row):
+            if _has_content(row):
                 yield number, row
         workbook.close()
 
@@ -175,6 +203,36 @@ class CellError:
 class Decoded:
     key: str
     answers: dict[str, Any]
+
+
+class _Cells(dict[str, str | None]):
+    """One column's cells → JSON fragments (`"name": value`, None for an empty cell).
+    Remembers up to CACHED distinct cells, so a repeated answer is decoded once."""
+
+    def __init__(self, name: str, convert: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.prefix = _dumps(name) + ": "
+        self.convert = convert
+        self.answers: dict[str, Any] = {}
+
+    def value(self, raw: str) -> Any:
+        """The cell's answer (None when empty); ValueError when it is not valid."""
+        try:
+            return self.answers[raw]
+        except KeyError:
+            pass
+        text = raw.strip()
+        value = self.convert(text) if text else None
+        if len(self.answers) < CACHED:
+            self.answers[raw] = value
+        return value
+
+    def __missing__(self, raw: str) -> str | None:
+        value = self.value(raw)
+        fragment = None if value is None else self.prefix + _dumps(value)
+        if len(self) < CACHED:
+            self[raw] = fragment
+        return fragment
 
 
 @dataclass
@@ -238,6 +296,35 @@ class Decoder:
             errors.append("no column of the file is a question of the form")
         if errors:
             raise DataError("; ".join(errors))
+        # The fast path (`encode`): columns in question-name order, as sorted JSON keys are.
+        order = sorted(self.columns, key=lambda index: self.columns[index].name)
+        self._cells = [self._cells_of(self.columns[index]) for index in order]
+        picked = itemgetter(*order)
+        self._pick: Callable[[list[str]], Iterable[str]] = (
+            picked if len(order) > 1 else lambda row: (picked(row),)
+        )
+        self._width = max([*order, self.uuid_column or 0]) + 1
+        selects = [i for i, index in enumerate(order) if self.columns[index].is_select]
+        self._selects = [(self.columns[order[i]].name, self._cells[i]) for i in selects]
+        chosen = [order[i] for i in selects] or [0]
+        # itemgetter of two or more indexes returns a tuple; of one, the bare cell.
+        self._chosen = itemgetter(*chosen, *chosen) if len(chosen) < 2 else itemgetter(*chosen)
+        self._chosen_count = len(selects)
+
+    def select_cells(self, row: list[str]) -> tuple[str, ...]:
+        """The select questions' cells of a row passed to `encode`. A tuple of strings only:
+        the garbage collector stops tracking it at once, so a batch of them costs collections
+        nothing (rows kept as lists would be traversed again and again)."""
+        if not self._chosen_count:
+            return ()
+        cells: tuple[str, ...] = self._chosen(row)
+        return cells[: self._chosen_count]
+
+    def _cells_of(self, question: Question) -> _Cells:
+        def convert(value: str) -> Any:
+            return self._value(question, value)
+
+        return _Cells(question.name, convert)
 
     @staticmethod
     def _question_for(
@@ -287,6 +374,30 @@ class Decoder:
             uuid = row[self.uuid_column].strip()
         return Decoded(key=uuid or content_key(answers), answers=answers)
 
+    def encode(self, number: int, row: list[str]) -> tuple[str, str] | list[CellError]:
+        """`(key, answers)` with the answers as JSON text with sorted keys (the text that
+        `content_key` hashes), or the row's errors: `decode` with each distinct cell of a
+        column decoded once. Pads a short `row` in place."""
+        if len(row) < self._width:
+            row.extend([""] * (self._width - len(row)))
+        try:
+            fragments = map(getitem, self._cells, self._pick(row))
+            text = "{" + ", ".join(filter(None, fragments)) + "}"
+        except ValueError:
+            decoded = self.decode(number, row)
+            if isinstance(decoded, list):
+                return decoded
+            raise  # pragma: no cover (both paths decode the same way)
+        key = row[self.uuid_column].strip() if self.uuid_column is not None else ""
+        return key or _hash(text), text
+
+    def select_counts(self, cells: list[tuple[str, ...]]) -> Iterator[tuple[str, Any, int]]:
+        """`(question, answer, how many rows)` of the select questions over the `select_cells`
+        of valid rows, decoding each distinct cell once."""
+        for position, (name, column) in enumerate(self._selects):
+            for raw, times in Counter(map(itemgetter(position), cells)).items():
+                yield name, column.value(raw), times
+
     def _value(self, question: Question, value: str) -> Any:
         if question.type == "select_one":
             return self._choice(question, value)
@@ -302,9 +413,12 @@ class Decoder:
             return int(number)
         if question.type == "decimal":
             try:
-                return float(value.replace(",", ".") if value.count(",") == 1 else value)
+                number = float(value.replace(",", ".") if value.count(",") == 1 else value)
             except ValueError:
                 raise ValueError("not a number") from None
+            if not math.isfinite(number):
+                raise ValueError("not a number")
+            return number
         if question.type == "date":
             return parse_date(value)
         return value
@@ -375,8 +489,11 @@ def parse_date(value: str) -> str:
 
 def content_key(answers: dict[str, Any]) -> str:
     """A submission's identity when the export has no `_uuid`: a hash of its answers."""
-    encoded = json.dumps(answers, sort_keys=True, ensure_ascii=False).encode()
-    return "sha1:" + hashlib.sha1(encoded, usedforsecurity=False).hexdigest()
+    return _hash(json.dumps(answers, sort_keys=True, ensure_ascii=False))
+
+
+def _hash(text: str) -> str:
+    return "sha1:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def column_name(index: int) -> str:

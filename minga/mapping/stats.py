@@ -32,15 +32,20 @@ class Tally:
     def add(self, answers: dict[str, Any], select_questions: Iterable[str]) -> None:
         self.respondents += 1
         for name in select_questions:
-            value = answers.get(name)
-            if not value:
-                continue
-            self.answered[name] += 1
-            if isinstance(value, list):
-                self.selections[name] += len(value)
-                self.counts[name].update(value)
-            else:
-                self.counts[name][value] += 1
+            self.add_value(name, answers.get(name))
+
+    def add_value(self, name: str, value: Any, times: int = 1) -> None:
+        """Count one question's answer `times` times (respondents are counted apart)."""
+        if not value:
+            return
+        self.answered[name] += times
+        if isinstance(value, list):
+            self.selections[name] += len(value) * times
+            counts = self.counts[name]
+            for choice in value:
+                counts[choice] += times
+        else:
+            self.counts[name][value] += times
 
     def merge(self, other: Tally) -> None:
         self.respondents += other.respondents

@@ -322,3 +322,62 @@ def test_import_can_create_and_update_organizations(world, form_path, tmp_path):
     created = world.network.organizations.get(name="Colectivo Nuevo")
     assert created.country.code == "MX"
     assert Response.objects.filter(organization=created).exists()
+
+
+def test_a_latin_1_file_whose_first_accent_is_past_the_prefix_imports_once(
+    world, form_path, tmp_path, monkeypatch
+):
+    from minga.mapping import actions, answers
+
+    monkeypatch.setattr(answers, "PREFIX_BYTES", 64)
+    monkeypatch.setattr(actions, "BATCH", 50)  # batches are stored before the accent is read
+    inserted = []
+    insert = actions._insert
+
+    def counting_insert(survey, rows):
+        inserted.append(len(rows))
+        insert(survey, rows)
+
+    monkeypatch.setattr(actions, "_insert", counting_insert)
+    rows = [
+        ["x", f"Org {i}", "co", "Cali", "", "0", "0", "0", "1", str(i), f"u{i}", ""]
+        for i in range(300)
+    ]
+    rows[-1][3] = "Bogotá"
+    data = tmp_path / "late-latin-1.csv"
+    data.write_bytes(csv_text([KOBO_HEADER, *rows]).encode("latin-1"))
+    assert "Imported 300 responses" in do_import(world, form_path, data)
+    assert Response.objects.count() == 300
+    assert Response.objects.get(key="u299").answers["city"] == "Bogotá"
+    assert systematize(world)["respondents"] == 300
+    assert AuditEntry.objects.filter(action="survey.create").count() == 1
+    assert sum(inserted) > 300  # the UTF-8 attempt stored batches, rolled back
+
+
+@pytest.mark.parametrize("known_keys", [50_000, 3])
+def test_repeats_across_batches_are_counted_once(
+    world, form_path, tmp_path, monkeypatch, known_keys
+):
+    from minga.mapping import actions
+
+    monkeypatch.setattr(actions, "BATCH", 2)
+    monkeypatch.setattr(actions, "KNOWN_KEYS", known_keys)
+    rows = [list(row) for row in KOBO_ROWS]
+    data = tmp_path / "repeats.csv"
+    data.write_text(csv_text([KOBO_HEADER, *rows, rows[0], *rows, rows[3]]), encoding="utf-8")
+    output = do_import(world, form_path, data)
+    assert "Imported 4 responses" in output and "(6 already there)" in output
+    assert Response.objects.count() == 4
+    assert_kobo_figures(world)
+    again = do_import(world, form_path, data)
+    assert "Imported 0 responses" in again and "(10 already there)" in again
+    assert_kobo_figures(world)
+
+
+def test_rows_without_uuid_repeated_in_the_file_are_counted_once(world, form_path, tmp_path):
+    header = KOBO_HEADER[:9]
+    rows = [row[:9] for row in KOBO_ROWS]
+    data = tmp_path / "no-uuid-repeats.csv"
+    data.write_text(csv_text([header, *rows, *rows]), encoding="utf-8")
+    assert "Imported 4 responses" in do_import(world, form_path, data)
+    assert_kobo_figures(world)

@@ -1,0 +1,141 @@
+"""The importer's fast path (`Decoder.encode`, `select_counts`) against the plain one
+(`Decoder.decode`, `content_key`, `Tally.add`), and reading files from a bounded prefix."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minga.mapping import answers, stats
+from minga.mapping.answers import Decoder, NotUtf8, content_key, open_table
+from minga.mapping.tests.conftest import small_form
+from minga.mapping.xlsform import Form, Question
+
+
+def wide_form() -> Form:
+    """The small form and a decimal and a date question."""
+    form = small_form()
+    extra = [
+        Question("budget", "decimal", {"es": "Presupuesto", "pt": "Orçamento", "en": "Budget"}),
+        Question("founded", "date", {"es": "Fundada", "pt": "Fundada", "en": "Founded"}),
+    ]
+    return replace(form, questions=[*form.questions, *extra])
+
+
+HEADER = [
+    "about/org_name",
+    "about/country",
+    "about/city",
+    "about/populations",
+    "about/populations/women",
+    "staff",
+    "budget",
+    "founded",
+]
+CELLS = [
+    ["Uno", " Dos ", 'Fundación "Tres"', "ü, ñ; ¿?", "", "  "],
+    ["co", "mx", " br", "Colombia", "MÉXICO", "Brasil ", "ar", "", " "],
+    ["Bogotá", " bogota", "São Paulo", "", "Cali; Valle"],
+    [
+        "women",
+        "women youth",
+        "youth women",
+        "Mujeres, Juventudes",
+        "Comunidades indígenas, originarias",
+        "Women Youth",
+        "women elders",
+        "",
+    ],
+    ["", "0"],
+    ["12", " 4 ", "3,0", "doce", "1.5", ""],
+    ["1.5", "2,5", "1,000.5", "nan", "inf", "x", "", "7"],
+    ["2024-03-01", "01/02/2023", "2023/12/31", "ayer", ""],
+]
+rows_strategy = st.lists(
+    st.tuples(*[st.one_of(st.sampled_from(c), st.text(max_size=12)) for c in CELLS]),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows_strategy, st.booleans())
+def test_encoding_a_row_is_decoding_it_with_every_distinct_cell_decoded_once(rows, with_uuid):
+    header = [*HEADER, "_uuid"] if with_uuid else HEADER
+    decoder = Decoder(wide_form(), header)
+    plain = Decoder(wide_form(), header)
+    tally, expected = stats.Tally(), stats.Tally()
+    selects = ["country", "populations"]
+    valid = []
+    # Twice over: the second pass reads every cell from the caches.
+    for number, cells in enumerate([*rows, *rows], start=2):
+        row = [*cells, f"u{number % 7}"] if with_uuid else list(cells)
+        decoded = plain.decode(number, list(row))
+        encoded = decoder.encode(number, row)
+        if isinstance(decoded, list):
+            assert encoded == decoded
+            continue
+        assert not isinstance(encoded, list)
+        key, text = encoded
+        assert text == json.dumps(decoded.answers, sort_keys=True, ensure_ascii=False)
+        assert json.loads(text) == decoded.answers
+        assert key == decoded.key
+        if not with_uuid:
+            assert key == content_key(decoded.answers)
+        valid.append(decoder.select_cells(row))
+        expected.add(decoded.answers, selects)
+    for question, value, times in decoder.select_counts(valid):
+        tally.add_value(question, value, times)
+    assert tally.to_json()["counts"] == expected.to_json()["counts"]
+    assert tally.answered == expected.answered
+    assert tally.selections == expected.selections
+
+
+def test_short_rows_are_padded_and_their_missing_cells_are_empty():
+    decoder = Decoder(small_form(), ["about/country", "staff", "_uuid"])
+    assert decoder.encode(2, ["co"]) == (content_key({"country": "co"}), '{"country": "co"}')
+
+
+def test_the_caches_stay_bounded(monkeypatch):
+    monkeypatch.setattr(answers, "CACHED", 5)
+    decoder = Decoder(small_form(), ["about/city", "staff"])
+    for number in range(50):
+        assert decoder.encode(number, [f"City {number}", str(number)]) == (
+            content_key({"city": f"City {number}", "staff": number}),
+            json.dumps({"city": f"City {number}", "staff": number}, ensure_ascii=False),
+        )
+    assert all(len(cells) <= 5 and len(cells.answers) <= 5 for cells in decoder._cells)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_decimals_must_be_finite(value):
+    decoder = Decoder(wide_form(), ["budget"])
+    errors = decoder.encode(3, [value])
+    assert isinstance(errors, list)
+    [error] = errors
+    assert str(error) == f"row 3, column budget: value {value!r}: not a number"
+
+
+def test_the_encoding_comes_from_a_prefix_and_a_later_byte_says_latin_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(answers, "PREFIX_BYTES", 32)
+    data = tmp_path / "late.csv"
+    data.write_bytes(("about/city;_uuid\n" + "Cali;u1\n" * 10 + "Bogotá;u2\n").encode("latin-1"))
+    with pytest.raises(NotUtf8):
+        list(open_table(data).rows)  # raised at the header or a row, as buffering has it
+    rows = [row for _number, row in open_table(data, "latin-1").rows]
+    assert rows[-1] == ["Bogotá", "u2"]
+    early = tmp_path / "early.csv"
+    early.write_bytes("about/city;_uuid\nBogotá;u2\n".encode("latin-1"))
+    assert [row for _n, row in open_table(early).rows] == [["Bogotá", "u2"]]
+
+
+def test_blank_rows_are_skipped_but_keep_their_numbers(tmp_path):
+    data = tmp_path / "blank.csv"
+    data.write_text("about/city;_uuid\nCali;u1\n;\n  ; \nLima;u2\n", encoding="utf-8")
+    assert [(n, row) for n, row in open_table(data).rows] == [
+        (2, ["Cali", "u1"]),
+        (5, ["Lima", "u2"]),
+    ]
