@@ -27,9 +27,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "proposal-closing-reminders", "10 * * * *", "minga.governance.tasks.send_closing_reminders"
     ),
-    PeriodicJob(
-        "dues-invoices", "0 6 1 * *", "minga.membership.tasks.invoice_current_periods"
-    ),
+    PeriodicJob("dues-invoices", "0 6 1 * *", "minga.membership.tasks.invoice_current_periods"),
     PeriodicJob(
         "mandate-ending-reminders", "0 8 * * *", "minga.governance.tasks.remind_mandates_ending"
     ),

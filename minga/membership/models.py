@@ -204,7 +204,7 @@ class Contribution(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ContributionKind.choices)
     description = models.TextField(_("description"))
-    due_on = models.DateField(_("by"), null=True, blank=True)
+    due_on = models.DateField(_("due by"), null=True, blank=True)
     delivered = models.BooleanField(_("delivered"), default=False)
     delivered_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
