@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from minga.mapping.xlsform import Form
 BATCH = 2000
 PROGRESS_EVERY = 1000
 KNOWN_KEYS = 50_000
+ROWS_PER_STATEMENT = 200
 SHOWN_ERRORS = 10
 _SURVEY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
@@ -156,6 +158,10 @@ def _import(
     # the file's own repeats are found without asking the database.
     known: set[str] | None = set() if created else None
 
+    def drain() -> None:
+        for question, value, times in decoder.drain_counts():
+            tally.add_value(question, value, times)
+
     def flush() -> None:
         nonlocal known
         existing = known.intersection(batch) if known is not None else _existing_keys(survey, batch)
@@ -185,8 +191,8 @@ def _import(
             ],
         )
         tally.respondents += len(fresh)
-        for question, value, times in decoder.select_counts(fresh_cells):
-            tally.add_value(question, value, times)
+        if decoder.count_selects(fresh_cells):
+            drain()
         result.created += len(fresh)
         batch.clear()
         cells.clear()
@@ -217,6 +223,7 @@ def _import(
         raise _failure(errors, error_total)
     if batch:
         flush()
+    drain()
     merged = survey.counts()
     merged.merge(tally)
     survey.tally = merged.to_json()
@@ -259,29 +266,38 @@ def _existing_keys(survey: Survey, batch: dict[str, Any]) -> set[str]:
 
 
 def _insert(survey: Survey, rows: list[tuple[str, str, Organization | None]]) -> None:
-    """Insert responses (answers as JSON text) with one prepared statement per batch: the
-    ORM's per-object work (model instances, field preparation) costs ten times the insert
-    itself on large imports."""
+    """Insert responses (answers as JSON text) with prepared multi-row statements: the ORM's
+    per-object work (model instances, field preparation) costs ten times the insert itself
+    on large imports, and a statement of many rows saves the database a fifth of its work
+    over one row per execution. `executemany` runs the statement over the chunks (and does
+    not re-quote every parameter into the debug log, as `execute` does when DEBUG is on)."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    answers = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    names = ("survey_id", "key", "answers", "organization_id", "imported_at")
     # Identifiers are the model's own, quoted; every value is a parameter.
     table = quote(Response._meta.db_table)
-    columns = ", ".join(
-        quote(name) for name in ("survey_id", "key", "answers", "organization_id", "imported_at")
-    )
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, {answers}, %s, %s)"  # noqa: S608
+    head = f"INSERT INTO {table} ({', '.join(map(quote, names))}) VALUES "  # noqa: S608
+    answers = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    group = f"(%s, %s, {answers}, %s, %s)"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     survey_id = survey.pk
+    values = [
+        (survey_id, key, text, organization.pk if organization else None, now)
+        for key, text, organization in rows
+    ]
+    size = max(1, min(connection.ops.bulk_batch_size(list(names), values), ROWS_PER_STATEMENT))
+    whole = len(values) - len(values) % size
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (survey_id, key, text, organization.pk if organization else None, now)
-                for key, text, organization in rows
-            ],
-        )
+        for chunks in (
+            [values[start : start + size] for start in range(0, whole, size)],
+            [values[whole:]] if whole < len(values) else [],
+        ):
+            if chunks:
+                cursor.executemany(
+                    head + ", ".join([group] * len(chunks[0])),
+                    [list(chain.from_iterable(chunk)) for chunk in chunks],
+                )
 
 
 def _theme_names(form: Form, answers: dict[str, Any]) -> list[str]:

@@ -310,6 +310,7 @@ class Decoder:
         # itemgetter of two or more indexes returns a tuple; of one, the bare cell.
         self._chosen = itemgetter(*chosen, *chosen) if len(chosen) < 2 else itemgetter(*chosen)
         self._chosen_count = len(selects)
+        self._pending: list[Counter[str]] = [Counter() for _ in selects]
 
     def select_cells(self, row: list[str]) -> tuple[str, ...]:
         """The select questions' cells of a row passed to `encode`. A tuple of strings only:
@@ -391,12 +392,28 @@ class Decoder:
         key = row[self.uuid_column].strip() if self.uuid_column is not None else ""
         return key or _hash(text), text
 
-    def select_counts(self, cells: list[tuple[str, ...]]) -> Iterator[tuple[str, Any, int]]:
-        """`(question, answer, how many rows)` of the select questions over the `select_cells`
-        of valid rows, decoding each distinct cell once."""
-        for position, (name, column) in enumerate(self._selects):
-            for raw, times in Counter(map(itemgetter(position), cells)).items():
+    def count_selects(self, cells: list[tuple[str, ...]]) -> bool:
+        """Count the `select_cells` of valid rows, cell by cell (decoded later, each distinct
+        cell once). True when a column holds so many distinct cells that it is time to
+        `drain_counts` (memory stays bounded)."""
+        full = False
+        for position, counter in enumerate(self._pending):
+            counter.update(map(itemgetter(position), cells))
+            full = full or len(counter) >= CACHED
+        return full
+
+    def drain_counts(self) -> Iterator[tuple[str, Any, int]]:
+        """`(question, answer, how many rows)` of the select cells counted so far; forgets
+        them."""
+        for (name, column), counter in zip(self._selects, self._pending, strict=True):
+            for raw, times in counter.items():
                 yield name, column.value(raw), times
+            counter.clear()
+
+    def select_counts(self, cells: list[tuple[str, ...]]) -> Iterator[tuple[str, Any, int]]:
+        """`count_selects` and `drain_counts` at once."""
+        self.count_selects(cells)
+        return self.drain_counts()
 
     def _value(self, question: Question, value: str) -> Any:
         if question.type == "select_one":

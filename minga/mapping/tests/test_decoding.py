@@ -139,3 +139,20 @@ def test_blank_rows_are_skipped_but_keep_their_numbers(tmp_path):
         (2, ["Cali", "u1"]),
         (5, ["Lima", "u2"]),
     ]
+
+
+def test_select_counts_accumulate_until_drained_and_say_when_to_drain(monkeypatch):
+    monkeypatch.setattr(answers, "CACHED", 3)
+    decoder = Decoder(small_form(), ["about/country", "about/populations"])
+    rows = [["co", "women"], ["mx", "women youth"], ["co", " women"]]
+    assert decoder.count_selects([decoder.select_cells(r) for r in rows]) is True  # 3 cells
+    assert decoder.count_selects([decoder.select_cells(["br", ""])]) is True
+    tally = stats.Tally()
+    for question, value, times in decoder.drain_counts():
+        tally.add_value(question, value, times)
+    assert tally.counts == {
+        "country": {"co": 2, "mx": 1, "br": 1},
+        "populations": {"women": 3, "youth": 1},
+    }
+    assert tally.answered == {"country": 4, "populations": 3}
+    assert list(decoder.drain_counts()) == []
