@@ -1,15 +1,25 @@
 """Minga's LEXIMIN against the Sortition Foundation's `sortition-algorithms` MAXIMIN.
 
 Usage: .venv/bin/python bench/sortition_compare.py [--pools 200:20,1000:40,3000:100]
-           [--backend mip|highspy] [--seed 1] [--skip-reference]
+           [--families tight,easy] [--backends mip[,highspy]] [--seed 1]
+           [--reference-timeout SECONDS] [--skip-reference]
 
 Generates pools with 5 correlated features (minga.sortition.synthetic, deterministic seed),
 writes them in the Sortition Foundation's CSV format, and runs each method in its own process
 (one after the other, so they do not compete for the 2 cores), recording seconds, the smallest
 selection probability, the support size (panels with positive probability) and peak memory
-(max RSS of that process). The reference comes from the `bench` extra:
-`.venv/bin/pip install -e ".[bench]"` (it includes python-mip, whose CBC backend `mip` is the
-reference's faster open backend here). Prints a table with the ratios.
+(max RSS of that process). Two families of quotas on the same pools:
+
+- tight: each value's proportional share of the seats, rounded down for the minimum and up for
+  the maximum (the quotas organizers set); they bind, so the least-favoured people get clearly
+  less than seats/size and LEXIMIN needs many stages;
+- easy: 10% either side of each share; nearly everyone can get close to seats/size.
+
+The reference comes from the `bench` extra: `.venv/bin/pip install -e ".[bench]"` (it includes
+python-mip, whose CBC backend `mip` is the reference's faster open backend here; pass
+`--backends mip,highspy` to measure its HiGHS backend too: the speed-up is then taken against
+the faster of the two). A reference run that exceeds `--reference-timeout` is stopped and shown
+as ">T" (the speed-up is then a lower bound). Prints a table with the ratios.
 """
 
 from __future__ import annotations
@@ -29,13 +39,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def write_pool(directory: Path, size: int, seats: int, seed: int) -> tuple[Path, Path]:
+FAMILIES = {"tight": 0, "easy": None}  # family -> slack of correlated_pool's quotas
+
+
+def write_pool(directory: Path, size: int, seats: int, seed: int, family: str) -> tuple[Path, Path]:
     from minga.sortition.csvio import write_features, write_people
     from minga.sortition.synthetic import correlated_pool
 
-    instance = correlated_pool(size, seats, seed=seed)
-    people = directory / f"people-{size}.csv"
-    features = directory / f"features-{size}-{seats}.csv"
+    instance = correlated_pool(size, seats, seed=seed, slack=FAMILIES[family])
+    people = directory / f"people-{size}-{family}.csv"
+    features = directory / f"features-{size}-{seats}-{family}.csv"
     people.write_text(write_people(instance), encoding="utf-8")
     features.write_text(write_features(instance), encoding="utf-8")
     return people, features
@@ -109,7 +122,15 @@ def worker(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def measure(kind: str, people: Path, features: Path, seats: int, backend: str) -> dict[str, Any]:
+def measure(
+    kind: str,
+    people: Path,
+    features: Path,
+    seats: int,
+    backend: str,
+    timeout: float | None = None,
+) -> dict[str, Any] | None:
+    """The worker's figures, or None when it ran longer than `timeout` seconds."""
     command = [
         sys.executable,
         __file__,
@@ -124,7 +145,12 @@ def measure(kind: str, people: Path, features: Path, seats: int, backend: str) -
         "--backend",
         backend,
     ]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    try:
+        completed = subprocess.run(  # noqa: S603
+            command, capture_output=True, text=True, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return None
     if completed.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{completed.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -139,11 +165,20 @@ def reference_available() -> bool:
     return True
 
 
+def fmt_seconds(result: dict[str, Any] | None, timeout: float | None) -> str:
+    return f">{timeout:.0f}" if result is None else f"{result['seconds']:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pools", default="200:20,1000:40,3000:100")
-    parser.add_argument("--backend", default="mip", help="reference backend: mip (CBC), highspy")
+    parser.add_argument("--families", default="tight,easy", help="tight, easy or both")
+    parser.add_argument(
+        "--backends", default="mip", help="reference backends: mip (CBC), highspy, or both"
+    )
+    parser.add_argument("--backend", default="mip", help=argparse.SUPPRESS)  # worker's
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reference-timeout", type=float, default=None)
     parser.add_argument("--skip-reference", action="store_true")
     parser.add_argument("--worker", choices=["minga", "reference"])
     parser.add_argument("--people")
@@ -157,42 +192,57 @@ def main() -> None:
     if not with_reference and not args.skip_reference:
         print('sortition-algorithms is not installed (.venv/bin/pip install -e ".[bench]"):')
         print("measuring Minga only.")
+    backends = [b for b in args.backends.split(",") if b]
+    timeout = args.reference_timeout
     rows = []
     with tempfile.TemporaryDirectory(prefix="minga-sortition-bench-") as tmp:
-        for pool in args.pools.split(","):
-            size, seats = (int(x) for x in pool.split(":"))
-            people, features = write_pool(Path(tmp), size, seats, args.seed)
-            ours = measure("minga", people, features, seats, args.backend)
-            print(f"{size}/{seats} minga: {json.dumps(ours)}", flush=True)
-            theirs = None
-            if with_reference:
-                theirs = measure("reference", people, features, seats, args.backend)
-                print(f"{size}/{seats} reference: {json.dumps(theirs)}", flush=True)
-            rows.append((size, seats, ours, theirs))
+        for family in args.families.split(","):
+            for pool in args.pools.split(","):
+                size, seats = (int(x) for x in pool.split(":"))
+                people, features = write_pool(Path(tmp), size, seats, args.seed, family)
+                label = f"{family} {size}/{seats}"
+                ours = measure("minga", people, features, seats, "mip")
+                assert ours is not None
+                print(f"{label} minga: {json.dumps(ours)}", flush=True)
+                theirs: dict[str, dict[str, Any] | None] = {}
+                if with_reference:
+                    for backend in backends:
+                        result = measure("reference", people, features, seats, backend, timeout)
+                        theirs[backend] = result
+                        shown = json.dumps(result) if result else f"stopped after {timeout} s"
+                        print(f"{label} reference {backend}: {shown}", flush=True)
+                rows.append((family, size, seats, ours, theirs))
     print()
     print(
-        f"{'pool/k':>10} | {'Minga LEXIMIN s':>15} | {'ref MAXIMIN s':>13} | {'speed-up':>8} | "
-        f"{'min p Minga':>11} | {'min p ref':>10} | {'|diff|':>8} | {'support':>11} | "
-        f"{'peak MiB':>11}"
+        f"{'quotas':>6} | {'pool/k':>8} | {'Minga LEXIMIN s':>15} | "
+        + "".join(f"{'ref ' + b + ' s':>12} | " for b in backends if with_reference)
+        + f"{'speed-up':>8} | {'min p Minga':>11} | {'min p ref':>10} | {'|diff|':>8} | "
+        f"{'support':>11} | {'peak MiB':>11}"
     )
-    for size, seats, ours, theirs in rows:
-        if theirs is None:
-            ref_s = ref_p = diff = speed = "-"
+    for family, size, seats, ours, theirs in rows:
+        finished = {b: r for b, r in theirs.items() if r is not None}
+        best = min(finished.values(), key=lambda r: r["seconds"]) if finished else None
+        ref_cells = "".join(f"{fmt_seconds(theirs[b], timeout):>12} | " for b in theirs)
+        if best is None:
+            ref_p = diff = "-"
+            speed = f">{timeout / ours['seconds']:.1f}x" if theirs and timeout else "-"
             support = f"{ours['support']}/-"
             memory = f"{ours['peak_mib']:.0f}/-"
         else:
-            ref_s = f"{theirs['seconds']:.2f}"
-            ref_p = f"{theirs['min_probability']:.6f}"
-            diff = f"{abs(ours['min_probability'] - theirs['min_probability']):.1e}"
-            speed = f"{theirs['seconds'] / ours['seconds']:.1f}x"
-            support = f"{ours['support']}/{theirs['support']}"
-            memory = f"{ours['peak_mib']:.0f}/{theirs['peak_mib']:.0f}"
+            ref_p = f"{best['min_probability']:.6f}"
+            diff = f"{abs(ours['min_probability'] - best['min_probability']):.1e}"
+            speed = f"{best['seconds'] / ours['seconds']:.1f}x"
+            support = f"{ours['support']}/{best['support']}"
+            memory = f"{ours['peak_mib']:.0f}/{best['peak_mib']:.0f}"
         print(
-            f"{f'{size}/{seats}':>10} | {ours['seconds']:>15.2f} | {ref_s:>13} | {speed:>8} | "
-            f"{ours['min_probability']:>11.6f} | {ref_p:>10} | {diff:>8} | {support:>11} | "
-            f"{memory:>11}"
+            f"{family:>6} | {f'{size}/{seats}':>8} | {ours['seconds']:>15.2f} | {ref_cells}"
+            f"{speed:>8} | {ours['min_probability']:>11.6f} | {ref_p:>10} | {diff:>8} | "
+            f"{support:>11} | {memory:>11}"
         )
-    print("(support and peak MiB: Minga/reference; Minga's support counts panels over types)")
+    print(
+        "(speed-up against the reference's fastest backend; support and peak MiB: "
+        "Minga/reference; Minga's support counts panels over types)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,10 @@ from minga.sortition.solver import INF, add_col, add_row, new_highs, status_name
 PRICE_TOLERANCE = 1e-9  # a panel enters when its reduced cost exceeds this
 FIX_DUAL = 1e-7  # a free type whose dual exceeds this is fixed at the stage's minimum
 FIX_SLACK = 1e-10  # fixed probabilities may fall this far below their value (numerics)
-HEURISTIC_STARTS = 4  # panels of the current solution that swap search starts from
+RELAXATION_MARGIN = 1e-7  # a relaxation bound this far below mu proves the stage optimal
+POOL_FACTOR = 4  # panels kept in the master, per row, before inactive ones are dropped
+DROP_REDUCED_COST = 1e-6  # dropped panels' reduced cost is below minus this
+HEURISTIC_STARTS = 8  # panels of the current solution that swap search starts from
 
 Progress = Callable[[int, int], None]  # (people whose probability is fixed, pool size)
 
@@ -52,7 +55,13 @@ def leximin(
     sizes = np.array([t.size for t in types], dtype=np.float64)
     search = PanelSearch(typed)
     swaps = SwapSearch(typed)
-    counters = {"stages": 0, "exact_pricing": 0, "heuristic_pricing": 0, "lp_solves": 0}
+    counters = {
+        "stages": 0,
+        "exact_pricing": 0,
+        "relaxed_pricing": 0,
+        "heuristic_pricing": 0,
+        "lp_solves": 0,
+    }
     first = search.solve(1.0 / sizes)
     if first is None:
         diagnosis = diagnose(instance)
@@ -96,6 +105,25 @@ def leximin(
             weights = duals / sizes
             # Heuristic pricing first: improve the panels in use by swaps.
             lam = np.asarray(solution.col_value[1:])
+            if len(panels) > POOL_FACTOR * (count + 1):
+                # Keep the master small: drop panels out of the basis whose reduced cost is
+                # clearly negative (they may come back through pricing; the LP stays optimal).
+                reduced = np.asarray(solution.col_dual[1:])
+                status = master.getBasis().col_status[1:]
+                drop = [
+                    j
+                    for j in range(len(panels))
+                    if status[j] != highspy.HighsBasisStatus.kBasic
+                    and lam[j] <= 0.0
+                    and reduced[j] < -DROP_REDUCED_COST
+                ]
+                if drop:
+                    master.deleteCols(len(drop), np.array([1 + j for j in drop], dtype=np.int32))
+                    gone = set(drop)
+                    for j in drop:
+                        known.discard(panels[j])
+                    panels[:] = [q for j, q in enumerate(panels) if j not in gone]
+                    lam = np.delete(lam, drop)
             starts = [panels[j] for j in np.argsort(-lam)[:HEURISTIC_STARTS] if lam[j] > 0]
             added = 0
             for start in starts:
@@ -106,6 +134,16 @@ def leximin(
                     added += 1
             if added:
                 continue
+            counters["relaxed_pricing"] += 1
+            values, bound = search.relaxed(weights)
+            if bound <= mu - RELAXATION_MARGIN:
+                break  # not even a fractional panel prices out: the stage is optimal
+            rounded = np.rint(values)
+            if np.all(np.abs(values - rounded) <= 1e-9):
+                panel = tuple(int(c) for c in rounded)
+                if float(np.dot(panel, weights)) > mu + PRICE_TOLERANCE and panel not in known:
+                    add_panel(panel)
+                    continue
             counters["exact_pricing"] += 1
             found = search.solve(weights)
             assert found is not None

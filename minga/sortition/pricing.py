@@ -18,18 +18,24 @@ class PanelSearch:
 
     def __init__(self, typed: TypedInstance) -> None:
         self.typed = typed
-        types = typed.types
-        instance = typed.instance
-        self.highs = highs = new_highs(mip_gap=1e-9)
-        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        for person_type in types:
-            add_col(highs, 0.0, 0.0, person_type.size, [], [])
-        n = len(types)
+        n = len(typed.types)
+        self.highs = highs = self._model(new_highs(mip_gap=1e-9))
         highs.changeColsIntegrality(
             n,
             np.arange(n, dtype=np.int32),
             np.array([highspy.HighsVarType.kInteger] * n),
         )
+        self._relaxation: highspy.Highs | None = None
+        self.size = n
+
+    def _model(self, highs: highspy.Highs) -> highspy.Highs:
+        typed = self.typed
+        types = typed.types
+        instance = typed.instance
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        for person_type in types:
+            add_col(highs, 0.0, 0.0, person_type.size, [], [])
+        n = len(types)
         add_row(highs, instance.seats, instance.seats, range(n), [1.0] * n)
         for f_index, feature in enumerate(instance.features):
             for value, quota in sorted(instance.quotas[feature].items()):
@@ -37,7 +43,23 @@ class PanelSearch:
                 add_row(highs, quota.min, quota.max, members, [1.0] * len(members))
         for members in typed.groups.values():
             add_row(highs, -INF, 1.0, members, [1.0] * len(members))
-        self.size = n
+        return highs
+
+    def relaxed(self, weights: np.ndarray) -> tuple[np.ndarray, float]:
+        """The LP relaxation's optimum for these weights (warm-started dual simplex): an upper
+        bound on every panel's value, and the panel itself when the optimum is integral."""
+        if self._relaxation is None:
+            self._relaxation = self._model(new_highs())
+            self._relaxation.setOptionValue("presolve", "off")
+        highs = self._relaxation
+        highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), weights)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                f"panel search relaxation: {highs.modelStatusToString(highs.getModelStatus())}"
+            )
+        values = np.asarray(highs.getSolution().col_value)
+        return values, float(highs.getInfo().objective_function_value)
 
     def solve(self, weights: Sequence[float] | np.ndarray) -> tuple[Panel, float, float] | None:
         """Best panel for these weights, its value and the solver's upper bound; None if none."""

@@ -17,9 +17,14 @@ FEATURES: dict[str, tuple[list[str], list[float]]] = {
 }
 
 
-def correlated_pool(size: int, seats: int, seed: int = 0) -> Instance:
+def correlated_pool(size: int, seats: int, seed: int = 0, *, slack: int | None = None) -> Instance:
     """A pool skewed like real volunteer pools (older, more educated, more urban), correlated
-    through a hidden 'engagement' score, with quotas mirroring the population shares."""
+    through a hidden 'engagement' score, with quotas mirroring the population shares.
+
+    `slack=None` gives loose quotas (10% either side of each share: easy, nearly every type can
+    get close to seats/size). An integer gives the quotas organizers usually set: each value's
+    proportional share of the seats rounded down for the minimum and up for the maximum, widened
+    by `slack` seats either way; with 0 or 1 the quotas bind and LEXIMIN has real work to do."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     people = []
     for index in range(size):
@@ -34,10 +39,22 @@ def correlated_pool(size: int, seats: int, seed: int = 0) -> Instance:
                 tilt = [tilt[0] * 1.3, tilt[1]]
             features[feature] = rng.choices(values, weights=tilt)[0]
         people.append(Person(f"p{index:05d}", features))
+    return Instance(tuple(people), proportional_quotas(seats, slack), seats)
+
+
+def proportional_quotas(seats: int, slack: int | None = None) -> dict[str, dict[str, Quota]]:
+    """Quotas around each value's population share of the seats (see `correlated_pool`)."""
     quotas: dict[str, dict[str, Quota]] = {}
     for feature, (values, shares) in FEATURES.items():
-        quotas[feature] = {
-            value: Quota(math.floor(0.9 * share * seats), math.ceil(1.1 * share * seats))
-            for value, share in zip(values, shares, strict=True)
-        }
-    return Instance(tuple(people), quotas, seats)
+        if slack is None:
+            quotas[feature] = {
+                value: Quota(math.floor(0.9 * share * seats), math.ceil(1.1 * share * seats))
+                for value, share in zip(values, shares, strict=True)
+            }
+        else:
+            exact = [round(share * seats, 6) for share in shares]  # 0.49 * 100 is 49, not 49.0..1
+            quotas[feature] = {
+                value: Quota(max(math.floor(x) - slack, 0), math.ceil(x) + slack)
+                for value, x in zip(values, exact, strict=True)
+            }
+    return quotas
