@@ -203,6 +203,8 @@ def _import(
         if progress is not None and read == PROGRESS_EVERY:
             progress(read)
             read = 0
+        if encoded is None:
+            continue  # a blank row
         if isinstance(encoded, list):
             error_total += len(encoded)
             errors.extend(encoded[: max(0, SHOWN_ERRORS - len(errors))])

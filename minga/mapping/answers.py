@@ -117,7 +117,8 @@ def _xlsx_cell(value: Any) -> str:
 
 @dataclass
 class Table:
-    """A header and a stream of rows; `rows` yields (row number in the file, cells)."""
+    """A header and a stream of rows; `rows` yields (row number in the file, cells), blank
+    rows included (they keep the numbering; `Decoder.encode` skips them)."""
 
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
@@ -154,10 +155,10 @@ def _open_csv(path: Path, encoding: str | None = None) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         # Row numbers count records after the header (row 1), as a spreadsheet shows them.
+        # Blank rows are left in (`Decoder.encode` skips them): checking each row here costs
+        # more than checking the few that decode to nothing.
         try:
-            for number, row in enumerate(reader, start=2):
-                if _has_content(row):
-                    yield number, row
+            yield from enumerate(reader, start=2)
         except UnicodeDecodeError as exc:
             raise NotUtf8(str(exc)) from exc
         finally:
@@ -177,9 +178,7 @@ def _open_xlsx(path: Path) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(iterator, start=2):
-            row = [_xlsx_cell(v) for v in values]
-            if _has_content(row):
-                yield number, row
+            yield number, [_xlsx_cell(v) for v in values]
         workbook.close()
 
     return Table(header=header, rows=rows(), close=workbook.close)
@@ -375,10 +374,10 @@ class Decoder:
             uuid = row[self.uuid_column].strip()
         return Decoded(key=uuid or content_key(answers), answers=answers)
 
-    def encode(self, number: int, row: list[str]) -> tuple[str, str] | list[CellError]:
+    def encode(self, number: int, row: list[str]) -> tuple[str, str] | list[CellError] | None:
         """`(key, answers)` with the answers as JSON text with sorted keys (the text that
-        `content_key` hashes), or the row's errors: `decode` with each distinct cell of a
-        column decoded once. Pads a short `row` in place."""
+        `content_key` hashes), the row's errors, or None for a blank row: `decode` with
+        each distinct cell of a column decoded once. Pads a short `row` in place."""
         if len(row) < self._width:
             row.extend([""] * (self._width - len(row)))
         try:
@@ -390,7 +389,11 @@ class Decoder:
                 return decoded
             raise  # pragma: no cover (both paths decode the same way)
         key = row[self.uuid_column].strip() if self.uuid_column is not None else ""
-        return key or _hash(text), text
+        if key:
+            return key, text
+        if text == "{}" and not _has_content(row):
+            return None
+        return _hash(text), text
 
     def count_selects(self, cells: list[tuple[str, ...]]) -> bool:
         """Count the `select_cells` of valid rows, cell by cell (decoded later, each distinct
