@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,16 @@ def pandas_read_and_count(path: Path, columns: list[str], multiple: set[str]) ->
 
 def one(rows: int, repeats: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="minga-bench-"))
+    try:
+        return measure(folder, rows, repeats)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(folder: Path, rows: int, repeats: int) -> dict[str, Any]:
     os.environ["MINGA_DATABASE_URL"] = os.environ.get(
         "MINGA_BENCH_DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}"
     )
