@@ -55,8 +55,13 @@ class Survey(models.Model):
         return Tally.from_json(self.tally)
 
     def answers(self) -> Iterator[dict[str, Any]]:
-        """Every response's answers, streamed in chunks (constant memory)."""
-        return self.responses.values_list("answers", flat=True).iterator(chunk_size=5000)
+        """Every response's answers in import order (ties in text grouping go to the first
+        seen spelling), streamed in chunks (constant memory)."""
+        return (
+            self.responses.order_by("pk")
+            .values_list("answers", flat=True)
+            .iterator(chunk_size=5000)
+        )
 
 
 class Response(models.Model):
