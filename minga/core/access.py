@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
-from minga.core.models import Network, Organization, Person
+from minga.core.models import Network, Organization, Person, User
 from minga.core.permissions import Action, can, is_in_network
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user behind a request that passed authentication."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def get_network_for(user: Any, slug: str, action: Action = Action.VIEW_NETWORK) -> Network:

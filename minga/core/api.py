@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from minga.core import actions
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for, get_person_for
 from minga.core.models import (
     AuditEntry,
@@ -33,11 +34,6 @@ from minga.core.steps import STEPS, STEPS_BY_KEY
 from minga.core.views import filter_organizations, step_states
 
 router = Router(tags=["core"])
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 # Auth --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.core import actions
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for, get_person_for
 from minga.core.forms import (
     AccountForm,
@@ -42,11 +43,6 @@ from minga.core.models import (
 )
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS, STEPS_BY_KEY
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def run_action(form: BaseForm, action: Callable[[], Any]) -> Any | None:

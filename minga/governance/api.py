@@ -13,8 +13,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import Network, User
+from minga.core.models import Network
 from minga.core.permissions import Action
 from minga.governance import actions
 from minga.governance.access import (
@@ -28,11 +29,6 @@ from minga.governance.models import Circle, Mandate, Proposal, network_link_prob
 
 router = Router(tags=["governance"])
 T = TypeVar("T")
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class Detail(Schema):

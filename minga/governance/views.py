@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minga.core import actions as core_actions
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import StepState, User
+from minga.core.models import StepState
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.views import run_action, step_states
@@ -56,11 +57,6 @@ PROBLEM_LABELS = {
     "delegate_not_in_parent": gettext_lazy("no delegate is in the parent circle"),
     "one_person": gettext_lazy("one person holds both ends of the link"),
 }
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required

@@ -19,8 +19,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import Network, StepState, User
+from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.views import step_states
@@ -50,11 +51,6 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Create or update the answering organizations in the directory"),
         required=False,
     )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def get_survey_for(user: Any, slug: str, name: str, action: Action = Action.VIEW_SURVEYS) -> Survey:

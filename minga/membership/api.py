@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for
-from minga.core.models import Network, User
+from minga.core.models import Network
 from minga.core.permissions import Action, can
 from minga.membership import actions
 from minga.membership.models import (
@@ -29,11 +30,6 @@ from minga.membership.queries import balances, own_organization
 from minga.membership.reasons import explain
 
 router = Router(tags=["membership"])
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _amount(value: Decimal | None) -> str | None:

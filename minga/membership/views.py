@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import Network, StepState, User
+from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.views import run_action, step_states
@@ -46,11 +47,6 @@ from minga.membership.models import (
 )
 from minga.membership.queries import balances, member_directory, own_organization, yearly_income
 from minga.membership.reasons import explain
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _errors_to_messages(request: HttpRequest, form: Any) -> None:

@@ -9,18 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import Network, User
+from minga.core.models import Network
 from minga.core.permissions import Action
 from minga.reach import actions
 from minga.reach.models import ActionItem, AudienceCriteria, Charter, CharterVersion
 
 router = Router(tags=["reach"])
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class CharterIn(Schema):

@@ -9,19 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import Network, StepState, User
+from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.views import run_action, step_states
 from minga.reach import actions
 from minga.reach.forms import ActionItemForm, AudienceForm, CharterForm
 from minga.reach.models import MEMBER_KIND_CHOICES, ActionStatus, AudienceCriteria, Charter
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _audience_initial(audience: AudienceCriteria | None) -> dict[str, object]:

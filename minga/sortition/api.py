@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import User
 from minga.core.permissions import Action
 from minga.sortition import actions
 from minga.sortition.access import get_any_draw_for, visible_draws
@@ -19,11 +19,6 @@ from minga.sortition.actions import QuotaRow
 from minga.sortition.models import Draw
 
 router = Router(tags=["sortition"])
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class QuotaIn(Schema):

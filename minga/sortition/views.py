@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import User
 from minga.core.permissions import Action, can
 from minga.core.views import run_action
 from minga.sortition import actions, charts, csvio
@@ -25,11 +25,6 @@ from minga.sortition.actions import QuotaRow
 from minga.sortition.forms import FEATURE_LABELS, DrawForm, SeedForm
 from minga.sortition.models import Algorithm, Draw, DrawState
 from minga.sortition.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
