@@ -29,6 +29,7 @@ from minga.core.models import (
     Role,
     User,
 )
+from minga.core.pagination import SerializedPage
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS, STEPS_BY_KEY
 from minga.core.views import filter_organizations, step_states
@@ -351,24 +352,7 @@ def list_people(
     if filters.q:
         people = people.filter(user__username__icontains=filters.q)
     show_email = can(request.user, Action.MANAGE_PEOPLE, network)
-    return _LazyPeople(people, show_email)  # type: ignore[return-value]
-
-
-class _LazyPeople:
-    """Serializes only the page the paginator slices, not the whole list."""
-
-    def __init__(self, people: QuerySet[Person], show_email: bool) -> None:
-        self.people = people
-        self.show_email = show_email
-
-    def count(self) -> int:
-        return self.people.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [_person_out(person, self.show_email) for person in self.people[index]]
+    return SerializedPage(people, lambda person: _person_out(person, show_email))  # type: ignore[return-value]
 
 
 @router.post("/networks/{slug}/people", response={201: PersonOut})

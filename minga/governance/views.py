@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -382,9 +382,7 @@ def renew_mandate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     mandate = get_mandate_for(request.user, network, pk)
     try:
         actions.renew_mandate(actor=_user(request), mandate=mandate)
-    except Exception as exc:
-        if not hasattr(exc, "messages"):
-            raise
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(mandate.circle)
 
@@ -412,9 +410,7 @@ def open_election(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         actions.open_election(
             actor=_user(request), circle=circle, role=request.POST.get("role", "leader")
         )
-    except Exception as exc:
-        if not hasattr(exc, "messages"):
-            raise
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(circle)
 

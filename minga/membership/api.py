@@ -16,6 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for
 from minga.core.models import Network
+from minga.core.pagination import SerializedPage
 from minga.core.permissions import Action, can
 from minga.membership import actions
 from minga.membership.models import (
@@ -405,20 +406,6 @@ def visible_invoices(request: HttpRequest, network: Network) -> InvoiceQuerySet:
     return invoices.filter(organization=organization)
 
 
-class _LazyInvoices:
-    def __init__(self, invoices: QuerySet[Invoice]) -> None:
-        self.invoices = invoices
-
-    def count(self) -> int:
-        return self.invoices.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [invoice_out(i) for i in self.invoices[index]]
-
-
 @router.get("/networks/{slug}/dues/invoices", response=list[InvoiceOut])
 @paginate(PageNumberPagination, page_size=100)
 def list_invoices(request: HttpRequest, slug: str, filters: Query[InvoiceFilters]) -> Any:
@@ -429,7 +416,7 @@ def list_invoices(request: HttpRequest, slug: str, filters: Query[InvoiceFilters
     if filters.organization is not None:
         invoices = invoices.filter(organization_id=filters.organization)
     invoices = invoices.with_status(filters.status) if filters.status else invoices.with_payments()
-    return _LazyInvoices(invoices.order_by("period", "organization__name", "pk"))
+    return SerializedPage(invoices.order_by("period", "organization__name", "pk"), invoice_out)
 
 
 class PaymentIn(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -165,9 +166,7 @@ def item_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     status = request.POST.get("status", "")
     try:
         actions.update_action_item(actor=_user(request), item=item, status=status)
-    except Exception as exc:
-        if not hasattr(exc, "messages"):
-            raise
+    except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=422)
     if request.headers.get("HX-Request"):
         return HttpResponse(_("Saved."))
