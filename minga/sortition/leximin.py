@@ -1,18 +1,25 @@
-"""LEXIMIN selection probabilities by column generation over panels of person *types*.
+"""LEXIMIN selection probabilities: LEXIMIN on the LP relaxation, then a decomposition into panels.
 
-The method of Flanigan, Gölz, Gupta, Hennig and Procaccia (Nature, 2021), with open solvers
-(HiGHS). Stage by stage: maximize the smallest probability z among the types not yet fixed,
+The method of Flanigan, Gölz, Gupta, Hennig and Procaccia (Nature, 2021) maximizes the smallest
+selection probability, then the next, stage by stage, over all distributions of quota-satisfying
+panels, generating panels as columns of a master LP. Minga works with person *types* (people of
+one type are interchangeable, so the unique LEXIMIN vector gives them one probability) and
+splits the work in two, which is what makes it fast:
 
-    max z  s.t.  sum_j lambda_j c_jt / n_t >= z      (t free)
-                 sum_j lambda_j c_jt / n_t >= f_t    (t fixed at f_t in an earlier stage)
-                 sum_j lambda_j = 1,  lambda >= 0,
-
-where column j is a panel given as counts c_jt of each type t (n_t people). New panels come
-from the pricing ILP (max sum_t y_t c_t / n_t with the row duals y); when no panel prices out,
-the stage is optimal, and every free type whose dual is positive is at z in *every* optimal
-solution (complementary slackness), so it is fixed at z. The master LP keeps its columns and
-basis from stage to stage. People of one type are interchangeable, so the unique LEXIMIN
-vector gives them the same probability, and working with types loses nothing.
+1. LEXIMIN over the LP relaxation P = {c real: sum c = k, quotas, group rows, 0 <= c_t <= n_t}.
+   Each stage is one small LP over types, no column generation: max z s.t. c_t / n_t >= z for
+   free types, c_t / n_t >= f_t for types fixed earlier, c in P. After a stage, every free type
+   whose dual is positive is at z in every optimum (complementary slackness) and is fixed there.
+   The result x* (expected seats per type) is P's LEXIMIN point. The panels' convex hull lies
+   inside P, so no distribution over panels beats x* in the LEXIMIN order.
+2. Decomposition: when x* is a convex combination of panels, that combination is LEXIMIN-optimal.
+   Column generation looks for it: the master LP minimizes sum_t |sum_j lambda_j c_jt - x*_t|
+   over the panels found so far; the pricing keeps to the face of P where x* lies (a panel of
+   such a combination meets every quota that x* meets at a bound, at that bound) and dives down
+   the relaxation before it calls the exact MIP. Each panel it adds tends to stay in the support.
+3. Fallback: when no panel prices out while x* is not reached, x* lies outside the panels' hull,
+   and `staged` runs the classic column generation over panels, stage by stage. The result is
+   LEXIMIN-optimal either way; `stats["method"]` says which ran.
 """
 
 from __future__ import annotations
@@ -32,45 +39,219 @@ PRICE_TOLERANCE = 1e-9  # a panel enters when its reduced cost exceeds this
 FIX_DUAL = 1e-7  # a free type whose dual exceeds this is fixed at the stage's minimum
 FIX_SLACK = 1e-10  # fixed probabilities may fall this far below their value (numerics)
 RELAXATION_MARGIN = 1e-7  # a relaxation bound this far below mu proves the stage optimal
-POOL_FACTOR = 4  # panels kept in the master, per row, before inactive ones are dropped
+RESIDUAL_DONE = 1e-9  # the decomposition stops when its seats are this close to x* in all
+RESIDUAL_ACCEPTED = 1e-6  # ... and is used when at most this far (else: the staged method)
+POOL_FACTOR = 4  # panels kept in the staged master, per row, before inactive ones are dropped
 DROP_REDUCED_COST = 1e-6  # dropped panels' reduced cost is below minus this
 HEURISTIC_STARTS = 8  # panels of the current solution that swap search starts from
+RELAXATION_SHARE = 0.05  # of the progress bar: the relaxation's stages (the rest: decomposing)
 
-Progress = Callable[[int, int], None]  # (people whose probability is fixed, pool size)
+Progress = Callable[[int, int], None]  # (work done, pool size): the pool size means finished
+Weighted = list[tuple[Panel, float]]
 
 
 def leximin(
     instance: Instance,
     *,
     progress: Progress | None = None,
-    stats: dict[str, int] | None = None,
+    stats: dict[str, int | str] | None = None,
 ) -> Distribution:
     """The LEXIMIN-optimal distribution over quota-satisfying panels.
 
     Raises InfeasibleQuotas (with a diagnosis) when no panel meets the quotas.
     """
     typed = build_types(instance)
-    types = typed.types
-    count = len(types)
-    sizes = np.array([t.size for t in types], dtype=np.float64)
     search = PanelSearch(typed)
-    swaps = SwapSearch(typed)
-    counters = {
-        "stages": 0,
-        "exact_pricing": 0,
-        "relaxed_pricing": 0,
-        "heuristic_pricing": 0,
-        "lp_solves": 0,
-    }
-    first = search.solve(1.0 / sizes)
-    if first is None:
-        diagnosis = diagnose(instance)
-        if diagnosis is None:
-            raise RuntimeError("the panel search and the diagnosis disagree on feasibility")
-        raise InfeasibleQuotas(diagnosis)
+    people = len(instance.people)
+    report = Reporter(progress, people)
+    counters: dict[str, int | str] = {"method": "relaxation", "types": search.size}
+    target = relaxation_leximin(search, counters, report)
+    panels = None
+    if target is not None:
+        panels = decompose(PanelSearch(typed, face=target), target, counters, report)
+    if panels is None:
+        first = search.solve(1.0 / search.sizes)
+        if first is None:
+            diagnosis = diagnose(instance)
+            if diagnosis is None:
+                raise RuntimeError("the panel search and the diagnosis disagree on feasibility")
+            raise InfeasibleQuotas(diagnosis)
+        counters["method"] = "staged"
+        panels = staged(search, [first[0]], counters, report)
+    report.done()
+    if stats is not None:
+        stats.update(counters, panels=len(panels))
+    return Distribution.build(
+        algorithm="leximin", instance=instance, types=typed.types, panels=panels
+    )
 
+
+class Reporter:
+    """Progress as a share of the pool size, never going back."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.last = -1
+
+    def share(self, fraction: float) -> None:
+        done = min(int(self.total * min(max(fraction, 0.0), 1.0)), self.total - 1)
+        if self.progress is not None and done > self.last:
+            self.last = done
+            self.progress(done, self.total)
+
+    def done(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
+
+
+def relaxation_leximin(
+    search: PanelSearch, counters: dict[str, int | str], report: Reporter
+) -> np.ndarray | None:
+    """The LEXIMIN point of the LP relaxation, as expected seats per type; None when even the
+    relaxation has no solution (then no panel meets the quotas)."""
+    sizes = search.sizes
+    count = search.size
+    lp = search.model(new_highs())
+    lp.setOptionValue("presolve", "off")
+    z = count  # column index of z
+    add_col(lp, 1.0, 0.0, 1.0, [], [])
+    first_row = lp.getNumRow()
+    for t in range(count):
+        add_row(lp, 0.0, INF, [t, z], [1.0 / sizes[t], -1.0])
+    free = set(range(count))
+    fixed_people = 0.0
+    stages = 0
+    values = np.zeros(count)
+    while free:
+        stages += 1
+        lp.run()
+        if lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"LEXIMIN of the relaxation: {status_name(lp)}")
+        solution = lp.getSolution()
+        values = np.asarray(solution.col_value[:count])
+        level = float(solution.col_value[z])
+        duals = np.maximum(-np.asarray(solution.row_dual[first_row:]), 0.0)
+        to_fix = _to_fix(free, duals)
+        for t in to_fix:
+            lp.changeCoeff(first_row + t, z, 0.0)
+            lp.changeRowBounds(first_row + t, max(level - FIX_SLACK, 0.0), INF)
+            free.discard(t)
+            fixed_people += sizes[t]
+        report.share(RELAXATION_SHARE * fixed_people / sizes.sum())
+    counters["relaxation_stages"] = stages
+    return np.clip(values, 0.0, sizes)
+
+
+def _to_fix(free: set[int], duals: np.ndarray) -> list[int]:
+    """Free types at the stage's minimum in every optimum: those with a positive dual (at least
+    one, as the duals of the free rows sum to 1)."""
+    to_fix = sorted(t for t in free if duals[t] > FIX_DUAL)
+    return to_fix or [max(free, key=lambda t: (duals[t], -t))]
+
+
+def decompose(
+    face: PanelSearch, target: np.ndarray, counters: dict[str, int | str], report: Reporter
+) -> Weighted | None:
+    """Panels and weights whose expected seats per type are `target`, or None when the pricing
+    proves that no distribution over panels gets closer than RESIDUAL_ACCEPTED (target is then
+    outside the panels' hull, or no panel meets the quotas at all)."""
+    count = face.size
+    first = face.dive(np.ones(count), -INF).panel
+    if first is None:
+        found = face.solve(np.ones(count))
+        if found is None:
+            return None
+        first = found[0]
     master = new_highs()
     # Columns are added to a primal-feasible basis: warm primal simplex, no presolve.
+    master.setOptionValue("presolve", "off")
+    master.setOptionValue("simplex_strategy", 4)
+    master.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    master.setOptionValue("dual_feasibility_tolerance", 1e-9)
+    add_row(master, 1.0, 1.0, [], [])  # sum lambda = 1, row 0
+    for t in range(count):
+        add_row(master, target[t], target[t], [], [])  # expected seats of type t, row 1 + t
+    for t in range(count):  # |deviation| = surplus + shortfall, at cost 1 each
+        add_col(master, 1.0, 0.0, INF, [1 + t], [1.0])
+        add_col(master, 1.0, 0.0, INF, [1 + t], [-1.0])
+    offset = 2 * count
+    panels: list[Panel] = []
+    known: set[Panel] = set()
+
+    def add_panel(panel: Panel) -> None:
+        rows = [0] + [1 + t for t in range(count) if panel[t]]
+        values = [1.0] + [float(panel[t]) for t in range(count) if panel[t]]
+        add_col(master, 0.0, 0.0, INF, rows, values)
+        panels.append(panel)
+        known.add(panel)
+
+    add_panel(first)
+    dives = exact = solves = 0
+    initial: float | None = None
+    while True:
+        master.run()
+        solves += 1
+        if master.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"decomposition master LP: {status_name(master)}")
+        residual = float(master.getInfo().objective_function_value)
+        initial = residual if initial is None else initial
+        if initial > 0:
+            report.share(RELAXATION_SHARE + (1 - RELAXATION_SHARE) * (1 - residual / initial))
+        if residual <= RESIDUAL_DONE:
+            break
+        row_dual = np.asarray(master.getSolution().row_dual)
+        # A panel's reduced cost is -(row_dual[0] + row_dual[1:]·c): it enters when positive.
+        threshold = -float(row_dual[0]) + PRICE_TOLERANCE
+        weights = row_dual[1:]
+        dives += 1
+        dive = face.dive(weights, threshold)
+        if dive.panel is not None and dive.panel not in known:
+            add_panel(dive.panel)
+            if dive.depth:
+                # A second dive, fixing the most fractional count first, often finds another
+                # entering panel for the same duals: one master solve less.
+                other = face.dive(weights, threshold, most_fractional=True)
+                if other.panel is not None and other.panel not in known:
+                    add_panel(other.panel)
+            continue
+        if dive.proven:
+            break
+        exact += 1
+        found = face.solve(weights)
+        if found is not None and found[1] > threshold and found[0] not in known:
+            add_panel(found[0])
+            continue
+        break
+    counters.update(decomposition_lp_solves=solves, dives=dives, exact_pricing=exact)
+    if residual > RESIDUAL_ACCEPTED:
+        counters["decomposition_residual"] = f"{residual:.3g}"
+        return None
+    weights_of = np.asarray(master.getSolution().col_value[offset:])
+    return [(p, float(w)) for p, w in zip(panels, weights_of, strict=True) if w > 0]
+
+
+def staged(
+    search: PanelSearch,
+    start: list[Panel],
+    counters: dict[str, int | str],
+    report: Reporter,
+) -> Weighted:
+    """LEXIMIN by column generation over panels, stage by stage (the classic method). Stage:
+
+        max z  s.t.  sum_j lambda_j c_jt / n_t >= z      (t free)
+                     sum_j lambda_j c_jt / n_t >= f_t    (t fixed at f_t in an earlier stage)
+                     sum_j lambda_j = 1,  lambda >= 0.
+
+    New panels come from swaps, the relaxation and the exact MIP (max sum_t y_t c_t / n_t with
+    the row duals y). The master LP keeps its columns and basis from stage to stage.
+    """
+    sizes = search.sizes
+    count = search.size
+    swaps = SwapSearch(search.typed)
+    master = new_highs()
     master.setOptionValue("presolve", "off")
     master.setOptionValue("simplex_strategy", 4)
     master.changeObjectiveSense(highspy.ObjSense.kMaximize)
@@ -88,14 +269,17 @@ def leximin(
         panels.append(panel)
         known.add(panel)
 
-    add_panel(first[0])
+    for panel in start:
+        if panel not in known:
+            add_panel(panel)
     free = set(range(count))
-    fixed_people = 0
+    fixed_people = 0.0
+    stages = lp_solves = 0
     while free:
-        counters["stages"] += 1
+        stages += 1
         while True:
             master.run()
-            counters["lp_solves"] += 1
+            lp_solves += 1
             if master.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"LEXIMIN master LP: {status_name(master)}")
             solution = master.getSolution()
@@ -103,7 +287,6 @@ def leximin(
             mu = float(row_dual[0])
             duals = np.maximum(-row_dual[1:], 0.0)
             weights = duals / sizes
-            # Heuristic pricing first: improve the panels in use by swaps.
             lam = np.asarray(solution.col_value[1:])
             if len(panels) > POOL_FACTOR * (count + 1):
                 # Keep the master small: drop panels out of the basis whose reduced cost is
@@ -126,25 +309,23 @@ def leximin(
                     lam = np.delete(lam, drop)
             starts = [panels[j] for j in np.argsort(-lam)[:HEURISTIC_STARTS] if lam[j] > 0]
             added = 0
-            for start in starts:
-                counters["heuristic_pricing"] += 1
-                panel = swaps.improve(start, weights)
+            for start_panel in starts:
+                panel = swaps.improve(start_panel, weights)
                 if panel not in known and float(np.dot(panel, weights)) > mu + PRICE_TOLERANCE:
                     add_panel(panel)
                     added += 1
             if added:
                 continue
-            counters["relaxed_pricing"] += 1
-            values, bound = search.relaxed(weights)
-            if bound <= mu - RELAXATION_MARGIN:
+            dive = search.dive(weights, mu - RELAXATION_MARGIN)
+            if dive.proven:
                 break  # not even a fractional panel prices out: the stage is optimal
-            rounded = np.rint(values)
-            if np.all(np.abs(values - rounded) <= 1e-9):
-                panel = tuple(int(c) for c in rounded)
-                if float(np.dot(panel, weights)) > mu + PRICE_TOLERANCE and panel not in known:
-                    add_panel(panel)
-                    continue
-            counters["exact_pricing"] += 1
+            if (
+                dive.panel is not None
+                and dive.panel not in known
+                and float(np.dot(dive.panel, weights)) > mu + PRICE_TOLERANCE
+            ):
+                add_panel(dive.panel)
+                continue
             found = search.solve(weights)
             assert found is not None
             panel, value, _bound = found
@@ -153,23 +334,12 @@ def leximin(
                 continue
             break
         level = float(solution.col_value[0])
-        to_fix = sorted(t for t in free if duals[t] > FIX_DUAL)
-        if not to_fix:
-            to_fix = [max(free, key=lambda t: (duals[t], -t))]
-        for t in to_fix:
+        for t in _to_fix(free, duals):
             master.changeCoeff(1 + t, 0, 0.0)
             master.changeRowBounds(1 + t, max(level - FIX_SLACK, 0.0), INF)
             free.discard(t)
-            fixed_people += types[t].size
-        if progress is not None:
-            progress(fixed_people, len(instance.people))
-
-    if stats is not None:
-        stats.update(counters, panels=len(panels), types=count)
-    weights = np.maximum(np.asarray(master.getSolution().col_value[1:]), 0.0)
-    return Distribution.build(
-        algorithm="leximin",
-        instance=instance,
-        types=types,
-        panels=list(zip(panels, weights.tolist(), strict=True)),
-    )
+            fixed_people += sizes[t]
+        report.share(fixed_people / sizes.sum())
+    counters.update(stages=stages, lp_solves=lp_solves)
+    weights_of = np.maximum(np.asarray(master.getSolution().col_value[1:]), 0.0)
+    return list(zip(panels, weights_of.tolist(), strict=True))

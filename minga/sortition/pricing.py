@@ -1,91 +1,39 @@
-"""The panel-search ILP over types: integer counts per type meeting every quota and group rule."""
+"""The panel search over types: integer counts per type meeting every quota and group rule.
+
+Three ways to find a panel for given weights, cheapest first: improving a known panel by swaps,
+a *dive* down the LP relaxation (fix a fractional count, re-solve, repeat; a few warm-started
+LP solves, and the relaxation's bound proves when no panel can reach a threshold), and the
+exact MIP. A search may be restricted to the *face* of a target point (see `PanelSearch`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
 from minga.sortition.model import TypedInstance
-from minga.sortition.solver import INF, add_col, add_row, new_highs
+from minga.sortition.solver import add_col, add_row, new_highs, status_name
 
 Panel = tuple[int, ...]  # how many members of each type (in the canonical type order)
 
-
-class PanelSearch:
-    """max w·c  s.t.  sum c = k, min_fv <= sum_{t has fv} c_t <= max_fv, group rows, 0<=c_t<=n_t."""
-
-    def __init__(self, typed: TypedInstance) -> None:
-        self.typed = typed
-        n = len(typed.types)
-        self.highs = highs = self._model(new_highs(mip_gap=1e-9))
-        highs.changeColsIntegrality(
-            n,
-            np.arange(n, dtype=np.int32),
-            np.array([highspy.HighsVarType.kInteger] * n),
-        )
-        self._relaxation: highspy.Highs | None = None
-        self.size = n
-
-    def _model(self, highs: highspy.Highs) -> highspy.Highs:
-        typed = self.typed
-        types = typed.types
-        instance = typed.instance
-        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        for person_type in types:
-            add_col(highs, 0.0, 0.0, person_type.size, [], [])
-        n = len(types)
-        add_row(highs, instance.seats, instance.seats, range(n), [1.0] * n)
-        for f_index, feature in enumerate(instance.features):
-            for value, quota in sorted(instance.quotas[feature].items()):
-                members = [i for i, t in enumerate(types) if t.profile[f_index] == value]
-                add_row(highs, quota.min, quota.max, members, [1.0] * len(members))
-        for members in typed.groups.values():
-            add_row(highs, -INF, 1.0, members, [1.0] * len(members))
-        return highs
-
-    def relaxed(self, weights: np.ndarray) -> tuple[np.ndarray, float]:
-        """The LP relaxation's optimum for these weights (warm-started dual simplex): an upper
-        bound on every panel's value, and the panel itself when the optimum is integral."""
-        if self._relaxation is None:
-            self._relaxation = self._model(new_highs())
-            self._relaxation.setOptionValue("presolve", "off")
-        highs = self._relaxation
-        highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), weights)
-        highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(
-                f"panel search relaxation: {highs.modelStatusToString(highs.getModelStatus())}"
-            )
-        values = np.asarray(highs.getSolution().col_value)
-        return values, float(highs.getInfo().objective_function_value)
-
-    def solve(self, weights: Sequence[float] | np.ndarray) -> tuple[Panel, float, float] | None:
-        """Best panel for these weights, its value and the solver's upper bound; None if none."""
-        highs = self.highs
-        highs.changeColsCost(
-            self.size, np.arange(self.size, dtype=np.int32), np.asarray(weights, dtype=np.float64)
-        )
-        highs.run()
-        status = highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return None
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"panel search: {highs.modelStatusToString(status)}")
-        values = highs.getSolution().col_value
-        panel = tuple(round(v) for v in values)
-        value = float(np.dot(panel, weights))
-        info = highs.getInfo()
-        bound = max(value, float(info.mip_dual_bound))
-        return panel, value, bound
+INTEGRAL = 1e-9  # a relaxed count this close to an integer is that integer
+FACE_TOLERANCE = 1e-6  # a target this close to a bound lies on it
+DIVE_DEPTH = 200  # counts a dive may fix before it gives up (it then falls back to the MIP)
 
 
-class SwapSearch:
-    """Heuristic pricing: improve a known panel by single swaps (one member of type a out, one
-    of type b in) that keep every quota and group rule, taking the best swap each step."""
+@dataclass(frozen=True)
+class Rows:
+    """The quota and group rows over types (dense 0/1 matrix) and their bounds."""
 
-    def __init__(self, typed: TypedInstance) -> None:
+    matrix: np.ndarray  # rows x types
+    lower: np.ndarray
+    upper: np.ndarray
+
+    @classmethod
+    def of(cls, typed: TypedInstance) -> Rows:
         instance = typed.instance
         types = typed.types
         rows: list[list[int]] = []
@@ -100,10 +48,145 @@ class SwapSearch:
             rows.append([int(i in members) for i in range(len(types))])
             lower.append(0)
             upper.append(1)
-        self.matrix = np.array(rows, dtype=np.int64).reshape(len(rows), len(types))
-        self.lower = np.array(lower, dtype=np.int64)
-        self.upper = np.array(upper, dtype=np.int64)
-        self.sizes = np.array([t.size for t in types], dtype=np.int64)
+        return cls(
+            np.array(rows, dtype=np.int64).reshape(len(rows), len(types)),
+            np.array(lower, dtype=np.float64),
+            np.array(upper, dtype=np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class Dive:
+    panel: Panel | None  # an integer panel found on the way down, worth more than the threshold
+    proven: bool  # the relaxation's bound shows that no panel is worth more than the threshold
+    depth: int = 0  # counts fixed on the way (0: the relaxation's optimum itself was a panel)
+
+
+class PanelSearch:
+    """max w·c  s.t.  sum c = k, min_fv <= sum_{t has fv} c_t <= max_fv, group rows, 0<=c_t<=n_t.
+
+    With a `face` (a target point of expected counts, e.g. the LEXIMIN point of the relaxation),
+    the search keeps to panels that can appear in a distribution averaging to that target:
+    a quota or group row the target meets at a bound is met there by every such panel, and a
+    type the target never (always) seats is never (always) seated.
+    """
+
+    def __init__(self, typed: TypedInstance, face: np.ndarray | None = None) -> None:
+        self.typed = typed
+        self.rows = Rows.of(typed)
+        n = len(typed.types)
+        self.size = n
+        self.index = np.arange(n, dtype=np.int32)
+        self.sizes = np.array([t.size for t in typed.types], dtype=np.float64)
+        self.lower = np.concatenate([[typed.instance.seats], self.rows.lower])
+        self.upper = np.concatenate([[typed.instance.seats], self.rows.upper])
+        self.col_lower = np.zeros(n)
+        self.col_upper = self.sizes.copy()
+        if face is not None:
+            self._restrict(face)
+        self._mip: highspy.Highs | None = None  # built when first needed
+        self.relaxation = self.model(new_highs())
+        self.relaxation.setOptionValue("presolve", "off")
+
+    @property
+    def highs(self) -> highspy.Highs:
+        """The exact panel search (MIP)."""
+        if self._mip is None:
+            self._mip = self.model(new_highs(mip_gap=1e-9))
+            self._mip.changeColsIntegrality(
+                self.size, self.index, np.array([highspy.HighsVarType.kInteger] * self.size)
+            )
+        return self._mip
+
+    def _restrict(self, target: np.ndarray) -> None:
+        activity = np.concatenate([[target.sum()], self.rows.matrix @ target])
+        at_lower = activity <= self.lower + FACE_TOLERANCE
+        at_upper = activity >= self.upper - FACE_TOLERANCE
+        self.upper = np.where(at_lower, self.lower, self.upper)
+        self.lower = np.where(at_upper, self.upper, self.lower)
+        self.col_upper = np.where(target <= FACE_TOLERANCE, 0.0, self.col_upper)
+        self.col_lower = np.where(target >= self.sizes - FACE_TOLERANCE, self.sizes, 0.0)
+
+    def model(self, highs: highspy.Highs) -> highspy.Highs:
+        """Add this search's panel polytope (counts per type as columns) to `highs`."""
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        for t in range(self.size):
+            add_col(highs, 0.0, self.col_lower[t], self.col_upper[t], [], [])
+        add_row(highs, self.lower[0], self.upper[0], range(self.size), [1.0] * self.size)
+        for r, row in enumerate(self.rows.matrix):
+            members = np.flatnonzero(row).tolist()
+            add_row(highs, self.lower[1 + r], self.upper[1 + r], members, [1.0] * len(members))
+        return highs
+
+    def relaxed(self, weights: np.ndarray) -> tuple[np.ndarray, float]:
+        """The LP relaxation's optimum for these weights (warm-started dual simplex): an upper
+        bound on every panel's value, and the panel itself when the optimum is integral."""
+        highs = self.relaxation
+        highs.changeColsCost(self.size, self.index, weights)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"panel search relaxation: {status_name(highs)}")
+        values = np.asarray(highs.getSolution().col_value)
+        return values, float(highs.getInfo().objective_function_value)
+
+    def dive(self, weights: np.ndarray, threshold: float, *, most_fractional: bool = False) -> Dive:
+        """Look for a panel worth more than `threshold` by diving down the relaxation: while its
+        optimum is fractional and still above the threshold, fix a fractional count at its
+        ceiling (the largest count, or the most fractional one) and re-solve. Cheap (a few warm
+        LP solves) but not exhaustive."""
+        highs = self.relaxation
+        highs.changeColsCost(self.size, self.index, weights)
+        found: Panel | None = None
+        proven = False
+        try:
+            for depth in range(DIVE_DEPTH):
+                highs.run()
+                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    break  # fixed into a corner without panels
+                if float(highs.getInfo().objective_function_value) <= threshold:
+                    proven = depth == 0  # only the untouched relaxation bounds every panel
+                    break
+                values = np.asarray(highs.getSolution().col_value)
+                fraction = np.abs(values - np.rint(values))
+                if fraction.max() <= INTEGRAL:
+                    found = tuple(int(c) for c in np.rint(values))
+                    break
+                key = fraction if most_fractional else values
+                j = int(np.argmax(np.where(fraction > INTEGRAL, key, -1.0)))
+                ceiling = float(np.ceil(values[j] - INTEGRAL))
+                highs.changeColBounds(j, ceiling, ceiling)
+        finally:
+            highs.changeColsBounds(self.size, self.index, self.col_lower, self.col_upper)
+        return Dive(found, proven, depth)
+
+    def solve(self, weights: Sequence[float] | np.ndarray) -> tuple[Panel, float, float] | None:
+        """Best panel for these weights, its value and the solver's upper bound; None if none."""
+        highs = self.highs
+        highs.changeColsCost(self.size, self.index, np.asarray(weights, dtype=np.float64))
+        highs.run()
+        status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"panel search: {status_name(highs)}")
+        values = highs.getSolution().col_value
+        panel = tuple(round(v) for v in values)
+        value = float(np.dot(panel, weights))
+        info = highs.getInfo()
+        bound = max(value, float(info.mip_dual_bound))
+        return panel, value, bound
+
+
+class SwapSearch:
+    """Heuristic pricing: improve a known panel by single swaps (one member of type a out, one
+    of type b in) that keep every quota and group rule, taking the best swap each step."""
+
+    def __init__(self, typed: TypedInstance) -> None:
+        rows = Rows.of(typed)
+        self.matrix = rows.matrix
+        self.lower = rows.lower.astype(np.int64)
+        self.upper = rows.upper.astype(np.int64)
+        self.sizes = np.array([t.size for t in typed.types], dtype=np.int64)
 
     def improve(self, panel: Panel, weights: np.ndarray, max_steps: int = 50) -> Panel:
         counts = np.array(panel, dtype=np.int64)

@@ -72,6 +72,37 @@ def replace(
     return Replacement(candidates[stream.below(len(candidates))], "quotas")
 
 
+def replay(
+    *,
+    instance: Instance,
+    distribution: Distribution | None,
+    distribution_sha256: str,
+    seed: str,
+    panel: Sequence[str],
+    declined: Sequence[str],
+) -> list[str]:
+    """The panel after the declines, in the order given, each replaced by `replace` (rounds 1,
+    2, ...): what anyone can recompute from the published draw. Raises ValueError when someone
+    declines who is not on the panel at that point."""
+    current = sorted(panel)
+    for round_, member_id in enumerate(declined, start=1):
+        if member_id not in current:
+            raise ValueError(f"decline {round_}: {member_id!r} is not on the panel at that point")
+        kept = [m for m in current if m != member_id]
+        found = replace(
+            instance=instance,
+            distribution=distribution,
+            distribution_sha256=distribution_sha256,
+            seed=seed,
+            round=round_,
+            declined=member_id,
+            kept=kept,
+            excluded=list(declined[:round_]),
+        )
+        current = sorted([*kept, *([found.member_id] if found.member_id else [])])
+    return current
+
+
 def _from_distribution(
     distribution: Distribution, stream: RandomStream, kept: set[str], excluded: set[str]
 ) -> str | None:

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from minga.sortition.draw import input_sha256
+from minga.sortition.draw import Distribution, input_sha256
 from minga.sortition.legacy import SIMULATION_RUNS, legacy_draw
 from minga.sortition.leximin import Progress, leximin
 from minga.sortition.model import Instance
@@ -23,6 +23,7 @@ class DrawResult:
     distribution_sha256: str
     seconds: float
     support: int | None = None
+    distribution: Distribution | None = None  # None for legacy (no explicit distribution)
 
     @property
     def min_probability(self) -> float:
@@ -55,6 +56,7 @@ def run_draw(
             distribution_sha256=distribution.sha256(),
             seconds=time.perf_counter() - started,
             support=len(distribution.panels),
+            distribution=distribution,
         )
     if algorithm == "legacy":
         panel, probabilities = legacy_draw(instance, seed)

@@ -58,6 +58,45 @@ def test_verify_accepts_the_drawn_panel_and_rejects_another(pool_files):
         run("verify", *files_args(pool_files, seed="4712"), "--panel", ",".join(panel))
 
 
+def test_verify_replays_declines_in_order(pool_files):
+    from minga.sortition.csvio import load_instance
+    from minga.sortition.leximin import leximin
+    from minga.sortition.replacement import replace
+
+    people, features = pool_files
+    result = json.loads(run("draw", *files_args(pool_files), "--json"))
+    drawn = result["panel"]
+    declined = [drawn[0], drawn[3]]
+    # The expected final panel, one replacement at a time as the platform records them.
+    instance = load_instance(people, features, 6)
+    distribution = leximin(instance)
+    current = list(drawn)
+    for round_, member in enumerate(declined, start=1):
+        kept = [m for m in current if m != member]
+        found = replace(
+            instance=instance,
+            distribution=distribution,
+            distribution_sha256=result["distribution_sha256"],
+            seed="4711",
+            round=round_,
+            declined=member,
+            kept=kept,
+            excluded=declined[:round_],
+        )
+        assert found.member_id is not None and found.member_id not in declined
+        current = sorted([*kept, found.member_id])
+    final = ",".join(current)
+    out = run("verify", *files_args(pool_files), "--panel", final, "--declined", ",".join(declined))
+    assert "OK" in out and "after 2 decline(s)" in out
+    # The same declines in the other order, or the first panel, do not verify.
+    with pytest.raises(CommandError, match="after the declines"):
+        run("verify", *files_args(pool_files), "--panel", final, "--declined", ",".join(drawn[:1]))
+    with pytest.raises(CommandError, match="Not the drawn panel"):
+        run("verify", *files_args(pool_files), "--panel", ",".join(drawn), "--declined", drawn[0])
+    with pytest.raises(CommandError, match="is not on the panel"):
+        run("verify", *files_args(pool_files), "--panel", final, "--declined", current[0] + "x")
+
+
 def test_infeasible_quotas_exit_with_the_diagnosis(tmp_path):
     people = tmp_path / "people.csv"
     features = tmp_path / "features.csv"

@@ -47,7 +47,7 @@ def test_same_seed_same_panel_and_different_seeds_vary():
         "meeting 2026-03-01: 4812"
     )
     panels = {tuple(distribution.draw(str(seed))) for seed in range(40)}
-    assert len(panels) > 5
+    assert len(panels) >= len(distribution.panels) > 1  # every panel of the support, at least
 
 
 def test_draws_follow_the_computed_probabilities():

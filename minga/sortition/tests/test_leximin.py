@@ -4,8 +4,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minga.sortition.diagnosis import InfeasibleQuotas
-from minga.sortition.leximin import leximin
+from minga.sortition.draw import Distribution
+from minga.sortition.leximin import Reporter, leximin, staged
 from minga.sortition.model import build_types, panel_violations
+from minga.sortition.pricing import PanelSearch
 from minga.sortition.synthetic import correlated_pool
 from minga.sortition.tests.helpers import all_panels, brute_force_leximin, make_instance
 
@@ -58,6 +60,48 @@ def test_every_support_panel_meets_quotas_and_groups_and_probabilities_sum_to_se
         assert panel_violations(instance, panel) == []
     drawn = distribution.draw(seed)
     assert panel_violations(instance, drawn) == []
+
+
+def test_when_the_relaxations_leximin_is_out_of_reach_the_staged_method_finds_the_optimum():
+    # Three binary features: the relaxation's LEXIMIN point is not a mix of panels here.
+    rows = [
+        ("p0", {"f0": "a", "f1": "a", "f2": "b"}),
+        ("p1", {"f0": "a", "f1": "a", "f2": "a"}),
+        ("p2", {"f0": "b", "f1": "a", "f2": "a"}),
+        ("p3", {"f0": "b", "f1": "b", "f2": "a"}),
+        ("p4", {"f0": "a", "f1": "b", "f2": "b"}),
+        ("p5", {"f0": "a", "f1": "a", "f2": "b"}),
+        ("p6", {"f0": "b", "f1": "b", "f2": "b"}),
+        ("p7", {"f0": "a", "f1": "b", "f2": "a"}),
+    ]
+    quotas = {
+        "f0": {"a": (1, 2), "b": (1, 3)},
+        "f1": {"a": (2, 2), "b": (1, 3)},
+        "f2": {"a": (0, 1), "b": (0, 2)},
+    }
+    instance = make_instance(rows, quotas, 3)
+    stats: dict[str, int | str] = {}
+    probabilities = leximin(instance, stats=stats).probabilities()
+    assert stats["method"] == "staged"
+    got = np.array(sorted(probabilities.values()))
+    assert np.allclose(got, brute_force_leximin(instance), atol=1e-6)
+
+
+@pytest.mark.parametrize("slack", [0, None])
+def test_the_relaxation_path_agrees_with_the_classic_staged_column_generation(slack):
+    instance = correlated_pool(150, 15, seed=4, slack=slack)
+    stats: dict[str, int | str] = {}
+    fast = leximin(instance, stats=stats).probabilities()
+    assert stats["method"] == "relaxation"
+    search = PanelSearch(build_types(instance))
+    first = search.solve(1.0 / search.sizes)
+    assert first is not None
+    panels = staged(search, [first[0]], {}, Reporter(None, len(instance.people)))
+    classic = Distribution.build(
+        algorithm="leximin", instance=instance, types=search.typed.types, panels=panels
+    ).probabilities()
+    assert np.allclose(sorted(fast.values()), sorted(classic.values()), atol=1e-6)
+    assert max(abs(fast[pid] - classic[pid]) for pid in fast) < 1e-6  # the same people, too
 
 
 def test_infeasible_quotas_raise_with_a_diagnosis():

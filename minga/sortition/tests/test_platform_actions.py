@@ -251,7 +251,13 @@ def test_a_decline_is_replaced_deterministically_within_the_quotas(world, make_d
     again = actions.decline(actor=world.coordinator, draw=one, member_id=a.replacement_id)
     assert again.round == 2 and again.replacement_id not in {declined, a.replacement_id}
     one.refresh_from_db()
-    assert not panel_violations(one.instance(), one.current_panel)
+    instance, kept = one.instance(), one.current_panel
+    if not again.replacement_id:  # step 4: the seat stays empty only if nobody fits
+        assert again.method == "none" and len(kept) == 2
+        others = [p.id for p in instance.people if p.id not in {*kept, declined, a.replacement_id}]
+        assert all(panel_violations(instance, sorted([*kept, pid])) for pid in others)
+    else:
+        assert not panel_violations(instance, kept)
 
 
 def test_a_decline_after_seating_ends_the_mandate_and_seats_the_replacement(world, make_draw, body):

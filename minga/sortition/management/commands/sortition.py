@@ -10,6 +10,7 @@ from tqdm import tqdm
 from minga.sortition.csvio import load_instance
 from minga.sortition.diagnosis import InfeasibleQuotas
 from minga.sortition.model import Instance, SortitionInputError
+from minga.sortition.replacement import replay
 from minga.sortition.service import ALGORITHMS, DrawResult, run_draw
 
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         "Fair sortition (LEXIMIN) within quotas, with a verifiable seeded draw. "
         "`minga sortition draw --people people.csv --features features.csv --seats K "
         "--seed SEED [--algorithm leximin|legacy] [--group-by COLUMN] --json`; "
-        "`minga sortition verify ... --panel id,id,...` exits 0 iff that panel is the one drawn."
+        "`minga sortition verify ... --panel id,id,... [--declined id,...]` exits 0 iff that "
+        "panel is the one drawn (after replacing, in order, the members who declined)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,20 +42,18 @@ class Command(BaseCommand):
                 command.add_argument("--json", action="store_true", help="Print JSON.")
             else:
                 command.add_argument("--panel", required=True, help="Comma-separated ids.")
+                command.add_argument(
+                    "--declined",
+                    default="",
+                    help="Comma-separated ids of drawn members who declined, in order: each is "
+                    "replaced by procedure minga-sortition-replacement-v1 before the check.",
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         instance = self._instance(options)
         result = self._draw(instance, options)
         if options["verb"] == "verify":
-            claimed = sorted(i.strip() for i in options["panel"].split(",") if i.strip())
-            if claimed != result.panel:
-                raise CommandError(
-                    f"Not the drawn panel. Seed {result.seed!r} draws: {','.join(result.panel)}"
-                )
-            self.stdout.write(
-                f"OK: the panel is the one drawn with seed {result.seed!r} "
-                f"(distribution {result.distribution_sha256})."
-            )
+            self._verify(instance, result, options)
             return
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), sort_keys=False))
@@ -63,6 +63,31 @@ class Command(BaseCommand):
         self.stdout.write(f"Smallest probability: {result.min_probability:.6f}")
         self.stdout.write(f"Panel ({len(result.panel)}): {', '.join(result.panel)}")
         self.stdout.write(f"Seconds: {result.seconds:.2f}")
+
+    def _verify(self, instance: Instance, result: DrawResult, options: dict[str, Any]) -> None:
+        claimed = _ids(options["panel"])
+        declined = _ids(options["declined"], keep_order=True)
+        try:
+            final = replay(
+                instance=instance,
+                distribution=result.distribution,
+                distribution_sha256=result.distribution_sha256,
+                seed=result.seed,
+                panel=result.panel,
+                declined=declined,
+            )
+        except ValueError as exc:
+            raise CommandError(f"--declined: {exc}") from exc
+        after = f" after {len(declined)} decline(s)" if declined else ""
+        if claimed != final:
+            raise CommandError(
+                f"Not the drawn panel. Seed {result.seed!r} draws: {','.join(result.panel)}"
+                + (f"; after the declines: {','.join(final)}" if declined else "")
+            )
+        self.stdout.write(
+            f"OK: the panel is the one drawn with seed {result.seed!r}{after} "
+            f"(distribution {result.distribution_sha256})."
+        )
 
     def _instance(self, options: dict[str, Any]) -> Instance:
         for name in ("people", "features"):
@@ -76,7 +101,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _draw(self, instance: Instance, options: dict[str, Any]) -> DrawResult:
-        bar = tqdm(total=len(instance.people), desc="fixing probabilities", disable=None)
+        bar = tqdm(total=len(instance.people), desc="computing probabilities", disable=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
@@ -91,3 +116,8 @@ class Command(BaseCommand):
             raise CommandError(exc.diagnosis.message()) from exc
         finally:
             bar.close()
+
+
+def _ids(text: str, *, keep_order: bool = False) -> list[str]:
+    ids = [i.strip() for i in text.split(",") if i.strip()]
+    return ids if keep_order else sorted(ids)
