@@ -159,8 +159,10 @@ def decompose(
     proves that no distribution over panels gets closer than RESIDUAL_ACCEPTED (target is then
     outside the panels' hull, or no panel meets the quotas at all)."""
     count = face.size
-    first = face.dive(np.ones(count), -INF).panel
-    if first is None:
+    start = face.dive(np.ones(count), -INF).panels
+    if start:
+        first = start[0]
+    else:
         found = face.solve(np.ones(count))
         if found is None:
             return None
@@ -207,15 +209,11 @@ def decompose(
         threshold = -float(row_dual[0]) + PRICE_TOLERANCE
         weights = row_dual[1:]
         dives += 1
-        dive = face.dive(weights, threshold)
-        if dive.panel is not None and dive.panel not in known:
-            add_panel(dive.panel)
-            if dive.depth:
-                # A second dive, fixing the most fractional count first, often finds another
-                # entering panel for the same duals: one master solve less.
-                other = face.dive(weights, threshold, most_fractional=True)
-                if other.panel is not None and other.panel not in known:
-                    add_panel(other.panel)
+        dive = face.dive(weights, threshold, twice=True)
+        fresh = [panel for panel in dive.panels if panel not in known]
+        if fresh:
+            for panel in fresh:  # two entering panels for one master solve, when lucky
+                add_panel(panel)
             continue
         if dive.proven:
             break
@@ -319,12 +317,13 @@ def staged(
             dive = search.dive(weights, mu - RELAXATION_MARGIN)
             if dive.proven:
                 break  # not even a fractional panel prices out: the stage is optimal
-            if (
-                dive.panel is not None
-                and dive.panel not in known
-                and float(np.dot(dive.panel, weights)) > mu + PRICE_TOLERANCE
-            ):
-                add_panel(dive.panel)
+            fresh = [
+                panel
+                for panel in dive.panels
+                if panel not in known and float(np.dot(panel, weights)) > mu + PRICE_TOLERANCE
+            ]
+            if fresh:
+                add_panel(fresh[0])
                 continue
             found = search.solve(weights)
             assert found is not None

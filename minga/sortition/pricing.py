@@ -57,9 +57,8 @@ class Rows:
 
 @dataclass(frozen=True)
 class Dive:
-    panel: Panel | None  # an integer panel found on the way down, worth more than the threshold
+    panels: tuple[Panel, ...]  # integer panels found on the way down, worth more than threshold
     proven: bool  # the relaxation's bound shows that no panel is worth more than the threshold
-    depth: int = 0  # counts fixed on the way (0: the relaxation's optimum itself was a panel)
 
 
 class PanelSearch:
@@ -129,35 +128,54 @@ class PanelSearch:
         values = np.asarray(highs.getSolution().col_value)
         return values, float(highs.getInfo().objective_function_value)
 
-    def dive(self, weights: np.ndarray, threshold: float, *, most_fractional: bool = False) -> Dive:
-        """Look for a panel worth more than `threshold` by diving down the relaxation: while its
+    def dive(self, weights: np.ndarray, threshold: float, *, twice: bool = False) -> Dive:
+        """Look for panels worth more than `threshold` by diving down the relaxation: while its
         optimum is fractional and still above the threshold, fix a fractional count at its
-        ceiling (the largest count, or the most fractional one) and re-solve. Cheap (a few warm
-        LP solves) but not exhaustive."""
+        ceiling and re-solve. The first dive fixes the largest count first; with `twice`, a
+        second dive from the same root fixes the most fractional one first, which often ends
+        at another panel. Cheap (a few warm LP solves) but not exhaustive."""
         highs = self.relaxation
         highs.changeColsCost(self.size, self.index, weights)
-        found: Panel | None = None
-        proven = False
+        highs.run()
+        if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            return Dive((), proven=True)  # no panel at all
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"panel search relaxation: {status_name(highs)}")
+        if float(highs.getInfo().objective_function_value) <= threshold:
+            return Dive((), proven=True)  # the relaxation bounds every panel
+        root = np.asarray(highs.getSolution().col_value)
+        if np.abs(root - np.rint(root)).max() <= INTEGRAL:
+            return Dive((tuple(int(c) for c in np.rint(root)),), proven=False)
+        basis = highs.getBasis()
+        found: list[Panel] = []
+        for most_fractional in (False, True) if twice else (False,):
+            if most_fractional:
+                highs.setBasis(basis)
+            panel = self._descend(root, threshold, most_fractional)
+            if panel is not None and panel not in found:
+                found.append(panel)
+        return Dive(tuple(found), proven=False)
+
+    def _descend(self, values: np.ndarray, threshold: float, most_fractional: bool) -> Panel | None:
+        highs = self.relaxation
         try:
-            for depth in range(DIVE_DEPTH):
-                highs.run()
-                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                    break  # fixed into a corner without panels
-                if float(highs.getInfo().objective_function_value) <= threshold:
-                    proven = depth == 0  # only the untouched relaxation bounds every panel
-                    break
-                values = np.asarray(highs.getSolution().col_value)
+            for _ in range(DIVE_DEPTH):
                 fraction = np.abs(values - np.rint(values))
                 if fraction.max() <= INTEGRAL:
-                    found = tuple(int(c) for c in np.rint(values))
-                    break
+                    return tuple(int(c) for c in np.rint(values))
                 key = fraction if most_fractional else values
                 j = int(np.argmax(np.where(fraction > INTEGRAL, key, -1.0)))
                 ceiling = float(np.ceil(values[j] - INTEGRAL))
                 highs.changeColBounds(j, ceiling, ceiling)
+                highs.run()
+                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    return None  # fixed into a corner without panels
+                if float(highs.getInfo().objective_function_value) <= threshold:
+                    return None
+                values = np.asarray(highs.getSolution().col_value)
+            return None
         finally:
             highs.changeColsBounds(self.size, self.index, self.col_lower, self.col_upper)
-        return Dive(found, proven, depth)
 
     def solve(self, weights: Sequence[float] | np.ndarray) -> tuple[Panel, float, float] | None:
         """Best panel for these weights, its value and the solver's upper bound; None if none."""
