@@ -64,7 +64,7 @@ def run_minga(people: Path, features: Path, seats: int) -> dict[str, Any]:
 
     instance = load_instance(people, features, seats)
     started = time.perf_counter()
-    stats: dict[str, int] = {}
+    stats: dict[str, int | str] = {}
     distribution = leximin(instance, stats=stats)
     seconds = time.perf_counter() - started
     probabilities = distribution.probabilities()
