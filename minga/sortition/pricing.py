@@ -117,17 +117,6 @@ class PanelSearch:
             add_row(highs, self.lower[1 + r], self.upper[1 + r], members, [1.0] * len(members))
         return highs
 
-    def relaxed(self, weights: np.ndarray) -> tuple[np.ndarray, float]:
-        """The LP relaxation's optimum for these weights (warm-started dual simplex): an upper
-        bound on every panel's value, and the panel itself when the optimum is integral."""
-        highs = self.relaxation
-        highs.changeColsCost(self.size, self.index, weights)
-        highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"panel search relaxation: {status_name(highs)}")
-        values = np.asarray(highs.getSolution().col_value)
-        return values, float(highs.getInfo().objective_function_value)
-
     def dive(self, weights: np.ndarray, threshold: float, *, twice: bool = False) -> Dive:
         """Look for panels worth more than `threshold` by diving down the relaxation: while its
         optimum is fractional and still above the threshold, fix a fractional count at its
