@@ -43,7 +43,7 @@ from minga.sortition.models import (
     PoolKind,
     PoolSource,
 )
-from minga.sortition.replacement import distribution_from_json, replace
+from minga.sortition.replacement import decline_round, distribution_from_json
 
 PEOPLE_FEATURES = ("country", "organization_size", "organization_type", "language", "theme")
 ORGANIZATION_FEATURES = ("country", "size", "type")
@@ -587,19 +587,17 @@ def decline(*, actor: User, draw: Draw, member_id: str, confirm_break: bool = Fa
     if member_id not in draw.current_panel:
         raise ValidationError({"member": _("%(id)s is not on the panel.") % {"id": member_id}})
     earlier = list(draw.declines.values_list("member_id", flat=True))
-    kept = [m for m in draw.current_panel if m != member_id]
     distribution = (
         distribution_from_json(draw.distribution) if draw.distribution is not None else None
     )
-    found = replace(
+    found, panel = decline_round(
         instance=draw.instance(),
         distribution=distribution,
         distribution_sha256=draw.distribution_sha256,
         seed=draw.seed,
-        round=len(earlier) + 1,
+        current=draw.current_panel,
+        earlier=earlier,
         declined=member_id,
-        kept=kept,
-        excluded=[*earlier, member_id],
     )
     if draw.state == DrawState.SEATED and draw.circle is not None:
         holder = _holder(draw, member_id)
@@ -612,7 +610,7 @@ def decline(*, actor: User, draw: Draw, member_id: str, confirm_break: bool = Fa
             )
         if found.member_id is not None:
             _seat_one(actor, draw, found.member_id, confirm_break)
-    draw.current_panel = sorted([*kept, *([found.member_id] if found.member_id else [])])
+    draw.current_panel = panel
     draw.save(update_fields=["current_panel"])
     entry = Decline.objects.create(
         draw=draw,

@@ -72,6 +72,33 @@ def replace(
     return Replacement(candidates[stream.below(len(candidates))], "quotas")
 
 
+def decline_round(
+    *,
+    instance: Instance,
+    distribution: Distribution | None,
+    distribution_sha256: str,
+    seed: str,
+    current: Sequence[str],
+    earlier: Sequence[str],
+    declined: str,
+) -> tuple[Replacement, list[str]]:
+    """Round len(earlier) + 1: `declined` leaves the `current` panel, everyone else keeps their
+    seat and the replacement (if any) joins. Returns the replacement and the new panel, sorted.
+    The platform records declines with this, and `replay` recomputes them with it."""
+    kept = [m for m in current if m != declined]
+    found = replace(
+        instance=instance,
+        distribution=distribution,
+        distribution_sha256=distribution_sha256,
+        seed=seed,
+        round=len(earlier) + 1,
+        declined=declined,
+        kept=kept,
+        excluded=[*earlier, declined],
+    )
+    return found, sorted([*kept, *([found.member_id] if found.member_id else [])])
+
+
 def replay(
     *,
     instance: Instance,
@@ -81,25 +108,22 @@ def replay(
     panel: Sequence[str],
     declined: Sequence[str],
 ) -> list[str]:
-    """The panel after the declines, in the order given, each replaced by `replace` (rounds 1,
-    2, ...): what anyone can recompute from the published draw. Raises ValueError when someone
-    declines who is not on the panel at that point."""
+    """The panel after the declines, in the order given (rounds 1, 2, ...): what anyone can
+    recompute from the published draw. Raises ValueError when someone declines who is not on
+    the panel at that point."""
     current = sorted(panel)
     for round_, member_id in enumerate(declined, start=1):
         if member_id not in current:
             raise ValueError(f"decline {round_}: {member_id!r} is not on the panel at that point")
-        kept = [m for m in current if m != member_id]
-        found = replace(
+        _found, current = decline_round(
             instance=instance,
             distribution=distribution,
             distribution_sha256=distribution_sha256,
             seed=seed,
-            round=round_,
+            current=current,
+            earlier=declined[: round_ - 1],
             declined=member_id,
-            kept=kept,
-            excluded=list(declined[:round_]),
         )
-        current = sorted([*kept, *([found.member_id] if found.member_id else [])])
     return current
 
 
