@@ -134,22 +134,75 @@ def relaxation_leximin(
         values = np.asarray(solution.col_value[:count])
         level = float(solution.col_value[z])
         duals = np.maximum(-np.asarray(solution.row_dual[first_row:]), 0.0)
-        to_fix = _to_fix(free, duals)
-        for t in to_fix:
-            lp.changeCoeff(first_row + t, z, 0.0)
-            lp.changeRowBounds(first_row + t, max(level - FIX_SLACK, 0.0), INF)
-            free.discard(t)
-            fixed_people += sizes[t]
+        fixed_people += _fix_stage(lp, first_row, z, free, duals, level, sizes)
         report.share(RELAXATION_SHARE * fixed_people / sizes.sum())
     counters["relaxation_stages"] = stages
     return np.clip(values, 0.0, sizes)
 
 
-def _to_fix(free: set[int], duals: np.ndarray) -> list[int]:
-    """Free types at the stage's minimum in every optimum: those with a positive dual (at least
-    one, as the duals of the free rows sum to 1)."""
+def _fix_stage(
+    lp: highspy.Highs,
+    first_row: int,
+    z: int,
+    free: set[int],
+    duals: np.ndarray,
+    level: float,
+    sizes: np.ndarray,
+) -> float:
+    """End a stage: fix at `level` the free types at the stage's minimum in every optimum, those
+    with a positive dual (at least one, as the duals of the free rows sum to 1). Type t's row is
+    `first_row + t` (prob_t - z >= 0); it loses z and becomes prob_t >= level. Returns how many
+    people were fixed."""
     to_fix = sorted(t for t in free if duals[t] > FIX_DUAL)
-    return to_fix or [max(free, key=lambda t: (duals[t], -t))]
+    people = 0.0
+    for t in to_fix or [max(free, key=lambda t: (duals[t], -t))]:
+        lp.changeCoeff(first_row + t, z, 0.0)
+        lp.changeRowBounds(first_row + t, max(level - FIX_SLACK, 0.0), INF)
+        free.discard(t)
+        people += sizes[t]
+    return people
+
+
+def _master_lp() -> highspy.Highs:
+    """A column-generation master: columns are added to a primal-feasible basis, so warm primal
+    simplex, and no presolve."""
+    master = new_highs()
+    master.setOptionValue("presolve", "off")
+    master.setOptionValue("simplex_strategy", 4)
+    return master
+
+
+class _PanelColumns:
+    """The panels of a master LP. A panel's column has 1 in row 0 (the weights sum to 1) and
+    count_t / per_t in row 1 + t; panel j is column `offset + j`."""
+
+    def __init__(self, master: highspy.Highs, per: np.ndarray, offset: int) -> None:
+        self.master = master
+        self.per = per
+        self.offset = offset
+        self.panels: list[Panel] = []
+        self.known: set[Panel] = set()
+
+    def add(self, panel: Panel) -> None:
+        nonzero = [t for t, c in enumerate(panel) if c]
+        rows = [0] + [1 + t for t in nonzero]
+        values = [1.0] + [panel[t] / float(self.per[t]) for t in nonzero]
+        add_col(self.master, 0.0, 0.0, INF, rows, values)
+        self.panels.append(panel)
+        self.known.add(panel)
+
+    def drop(self, indices: list[int]) -> None:
+        columns = np.array([self.offset + j for j in indices], dtype=np.int32)
+        self.master.deleteCols(len(indices), columns)
+        gone = set(indices)
+        for j in indices:
+            self.known.discard(self.panels[j])
+        self.panels[:] = [q for j, q in enumerate(self.panels) if j not in gone]
+
+    def weighted(self) -> Weighted:
+        """The panels with a positive weight in the master's solution."""
+        weights = np.asarray(self.master.getSolution().col_value[self.offset :])
+        return [(p, float(w)) for p, w in zip(self.panels, weights, strict=True) if w > 0]
 
 
 def decompose(
@@ -167,10 +220,7 @@ def decompose(
         if found is None:
             return None
         first = found[0]
-    master = new_highs()
-    # Columns are added to a primal-feasible basis: warm primal simplex, no presolve.
-    master.setOptionValue("presolve", "off")
-    master.setOptionValue("simplex_strategy", 4)
+    master = _master_lp()
     master.setOptionValue("primal_feasibility_tolerance", 1e-9)
     master.setOptionValue("dual_feasibility_tolerance", 1e-9)
     add_row(master, 1.0, 1.0, [], [])  # sum lambda = 1, row 0
@@ -179,18 +229,8 @@ def decompose(
     for t in range(count):  # |deviation| = surplus + shortfall, at cost 1 each
         add_col(master, 1.0, 0.0, INF, [1 + t], [1.0])
         add_col(master, 1.0, 0.0, INF, [1 + t], [-1.0])
-    offset = 2 * count
-    panels: list[Panel] = []
-    known: set[Panel] = set()
-
-    def add_panel(panel: Panel) -> None:
-        rows = [0] + [1 + t for t in range(count) if panel[t]]
-        values = [1.0] + [float(panel[t]) for t in range(count) if panel[t]]
-        add_col(master, 0.0, 0.0, INF, rows, values)
-        panels.append(panel)
-        known.add(panel)
-
-    add_panel(first)
+    columns = _PanelColumns(master, np.ones(count), offset=2 * count)
+    columns.add(first)
     dives = exact = solves = 0
     initial: float | None = None
     while True:
@@ -210,25 +250,24 @@ def decompose(
         weights = row_dual[1:]
         dives += 1
         dive = face.dive(weights, threshold, twice=True)
-        fresh = [panel for panel in dive.panels if panel not in known]
+        fresh = [panel for panel in dive.panels if panel not in columns.known]
         if fresh:
             for panel in fresh:  # two entering panels for one master solve, when lucky
-                add_panel(panel)
+                columns.add(panel)
             continue
         if dive.proven:
             break
         exact += 1
         found = face.solve(weights)
-        if found is not None and found[1] > threshold and found[0] not in known:
-            add_panel(found[0])
+        if found is not None and found[1] > threshold and found[0] not in columns.known:
+            columns.add(found[0])
             continue
         break
     counters.update(decomposition_lp_solves=solves, dives=dives, exact_pricing=exact)
     if residual > RESIDUAL_ACCEPTED:
         counters["decomposition_residual"] = f"{residual:.3g}"
         return None
-    weights_of = np.asarray(master.getSolution().col_value[offset:])
-    return [(p, float(w)) for p, w in zip(panels, weights_of, strict=True) if w > 0]
+    return columns.weighted()
 
 
 def staged(
@@ -249,27 +288,17 @@ def staged(
     sizes = search.sizes
     count = search.size
     swaps = SwapSearch(search.typed)
-    master = new_highs()
-    master.setOptionValue("presolve", "off")
-    master.setOptionValue("simplex_strategy", 4)
+    master = _master_lp()
     master.changeObjectiveSense(highspy.ObjSense.kMaximize)
     add_col(master, 1.0, 0.0, 1.0, [], [])  # z, column 0
     add_row(master, 1.0, 1.0, [], [])  # sum lambda = 1, row 0
     for _ in range(count):
         add_row(master, 0.0, INF, [0], [-1.0])  # row 1 + t
-    panels: list[Panel] = []
-    known: set[Panel] = set()
-
-    def add_panel(panel: Panel) -> None:
-        rows = [0] + [1 + t for t in range(count) if panel[t]]
-        values = [1.0] + [panel[t] / sizes[t] for t in range(count) if panel[t]]
-        add_col(master, 0.0, 0.0, INF, rows, values)
-        panels.append(panel)
-        known.add(panel)
-
+    columns = _PanelColumns(master, sizes, offset=1)
+    panels, known = columns.panels, columns.known
     for panel in start:
         if panel not in known:
-            add_panel(panel)
+            columns.add(panel)
     free = set(range(count))
     fixed_people = 0.0
     stages = lp_solves = 0
@@ -299,18 +328,14 @@ def staged(
                     and reduced[j] < -DROP_REDUCED_COST
                 ]
                 if drop:
-                    master.deleteCols(len(drop), np.array([1 + j for j in drop], dtype=np.int32))
-                    gone = set(drop)
-                    for j in drop:
-                        known.discard(panels[j])
-                    panels[:] = [q for j, q in enumerate(panels) if j not in gone]
+                    columns.drop(drop)
                     lam = np.delete(lam, drop)
             starts = [panels[j] for j in np.argsort(-lam)[:HEURISTIC_STARTS] if lam[j] > 0]
             added = 0
             for start_panel in starts:
                 panel = swaps.improve(start_panel, weights)
                 if panel not in known and float(np.dot(panel, weights)) > mu + PRICE_TOLERANCE:
-                    add_panel(panel)
+                    columns.add(panel)
                     added += 1
             if added:
                 continue
@@ -323,22 +348,17 @@ def staged(
                 if panel not in known and float(np.dot(panel, weights)) > mu + PRICE_TOLERANCE
             ]
             if fresh:
-                add_panel(fresh[0])
+                columns.add(fresh[0])
                 continue
             found = search.solve(weights)
             assert found is not None
             panel, value, _bound = found
             if value > mu + PRICE_TOLERANCE and panel not in known:
-                add_panel(panel)
+                columns.add(panel)
                 continue
             break
         level = float(solution.col_value[0])
-        for t in _to_fix(free, duals):
-            master.changeCoeff(1 + t, 0, 0.0)
-            master.changeRowBounds(1 + t, max(level - FIX_SLACK, 0.0), INF)
-            free.discard(t)
-            fixed_people += sizes[t]
+        fixed_people += _fix_stage(master, 1, 0, free, duals, level, sizes)
         report.share(fixed_people / sizes.sum())
     counters.update(stages=stages, lp_solves=lp_solves)
-    weights_of = np.maximum(np.asarray(master.getSolution().col_value[1:]), 0.0)
-    return list(zip(panels, weights_of.tolist(), strict=True))
+    return columns.weighted()
