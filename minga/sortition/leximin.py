@@ -287,7 +287,7 @@ def staged(
     """
     sizes = search.sizes
     count = search.size
-    swaps = SwapSearch(search.typed)
+    swaps = SwapSearch(search.rows, search.sizes)
     master = _master_lp()
     master.changeObjectiveSense(highspy.ObjSense.kMaximize)
     add_col(master, 1.0, 0.0, 1.0, [], [])  # z, column 0

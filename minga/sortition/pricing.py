@@ -188,12 +188,11 @@ class SwapSearch:
     """Heuristic pricing: improve a known panel by single swaps (one member of type a out, one
     of type b in) that keep every quota and group rule, taking the best swap each step."""
 
-    def __init__(self, typed: TypedInstance) -> None:
-        rows = Rows.of(typed)
+    def __init__(self, rows: Rows, sizes: np.ndarray) -> None:
         self.matrix = rows.matrix
         self.lower = rows.lower.astype(np.int64)
         self.upper = rows.upper.astype(np.int64)
-        self.sizes = np.array([t.size for t in typed.types], dtype=np.int64)
+        self.sizes = sizes.astype(np.int64)
 
     def improve(self, panel: Panel, weights: np.ndarray, max_steps: int = 50) -> Panel:
         counts = np.array(panel, dtype=np.int64)
