@@ -18,6 +18,7 @@ from minga.core.models import (
     OrganizationType,
     RoleName,
 )
+from minga.core.text import comma_list
 
 
 class NetworkForm(forms.Form):
@@ -71,7 +72,7 @@ class OrganizationForm(forms.Form):
     def split(self) -> tuple[dict[str, Any], list[str]]:
         """The organization's fields and its list of theme names."""
         data = dict(self.cleaned_data)
-        themes = [name.strip() for name in data.pop("themes").split(",") if name.strip()]
+        themes = comma_list(data.pop("themes"))
         return data, themes
 
 

@@ -8,6 +8,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
 from minga.core.models import LANGUAGE_CHOICES, Network, OrganizationSize, OrganizationType
+from minga.core.text import comma_list
 from minga.membership.models import (
     ContributionKind,
     ParticipationLevel,
@@ -112,7 +113,7 @@ class JoinForm(ApplyForm):
 
     def profile(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["themes"] = [t.strip() for t in data["themes"].split(",") if t.strip()]
+        data["themes"] = comma_list(data["themes"])
         data["accepted_statements"] = [int(i) for i in data.pop("statements", [])]
         return data
 

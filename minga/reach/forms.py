@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network, Person
+from minga.core.text import comma_list
 from minga.reach.models import MEMBER_KIND_CHOICES, ActionStatus, CharterVersion
 
 
@@ -43,8 +44,8 @@ class AudienceForm(forms.Form):
         data = self.cleaned_data
         return {
             "member_kinds": data["member_kinds"],
-            "countries_": [c.strip() for c in data["countries"].split(",") if c.strip()],
-            "themes": [t.strip() for t in data["themes"].split(",") if t.strip()],
+            "countries_": comma_list(data["countries"]),
+            "themes": comma_list(data["themes"]),
             "statements": [s.strip() for s in data["statements"].splitlines() if s.strip()],
         }
 

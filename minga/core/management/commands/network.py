@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minga.core import actions
 from minga.core.models import GovernanceModel, Network
+from minga.core.text import comma_list
 
 
 class Command(BaseCommand):
@@ -34,9 +35,7 @@ class Command(BaseCommand):
                 slug=options["slug"],
                 name=options["name"],
                 model=options["model"],
-                languages=[
-                    code.strip() for code in options["languages"].split(",") if code.strip()
-                ],
+                languages=comma_list(options["languages"]),
             )
         except ValidationError as exc:
             raise CommandError(

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from minga.core.text import comma_list
 from minga.sortition.csvio import load_instance
 from minga.sortition.diagnosis import InfeasibleQuotas
 from minga.sortition.model import Instance, SortitionInputError
@@ -65,8 +66,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Seconds: {result.seconds:.2f}")
 
     def _verify(self, instance: Instance, result: DrawResult, options: dict[str, Any]) -> None:
-        claimed = _ids(options["panel"])
-        declined = _ids(options["declined"], keep_order=True)
+        claimed = sorted(comma_list(options["panel"]))
+        declined = comma_list(options["declined"])
         try:
             final = replay(
                 instance=instance,
@@ -116,8 +117,3 @@ class Command(BaseCommand):
             raise CommandError(exc.diagnosis.message()) from exc
         finally:
             bar.close()
-
-
-def _ids(text: str, *, keep_order: bool = False) -> list[str]:
-    ids = [i.strip() for i in text.split(",") if i.strip()]
-    return ids if keep_order else sorted(ids)
