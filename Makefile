@@ -29,6 +29,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy minga scripts bench
@@ -41,11 +42,12 @@ checks: install
 test-deps:
 	scripts/ensure-test-deps.sh
 
+# The "ci" hypothesis profile: derandomized, no example database, so a run repeats exactly.
 pytest: install test-deps
-	$(BIN)/pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest
 
 pytest-postgres: install test-deps
-	scripts/with-postgres.sh $(BIN)/pytest
+	HYPOTHESIS_PROFILE=ci scripts/with-postgres.sh $(BIN)/pytest
 
 test: lint typecheck checks pytest pytest-postgres
 

@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/sortition_compare.py [--pools 200:20,1000:40,3000:
            [--families tight,easy] [--backends mip[,highspy]] [--seed 1]
            [--reference-timeout SECONDS] [--skip-reference] [--repeat N]
 
-Generates pools with 5 correlated features (minga.sortition.synthetic, deterministic seed),
+Generates pools with 5 correlated features (minga.sortition.engine.synthetic, deterministic seed),
 writes them in the Sortition Foundation's CSV format, and runs each method in its own process
 (one after the other, so they do not compete for the 2 cores), recording seconds, the smallest
 selection probability, the support size (panels with positive probability) and peak memory
@@ -45,8 +45,8 @@ FAMILIES = {"tight": 0, "easy": None}  # family -> slack of correlated_pool's qu
 
 
 def write_pool(directory: Path, size: int, seats: int, seed: int, family: str) -> tuple[Path, Path]:
-    from minga.sortition.csvio import write_features, write_people
-    from minga.sortition.synthetic import correlated_pool
+    from minga.sortition.engine.csvio import write_features, write_people
+    from minga.sortition.engine.synthetic import correlated_pool
 
     instance = correlated_pool(size, seats, seed=seed, slack=FAMILIES[family])
     people = directory / f"people-{size}-{family}.csv"
@@ -61,8 +61,8 @@ def peak_mib() -> float:
 
 
 def run_minga(people: Path, features: Path, seats: int) -> dict[str, Any]:
-    from minga.sortition.csvio import load_instance
-    from minga.sortition.leximin import leximin
+    from minga.sortition.engine.csvio import load_instance
+    from minga.sortition.engine.leximin import leximin
 
     instance = load_instance(people, features, seats)
     started = time.perf_counter()

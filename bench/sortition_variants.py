@@ -3,9 +3,9 @@ fallback) and how long it took.
 
 Usage: .venv/bin/python bench/sortition_variants.py
 
-Pools 200/20, 500/30 and 1000/40 from `minga.sortition.synthetic` with seeds 2 and 3 and quota
-slack 0, 1 and loose (10%), then a 400-person pool where 40% of the people come in households
-(at most one per household on the panel). About half a minute.
+Pools 200/20, 500/30 and 1000/40 from `minga.sortition.engine.synthetic` with seeds 2 and 3
+and quota slack 0, 1 and loose (10%), then a 400-person pool where 40% of the people come in
+households (at most one per household on the panel). About half a minute.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minga.sortition.leximin import leximin
-from minga.sortition.model import Instance
-from minga.sortition.synthetic import correlated_pool
+from minga.sortition.engine.leximin import leximin
+from minga.sortition.engine.model import Instance
+from minga.sortition.engine.synthetic import correlated_pool
 
 
 def measure(label: str, instance: Instance) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
@@ -72,6 +74,39 @@ def validation_detail(exc: ValidationError) -> list[dict[str, Any]]:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_unparsable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A multipart body without a boundary, say: the client's mistake, answered like ninja's own
+    # unparsable-body error rather than as a server error.
+    return api.create_response(request, {"detail": "Cannot parse request body"}, status=400)
+
+
+def _not_storable(request: HttpRequest) -> HttpResponse:
+    detail = [
+        {"loc": ["request"], "msg": "A value the database cannot hold.", "type": "value_error"}
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OverflowError)
+def on_number_beyond_64_bits(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number beyond 64 bits, as a filter, a key or a field: SQLite refuses to bind it.
+    return _not_storable(request)
+
+
+# PostgreSQL's numeric value out of range, string data right truncation.
+VALUE_TOO_LARGE = {"22003", "22001"}
+
+
+@api.exception_handler(DataError)
+def on_value_the_database_cannot_hold(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A number or a text larger than its column, or a text with a NUL character (psycopg
+    # refuses to send it): the client's value. Every other data error stays a server error.
+    if getattr(exc.__cause__, "sqlstate", None) in VALUE_TOO_LARGE or "NUL (0x00)" in str(exc):
+        return _not_storable(request)
+    raise exc
 
 
 @api.exception_handler(PermissionDenied)

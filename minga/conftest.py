@@ -5,15 +5,25 @@ belongs to another network, and a platform administrator."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from minga.core import actions
 from minga.core.models import Network, Organization, User
+
+# Property tests repeat exactly under `make test` and in CI ("ci": derandomized, no example
+# database); elsewhere each run explores new examples ("dev").
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -46,8 +56,8 @@ def _account(username: str, **extra: Any) -> User:
     return user
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """The personas, for fixtures of any scope (`world` is the per-test one)."""
     coordinator = _account("carolina")
     network = actions.create_network(
         actor=coordinator, slug="red", name="Red de prueba", model="vertical"
@@ -102,6 +112,11 @@ def world(db: Any) -> World:
         outsider=outsider,
         admin=admin,
     )
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
 
 
 class ApiClient:

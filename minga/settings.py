@@ -217,11 +217,23 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 MINGA_API_DOCS = env_bool("MINGA_API_DOCS", not PRODUCTION)
+# A bare `@paginate` gets the bounded page numbers too.
+NINJA_PAGINATION_CLASS = "minga.core.pagination.PageNumberPagination"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_errors_without_traceback": {"()": "minga.core.log.ClientErrorsWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # Only the root handler prints Django's records (its own console handler printed
+        # each one a second time under DEBUG).
+        "django": {"handlers": [], "propagate": True},
+        # Refused and missing pages are one line each; server errors keep their traceback.
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("MINGA_LOG_LEVEL", "WARNING")},
 }
 

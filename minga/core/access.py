@@ -6,13 +6,16 @@ A network stays invisible (404) to people outside it, so its existence does not 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from minga.core.models import Network, Organization, Person, User
 from minga.core.permissions import Action, can, is_in_network
+
+M = TypeVar("M", bound=Model)
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -55,3 +58,20 @@ def get_person_for(
     if person is None:
         raise Http404("No such person")
     return person
+
+
+def named_in_body(rows: QuerySet[M], pk: int, field: str, where: str = "this network") -> M:
+    """The object a request body names by id: a wrong id is the body's mistake, answered
+    422 on `field`, not a missing page."""
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        name = rows.model._meta.model_name
+        raise ValidationError({field: f"No {name} {pk} in {where}."})
+    return found
+
+
+def organization_named_in(
+    network: Network, pk: int | None, field: str = "organization"
+) -> Organization | None:
+    """The organization a request body names by id; None clears it."""
+    return None if pk is None else named_in_body(network.organizations.all(), pk, field)

@@ -1,8 +1,9 @@
 """The core app's write path: networks, organizations, people, roles, invitations, tokens.
 
-Every function takes a keyword-only `actor`, runs in one transaction, appends to the
-audit log, and schedules side effects (mail) for after the commit. Views, the API,
-commands and the admin call these; none of them saves this state directly.
+Every function takes a keyword-only `actor`, checks first that the actor may act (through
+`require` where a network's roles decide), runs in one transaction, appends to the audit
+log, and schedules side effects (mail) for after the commit. Views, the API, commands and
+the admin call these; none of them saves this state directly.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from types import EllipsisType
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minga.core.audit import record
+from minga.core.events import AuditEvent
 from minga.core.models import (
     LANGUAGE_CODES,
     ApiToken,
@@ -38,7 +40,7 @@ from minga.core.models import (
     User,
     hash_secret,
 )
-from minga.core.permissions import forget_roles
+from minga.core.permissions import SYSTEM, Action, Actor, forget_roles, require
 from minga.core.steps import STEP_KEYS
 
 NETWORK_FIELDS = ("name", "description", "languages", "model", "coordinating_organization")
@@ -86,14 +88,18 @@ def _check_languages(languages: list[str]) -> None:
 @transaction.atomic
 def create_network(
     *,
-    actor: User | None,
+    actor: Actor,
     slug: str,
     name: str,
     model: str = GovernanceModel.VERTICAL,
     languages: list[str] | None = None,
     description: str = "",
 ) -> Network:
-    """Create a network; its creator becomes its first coordinator."""
+    """Create a network; a person creating it becomes its first coordinator."""
+    # Anyone signed in may start a network, and so may Minga itself (`minga network
+    # create`); there is no network yet whose roles `require` could check.
+    if actor is not SYSTEM and not actor.is_authenticated:
+        raise PermissionDenied
     if slugify(slug) != slug or not slug:
         raise ValidationError(
             {"slug": _("Use lowercase letters, digits and hyphens only, e.g. red-latam.")}
@@ -108,8 +114,8 @@ def create_network(
     network = Network.objects.create(
         slug=slug, name=name.strip(), model=model, languages=languages, description=description
     )
-    record(actor=actor, action="network.create", target=network, network=network)
-    if actor is not None and actor.is_authenticated:
+    record(actor=actor, action=AuditEvent.NETWORK_CREATE, target=network, network=network)
+    if isinstance(actor, User):
         person = Person.objects.create(network=network, user=actor)
         Role.objects.create(person=person, name=RoleName.COORDINATOR)
         forget_roles(actor)
@@ -117,7 +123,8 @@ def create_network(
 
 
 @transaction.atomic
-def update_network(*, actor: User, network: Network, **changes: Any) -> Network:
+def update_network(*, actor: Actor, network: Network, **changes: Any) -> Network:
+    require(actor, Action.CHANGE_NETWORK, network)
     unknown = set(changes) - set(NETWORK_FIELDS)
     if unknown:
         raise ValueError(f"not network fields: {sorted(unknown)}")
@@ -136,12 +143,27 @@ def update_network(*, actor: User, network: Network, **changes: Any) -> Network:
     network.save()
     record(
         actor=actor,
-        action="network.update",
+        action=AuditEvent.NETWORK_UPDATE,
         target=network,
         network=network,
         data={"before": before, "after": {k: _plain(v) for k, v in changes.items()}},
     )
     return network
+
+
+@transaction.atomic
+def delete_network(*, actor: Actor, network: Network) -> None:
+    """Delete a network and everything in it; the audit entry outlives it."""
+    require(actor, Action.CHANGE_NETWORK, network)
+    # Recorded without the network: its entries stay, detached, once it is gone.
+    record(
+        actor=actor,
+        action=AuditEvent.NETWORK_DELETE,
+        target=network,
+        network=None,
+        data={"slug": network.slug},
+    )
+    network.delete()
 
 
 def _plain(value: Any) -> Any:
@@ -150,7 +172,8 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def set_step_state(*, actor: User, network: Network, step: str, state: str) -> StepProgress:
+def set_step_state(*, actor: Actor, network: Network, step: str, state: str) -> StepProgress:
+    require(actor, Action.SET_STEP_STATE, network)
     _check_choice("step", step, STEP_KEYS)
     _check_choice("state", state, StepState.values)
     progress, _created = StepProgress.objects.update_or_create(
@@ -158,7 +181,7 @@ def set_step_state(*, actor: User, network: Network, step: str, state: str) -> S
     )
     record(
         actor=actor,
-        action="step.set_state",
+        action=AuditEvent.STEP_SET_STATE,
         target=progress,
         network=network,
         data={"step": step, "state": state},
@@ -192,8 +215,9 @@ def _clean_organization(organization: Organization) -> None:
 
 @transaction.atomic
 def create_organization(
-    *, actor: User, network: Network, themes: Iterable[str] = (), **fields: Any
+    *, actor: Actor, network: Network, themes: Iterable[str] = (), **fields: Any
 ) -> Organization:
+    require(actor, Action.MANAGE_ORGANIZATIONS, network)
     unknown = set(fields) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise ValueError(f"not organization fields: {sorted(unknown)}")
@@ -201,18 +225,19 @@ def create_organization(
     _clean_organization(organization)
     organization.save()
     organization.themes.set(_themes(themes))
-    record(actor=actor, action="organization.create", target=organization, network=network)
+    record(actor=actor, action=AuditEvent.ORGANIZATION_CREATE, target=organization, network=network)
     return organization
 
 
 @transaction.atomic
 def update_organization(
     *,
-    actor: User,
+    actor: Actor,
     organization: Organization,
     themes: Iterable[str] | None = None,
     **changes: Any,
 ) -> Organization:
+    require(actor, Action.MANAGE_ORGANIZATIONS, organization.network)
     unknown = set(changes) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise ValueError(f"not organization fields: {sorted(unknown)}")
@@ -227,12 +252,21 @@ def update_organization(
         data["themes"] = sorted(t.slug for t in organization.themes.all())
     record(
         actor=actor,
-        action="organization.update",
+        action=AuditEvent.ORGANIZATION_UPDATE,
         target=organization,
         network=organization.network,
         data=data,
     )
     return organization
+
+
+@transaction.atomic
+def delete_organization(*, actor: Actor, organization: Organization) -> None:
+    """Delete an organization; its people stay in the network without one."""
+    network = organization.network
+    require(actor, Action.MANAGE_ORGANIZATIONS, network)
+    record(actor=actor, action=AuditEvent.ORGANIZATION_DELETE, target=organization, network=network)
+    organization.delete()
 
 
 # People --------------------------------------------------------------------------------
@@ -257,7 +291,7 @@ def _set_roles(person: Person, roles: list[str]) -> None:
 @transaction.atomic
 def add_person(
     *,
-    actor: User,
+    actor: Actor,
     network: Network,
     username: str,
     email: str = "",
@@ -269,6 +303,7 @@ def add_person(
     language: str = "",
 ) -> Person:
     """Add a person to the network, creating their account if the username is new."""
+    require(actor, Action.MANAGE_PEOPLE, network)
     roles = _check_roles(roles)
     _check_organization(network, organization)
     if language:
@@ -296,18 +331,25 @@ def add_person(
         raise ValidationError({"username": _("This person is already in the network.")})
     person = Person.objects.create(network=network, user=user, organization=organization)
     _set_roles(person, roles)
-    record(actor=actor, action="person.add", target=person, network=network, data={"roles": roles})
+    record(
+        actor=actor,
+        action=AuditEvent.PERSON_ADD,
+        target=person,
+        network=network,
+        data={"roles": roles},
+    )
     return person
 
 
 @transaction.atomic
 def update_person(
     *,
-    actor: User,
+    actor: Actor,
     person: Person,
     organization: Organization | EllipsisType | None = ...,
     roles: Iterable[str] | None = None,
 ) -> Person:
+    require(actor, Action.MANAGE_PEOPLE, person.network)
     data: dict[str, Any] = {}
     if organization is not ...:
         assert organization is None or isinstance(organization, Organization)
@@ -319,12 +361,34 @@ def update_person(
         roles = _check_roles(roles)
         _set_roles(person, roles)
         data["roles"] = roles
-    record(actor=actor, action="person.update", target=person, network=person.network, data=data)
+    record(
+        actor=actor,
+        action=AuditEvent.PERSON_UPDATE,
+        target=person,
+        network=person.network,
+        data=data,
+    )
     return person
 
 
 @transaction.atomic
+def remove_person(*, actor: Actor, person: Person) -> None:
+    """Take a person out of the network with their roles; their account stays."""
+    require(actor, Action.MANAGE_PEOPLE, person.network)
+    record(
+        actor=actor,
+        action=AuditEvent.PERSON_REMOVE,
+        target=person,
+        network=person.network,
+        data={"roles": person.role_names()},
+    )
+    person.delete()
+    forget_roles(person.user)
+
+
+@transaction.atomic
 def set_language(*, actor: User, language: str) -> None:
+    """Change the actor's own interface language: there is nobody else to check."""
     _check_choice("language", language, LANGUAGE_CODES)
     if actor.language != language:
         actor.language = language
@@ -337,7 +401,7 @@ def set_language(*, actor: User, language: str) -> None:
 @transaction.atomic
 def invite_person(
     *,
-    actor: User,
+    actor: Actor,
     network: Network,
     email: str,
     organization: Organization | None = None,
@@ -347,6 +411,7 @@ def invite_person(
     """Invite someone by email; they choose their account when they follow the link."""
     from minga.core.tasks import send_invitation
 
+    require(actor, Action.MANAGE_PEOPLE, network)
     roles = _check_roles(roles)
     _check_organization(network, organization)
     _check_choice("language", language, LANGUAGE_CODES)
@@ -356,14 +421,14 @@ def invite_person(
         organization=organization,
         roles=roles,
         language=language,
-        invited_by=actor,
+        invited_by=actor if isinstance(actor, User) else None,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
     invitation.full_clean(exclude=["invited_by", "accepted_by", "organization", "network"])
     invitation.save()
     record(
         actor=actor,
-        action="invitation.create",
+        action=AuditEvent.INVITATION_CREATE,
         target=invitation,
         network=network,
         data={"email": email, "roles": roles},
@@ -374,6 +439,8 @@ def invite_person(
 
 @transaction.atomic
 def accept_invitation(*, actor: User, invitation: Invitation) -> Person:
+    """Join the invitation's network as `actor`. The signed link is the credential: whoever
+    holds it may accept, once and before it expires, so no role is checked."""
     # Lock the row so two clicks on the same link cannot both succeed.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable():
@@ -390,7 +457,12 @@ def accept_invitation(*, actor: User, invitation: Invitation) -> Person:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    record(actor=actor, action="invitation.accept", target=invitation, network=invitation.network)
+    record(
+        actor=actor,
+        action=AuditEvent.INVITATION_ACCEPT,
+        target=invitation,
+        network=invitation.network,
+    )
     return person
 
 
@@ -410,7 +482,45 @@ def create_account(
         user.save()
     except IntegrityError as exc:
         raise ValidationError({"username": _("This username is taken.")}) from exc
-    record(actor=user, action="user.create", target=user, network=None)
+    record(actor=user, action=AuditEvent.USER_CREATE, target=user, network=None)
+    return user
+
+
+ACCOUNT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "language",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+@transaction.atomic
+def update_account(*, actor: Actor, user: User, **changes: Any) -> User:
+    """Change an account's names, address, language or standing on the platform."""
+    # Accounts belong to no network: only platform administrators (or Minga itself)
+    # change them; a person changes their own language through `set_language`.
+    if not (actor is SYSTEM or actor.is_superuser):
+        raise PermissionDenied
+    unknown = set(changes) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise ValueError(f"not account fields: {sorted(unknown)}")
+    if changes.get("language"):
+        _check_choice("language", changes["language"], LANGUAGE_CODES)
+    before = {field: getattr(user, field) for field in changes}
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(
+        actor=actor,
+        action=AuditEvent.USER_UPDATE,
+        target=user,
+        network=None,
+        data={"before": before, "after": changes},
+    )
     return user
 
 
@@ -418,9 +528,22 @@ def create_account(
 
 
 @transaction.atomic
-def issue_token(*, actor: User | None, user: User) -> str:
+def issue_token(*, actor: Actor, user: User) -> str:
     """Create an API token for `user` and return it; only its hash is kept."""
+    # A token belongs to no network: its holder asks for it, or a platform administrator
+    # or Minga itself (`minga createtoken` without --as) issues it.
+    if not (actor is SYSTEM or actor.is_superuser or actor == user):
+        raise PermissionDenied
     raw = ApiToken.generate()
     token = ApiToken.objects.create(user=user, key_hash=hash_secret(raw), prefix=raw[6:14])
-    record(actor=actor or user, action="token.issue", target=token, network=None)
+    record(actor=actor, action=AuditEvent.TOKEN_ISSUE, target=token, network=None)
     return raw
+
+
+@transaction.atomic
+def revoke_token(*, actor: Actor, token: ApiToken) -> None:
+    """Delete an API token: requests carrying it are refused from now on."""
+    if not (actor is SYSTEM or actor.is_superuser or actor == token.user):
+        raise PermissionDenied
+    record(actor=actor, action=AuditEvent.TOKEN_REVOKE, target=token, network=None)
+    token.delete()

@@ -9,16 +9,21 @@ from typing import Any
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import slugify
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from minga.core import actions
+from minga.core import actions, queries
 from minga.core.access import acting_user as _user
-from minga.core.access import get_network_for, get_organization_for, get_person_for
+from minga.core.access import (
+    get_network_for,
+    get_organization_for,
+    get_person_for,
+    organization_named_in,
+)
 from minga.core.models import (
     AuditEntry,
     GovernanceModel,
@@ -26,13 +31,11 @@ from minga.core.models import (
     Network,
     Organization,
     Person,
-    Role,
     User,
 )
-from minga.core.pagination import SerializedPage
+from minga.core.pagination import PageNumberPagination, SerializedPage
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS, STEPS_BY_KEY
-from minga.core.views import filter_organizations, step_states
 
 router = Router(tags=["core"])
 
@@ -100,7 +103,7 @@ class NetworkOut(Schema):
 @router.get("/networks", response=list[NetworkOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_networks(request: HttpRequest) -> QuerySet[Network]:
-    return Network.objects.visible_to(request.user)
+    return queries.networks_visible_to(request.user)
 
 
 @router.post("/networks", response={201: NetworkOut})
@@ -122,8 +125,8 @@ def update_network(request: HttpRequest, slug: str, payload: NetworkPatch) -> Ne
         if value is None and field != "coordinating_organization":
             raise ValidationError({field: "May not be null."})
     if "coordinating_organization" in changes:
-        changes["coordinating_organization"] = _organization_or_none(
-            request, network, changes["coordinating_organization"], "coordinating_organization"
+        changes["coordinating_organization"] = organization_named_in(
+            network, changes["coordinating_organization"], "coordinating_organization"
         )
     return actions.update_network(actor=_user(request), network=network, **changes)
 
@@ -145,7 +148,7 @@ class StepStateIn(Schema):
 @router.get("/networks/{slug}/steps", response=list[StepOut])
 def list_steps(request: HttpRequest, slug: str) -> list[dict[str, str]]:
     network = get_network_for(request.user, slug)
-    states = step_states(network)
+    states = queries.step_states(network)
     return [
         {"key": s.key, "number": s.number, "title": str(s.title), "state": states[s.key]}
         for s in STEPS
@@ -233,10 +236,7 @@ def list_organizations(
     wanted = _upper_country(filters.dict(exclude_none=True))
     if "theme" in wanted:
         wanted["theme"] = slugify(wanted["theme"])
-    organizations = filter_organizations(network.organizations.all(), wanted)
-    if "type" in wanted:
-        organizations = organizations.filter(type=wanted["type"])
-    return organizations.prefetch_related("themes")  # type: ignore[no-any-return]
+    return queries.organizations_of(network, **wanted)
 
 
 @router.post("/networks/{slug}/organizations", response={201: OrganizationOut})
@@ -325,32 +325,13 @@ def _person_out(person: Person, show_email: bool) -> dict[str, Any]:
     }
 
 
-def _organization_or_none(
-    request: HttpRequest, network: Network, pk: int | None, field: str = "organization"
-) -> Organization | None:
-    if pk is None:
-        return None
-    organization = network.organizations.filter(pk=pk).first()
-    if organization is None:
-        raise ValidationError({field: f"No organization {pk} in this network."})
-    return organization
-
-
 @router.get("/networks/{slug}/people", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_people(
     request: HttpRequest, slug: str, filters: Query[PeopleFilters]
 ) -> list[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.VIEW_PEOPLE)
-    people = network.people.select_related("user").prefetch_related(
-        Prefetch("roles", queryset=Role.objects.all())
-    )
-    if filters.role:
-        people = people.filter(roles__name=filters.role)
-    if filters.organization is not None:
-        people = people.filter(organization_id=filters.organization)
-    if filters.q:
-        people = people.filter(user__username__icontains=filters.q)
+    people = queries.people_of(network, **filters.dict())
     show_email = can(request.user, Action.MANAGE_PEOPLE, network)
     return SerializedPage(people, lambda person: _person_out(person, show_email))  # type: ignore[return-value]
 
@@ -359,7 +340,7 @@ def list_people(
 def add_person(request: HttpRequest, slug: str, payload: PersonIn) -> Status[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.MANAGE_PEOPLE)
     data = payload.dict()
-    data["organization"] = _organization_or_none(request, network, data["organization"])
+    data["organization"] = organization_named_in(network, data["organization"])
     person = actions.add_person(actor=_user(request), network=network, **data)
     return Status(201, _person_out(person, show_email=True))
 
@@ -379,7 +360,7 @@ def update_person(request: HttpRequest, slug: str, pk: int, payload: PersonPatch
     changes = payload.dict(exclude_unset=True)
     kwargs: dict[str, Any] = {}
     if "organization" in changes:
-        kwargs["organization"] = _organization_or_none(request, network, changes["organization"])
+        kwargs["organization"] = organization_named_in(network, changes["organization"])
     if "roles" in changes:
         if changes["roles"] is None:
             raise ValidationError({"roles": "May not be null."})
@@ -420,7 +401,7 @@ def list_invitations(request: HttpRequest, slug: str) -> QuerySet[Invitation]:
 def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[Invitation]:
     network = get_network_for(request.user, slug, Action.MANAGE_PEOPLE)
     data = payload.dict()
-    data["organization"] = _organization_or_none(request, network, data["organization"])
+    data["organization"] = organization_named_in(network, data["organization"])
     return Status(201, actions.invite_person(actor=_user(request), network=network, **data))
 
 
@@ -428,7 +409,9 @@ class AuditOut(Schema):
     id: int
     at: datetime
     actor: str | None
+    by_system: bool
     action: str
+    sentence: str
     target_type: str
     target_id: str
     target_repr: str
@@ -438,9 +421,13 @@ class AuditOut(Schema):
     def resolve_actor(obj: AuditEntry) -> str | None:
         return obj.actor.username if obj.actor else None
 
+    @staticmethod
+    def resolve_sentence(obj: AuditEntry) -> str:
+        return obj.sentence()
+
 
 @router.get("/networks/{slug}/audit", response=list[AuditOut])
 @paginate(PageNumberPagination, page_size=100)
 def audit_log(request: HttpRequest, slug: str) -> QuerySet[AuditEntry]:
     network = get_network_for(request.user, slug, Action.VIEW_AUDIT)
-    return AuditEntry.objects.filter(network=network).select_related("actor")
+    return queries.audit_entries(network)

@@ -6,13 +6,15 @@ from typing import Any
 
 from django.db import models
 
+from minga.core.events import AuditEvent
 from minga.core.models import AuditEntry, Network
+from minga.core.permissions import SYSTEM
 
 
 def record(
     *,
     actor: Any,
-    action: str,
+    action: AuditEvent,
     target: models.Model,
     network: Network | None,
     data: dict[str, Any] | None = None,
@@ -20,7 +22,8 @@ def record(
     return AuditEntry.objects.create(
         network=network,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+        by_system=actor is SYSTEM,
+        action=AuditEvent(action).value,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_repr=str(target)[:200],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -15,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+# Defined beside the permission matrix, and imported from here too.
+from minga.core.permissions import RoleName as RoleName
 
 LANGUAGE_CHOICES = [("es", "Español"), ("pt-br", "Português (Brasil)"), ("en", "English")]
 LANGUAGE_CODES = [code for code, _name in LANGUAGE_CHOICES]
@@ -36,15 +38,6 @@ class User(AbstractUser):
 class GovernanceModel(models.TextChoices):
     HORIZONTAL = "horizontal", _("Horizontal (circles)")
     VERTICAL = "vertical", _("Vertical (coordination body)")
-
-
-class NetworkQuerySet(models.QuerySet["Network"]):
-    def visible_to(self, user: Any) -> NetworkQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(people__user=user).distinct()
 
 
 class Network(models.Model):
@@ -69,8 +62,6 @@ class Network(models.Model):
         verbose_name=_("organization in charge of general coordination"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -155,13 +146,6 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organization_detail", args=[self.network.slug, self.pk])
-
-
-class RoleName(models.TextChoices):
-    MEMBER = "member", _("Member representative")
-    COORDINATOR = "coordinator", _("Coordinator")
-    TREASURER = "treasurer", _("Treasurer")
-    PROTOCOL = "protocol", _("Protocol officer")
 
 
 class Person(models.Model):
@@ -271,11 +255,6 @@ class ApiToken(models.Model):
 INVITATION_SALT = "minga.core.invitation"
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def pending(self) -> InvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
-
-
 class Invitation(models.Model):
     """An emailed link that lets someone join a network with the given roles."""
 
@@ -295,8 +274,6 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -335,6 +312,8 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Minga itself acted (a command without --as, a periodic job), not a person.
+    by_system = models.BooleanField(default=False)
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)
@@ -348,7 +327,24 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.sentence()}"
+
+    def who(self) -> str:
+        if self.by_system:
+            return str(_("Minga (automatically)"))
+        if self.actor is not None:
+            return self.actor.get_username()
+        return str(_("Someone not signed in"))
+
+    def sentence(self) -> str:
+        """The entry as a sentence in the active language: who did what, on what."""
+        from minga.core.events import AuditEvent
+
+        try:
+            template = AuditEvent(self.action).label
+        except ValueError:  # an event retired since it was recorded
+            return f"{self.who()}: {self.action} {self.target_repr}"
+        return str(template) % {"actor": self.who(), "target": f"«{self.target_repr}»"}
 
 
 class ScheduledRun(models.Model):

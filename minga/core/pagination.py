@@ -1,4 +1,5 @@
-"""Paginating API lists whose items are built in Python, not read from a model."""
+"""Paginating API lists: the one page-number paginator every list uses, and lists whose items
+are built in Python, not read from a model."""
 
 from __future__ import annotations
 
@@ -6,8 +7,21 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
+from ninja import Field
+from ninja import pagination as ninja_pagination
 
 M = TypeVar("M", bound=Model)
+
+# Far beyond any list Minga holds, and small enough that the offset stays a 64-bit SQL integer
+# (an unbounded page number overflowed the database's integer: a server error, not a 422).
+MAX_PAGE = 100_000
+
+
+class PageNumberPagination(ninja_pagination.PageNumberPagination):
+    """ninja's page-number pagination with a bounded page number (422 beyond it)."""
+
+    class Input(ninja_pagination.PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class SerializedPage(Generic[M]):

@@ -1,24 +1,63 @@
 """Who may do what in a network: the one place where network roles are checked.
 
-Every view and API endpoint asks `can(user, action, network)` (usually through the
-access helpers in `minga.core.access`). Later apps add their actions here, so the
+Every public action checks its actor with `require(actor, action, network)`; views and
+the API ask `can(user, action, network)` to decide what to show (usually through the
+access helpers in each app's `access.py`). Later apps add their actions here, so the
 whole role × action matrix stays readable in one file.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from minga.core.models import Network
+    from minga.core.models import Network, User
+
+
+class RoleName(models.TextChoices):
+    """A person's roles in a network (stored on `Role`); defined here, beside the matrix."""
+
+    MEMBER = "member", _("Member representative")
+    COORDINATOR = "coordinator", _("Coordinator")
+    TREASURER = "treasurer", _("Treasurer")
+    PROTOCOL = "protocol", _("Protocol officer")
+
 
 # Anyone who is a person of the network, whatever their roles.
 PERSON = "person"
-MEMBER = "member"
-COORDINATOR = "coordinator"
-TREASURER = "treasurer"
-PROTOCOL = "protocol"
+MEMBER = RoleName.MEMBER.value
+COORDINATOR = RoleName.COORDINATOR.value
+TREASURER = RoleName.TREASURER.value
+PROTOCOL = RoleName.PROTOCOL.value
+
+
+class SystemActor:
+    """Minga itself: a command run without `--as`, a periodic job, the demo loader.
+
+    It passes every check except the protocol team's confidential contents, and the
+    audit log records it as the system, not as an anonymous visitor."""
+
+    is_authenticated: Final = False
+    is_superuser: Final = False
+    is_anonymous: Final = False
+    pk = None
+
+    def __str__(self) -> str:
+        return "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM: Final = SystemActor()
+
+# Who an action acts for: a signed-in person, or Minga itself.
+Actor: TypeAlias = "User | SystemActor"
 
 
 class Action(StrEnum):
@@ -113,9 +152,17 @@ def forget_roles(user: Any) -> None:
 
 
 def can(user: Any, action: Action, network: Network) -> bool:
+    if user is SYSTEM:
+        return action not in NOT_FOR_ADMINISTRATORS
     if user.is_authenticated and user.is_superuser and action not in NOT_FOR_ADMINISTRATORS:
         return True
     return bool(MATRIX[action] & roles_in(user, network))
+
+
+def require(actor: Any, action: Action, network: Network) -> None:
+    """The check every public action makes first: PermissionDenied unless `actor` may."""
+    if not can(actor, action, network):
+        raise PermissionDenied
 
 
 def is_in_network(user: Any, network: Network) -> bool:

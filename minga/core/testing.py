@@ -19,3 +19,26 @@ def assert_step_page_matrix(world: Any, client_as: Any, step: str) -> None:
     anonymous = client_as(None).get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"] == f"/accounts/login/?next={url}"
+
+
+def assert_queries_flat(client: Any, url: str, grow: Any, *, status: int = 200) -> int:
+    """A list's work is bounded by what it shows: GET `url`, let `grow()` add more rows
+    of what it lists, GET it again, and fail if the second answer took more queries.
+    Returns the query count, so a test can also pin it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for step in range(2):
+        if step:
+            grow()
+        client.get(url)  # warm per-process caches (content types, sessions)
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == status, (url, response.status_code)
+        counts.append(len(context.captured_queries))
+    assert counts[1] <= counts[0], (
+        f"{url}: {counts[0]} queries, then {counts[1]} after the data grew",
+        [q["sql"] for q in context.captured_queries],
+    )
+    return counts[0]

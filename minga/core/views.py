@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -11,15 +10,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minga.core import actions
+from minga.core import actions, queries
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for, get_person_for
 from minga.core.forms import (
@@ -31,31 +28,10 @@ from minga.core.forms import (
     OrganizationForm,
     PersonForm,
 )
-from minga.core.models import (
-    LANGUAGE_CODES,
-    AuditEntry,
-    Invitation,
-    Network,
-    Role,
-    StepProgress,
-    StepState,
-    User,
-)
+from minga.core.models import LANGUAGE_CODES, Invitation, StepState, User
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS, STEPS_BY_KEY
-
-
-def run_action(form: BaseForm, action: Callable[[], Any]) -> Any | None:
-    """Call an action; put its validation errors on the form instead of failing."""
-    try:
-        return action()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
+from minga.core.web import run_action
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -64,7 +40,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    networks = Network.objects.visible_to(request.user)
+    networks = queries.networks_visible_to(request.user)
     return render(request, "core/home.html", {"networks": networks})
 
 
@@ -80,16 +56,10 @@ def network_create(request: HttpRequest) -> HttpResponse:
     return render(request, "core/network_form.html", {"form": form, "creating": True})
 
 
-def step_states(network: Network) -> dict[str, str]:
-    states = {step.key: StepState.NOT_STARTED.value for step in STEPS}
-    states.update(StepProgress.objects.filter(network=network).values_list("step", "state"))
-    return states
-
-
 @login_required
 def network_home(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug)
-    states = step_states(network)
+    states = queries.step_states(network)
     labels = dict(StepState.choices)
     steps = [
         {"step": step, "state": states[step.key], "state_label": labels[states[step.key]]}
@@ -105,24 +75,6 @@ def network_home(request: HttpRequest, slug: str) -> HttpResponse:
             "people_count": network.people.count(),
             "can_change": can(request.user, Action.CHANGE_NETWORK, network),
             "can_audit": can(request.user, Action.VIEW_AUDIT, network),
-        },
-    )
-
-
-@login_required
-def step_page(request: HttpRequest, slug: str, step: str) -> HttpResponse:
-    """A step of the method: its guide, its state and (as apps grow) its tools."""
-    network = get_network_for(request.user, slug)
-    state = step_states(network)[step]
-    return render(
-        request,
-        f"{step}/step.html",
-        {
-            "network": network,
-            "step": STEPS_BY_KEY[step],
-            "state": state,
-            "states": StepState.choices,
-            "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
         },
     )
 
@@ -182,9 +134,8 @@ def network_settings(request: HttpRequest, slug: str) -> HttpResponse:
 def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
     filters = OrganizationFilterForm(request.GET or None)
-    organizations = filter_organizations(
-        network.organizations.all(), filters.cleaned_data if filters.is_valid() else {}
-    ).prefetch_related("themes")
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    organizations = queries.organizations_of(network, **wanted)
     page = Paginator(organizations, 50).get_page(request.GET.get("page"))
     template = "core/_organization_rows.html" if request.headers.get("HX-Request") else None
     return render(
@@ -197,18 +148,6 @@ def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": can(request.user, Action.MANAGE_ORGANIZATIONS, network),
         },
     )
-
-
-def filter_organizations(organizations: Any, filters: dict[str, Any]) -> Any:
-    if filters.get("q"):
-        organizations = organizations.filter(name__icontains=filters["q"])
-    if filters.get("country"):
-        organizations = organizations.filter(country=filters["country"])
-    if filters.get("size"):
-        organizations = organizations.filter(size=filters["size"])
-    if filters.get("theme"):
-        organizations = organizations.filter(themes__slug=filters["theme"])
-    return organizations
 
 
 @login_required
@@ -265,12 +204,9 @@ def organization_form(request: HttpRequest, slug: str, pk: int | None = None) ->
 @login_required
 def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_PEOPLE)
-    people = network.people.select_related("user", "organization").prefetch_related(
-        Prefetch("roles", queryset=Role.objects.order_by("name"))
-    )
-    page = Paginator(people, 100).get_page(request.GET.get("page"))
+    page = Paginator(queries.people_of(network), 100).get_page(request.GET.get("page"))
     can_manage = can(request.user, Action.MANAGE_PEOPLE, network)
-    invitations = network.invitations.pending() if can_manage else Invitation.objects.none()
+    invitations = queries.pending_invitations(network) if can_manage else Invitation.objects.none()
     return render(
         request,
         "core/people_list.html",
@@ -357,8 +293,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_AUDIT)
-    entries = AuditEntry.objects.filter(network=network).select_related("actor")
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = Paginator(queries.audit_entries(network), 100).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"network": network, "page": page})
 
 

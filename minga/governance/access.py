@@ -1,4 +1,7 @@
-"""Governance objects for a request: 404 outside the caller's network, 403 without the role."""
+"""Governance objects for a request: 404 outside the caller's network, 403 without the role.
+
+Objects named in a request's body (a circle's parent, a mandate's holder, a nominee) are
+fields of what is submitted: one that is not in the network is a 422 naming the field."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from minga.core.models import Network
+from minga.core.access import named_in_body
+from minga.core.models import Network, Organization, Person
 from minga.core.permissions import Action, can, is_in_network
-from minga.governance.models import Circle, Election, Mandate, Objection, Proposal
+from minga.governance.models import Circle, Election, Mandate, Nomination, Objection, Proposal
 
 
 def get_proposal_for(user: Any, pk: int, network: Network | None = None) -> Proposal:
@@ -28,7 +32,7 @@ def get_proposal_for(user: Any, pk: int, network: Network | None = None) -> Prop
 def get_circle_for(user: Any, network: Network, pk: int) -> Circle:
     if not can(user, Action.VIEW_GOVERNANCE, network):
         raise PermissionDenied
-    circle = network.circles.select_related("parent").filter(pk=pk).first()
+    circle = network.circles.select_related("parent__network").filter(pk=pk).first()
     if circle is None:
         raise Http404("No such circle")
     return circle
@@ -61,3 +65,28 @@ def get_objection_for(user: Any, proposal: Proposal, pk: int) -> Objection:
     if objection is None:
         raise Http404("No such objection")
     return objection
+
+
+def get_nomination_for(user: Any, election: Election, pk: int) -> Nomination:
+    nomination = election.nominations.select_related("nominee__user").filter(pk=pk).first()
+    if nomination is None:
+        raise Http404("No such nomination")
+    return nomination
+
+
+def circle_named(network: Network, pk: int, field: str) -> Circle:
+    return named_in_body(network.circles.all(), pk, field)
+
+
+def person_named(network: Network, pk: int, field: str) -> Person:
+    return named_in_body(network.people.select_related("user"), pk, field)
+
+
+def organization_named(network: Network, pk: int, field: str) -> Organization:
+    return named_in_body(network.organizations.all(), pk, field)
+
+
+def nomination_named(election: Election, pk: int, field: str) -> Nomination:
+    return named_in_body(
+        election.nominations.select_related("nominee__user"), pk, field, "this election"
+    )

@@ -7,25 +7,30 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.models import Network
+from minga.core.pagination import PageNumberPagination
 from minga.core.permissions import Action
-from minga.governance import actions
+from minga.core.schemas import Omittable
+from minga.governance import actions, queries
 from minga.governance.access import (
+    circle_named,
     get_circle_for,
     get_election_for,
     get_mandate_for,
     get_objection_for,
     get_proposal_for,
+    nomination_named,
+    organization_named,
+    person_named,
 )
-from minga.governance.models import Circle, Mandate, Proposal, network_link_problems
+from minga.governance.models import Circle, Mandate, Proposal
 
 router = Router(tags=["governance"])
 T = TypeVar("T")
@@ -218,32 +223,19 @@ def list_proposals(
     request: HttpRequest, slug: str, state: str | None = None, circle: int | None = None
 ) -> QuerySet[Proposal]:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
-    proposals = network.proposals.all()
-    if state:
-        proposals = proposals.filter(state=state)
-    if circle is not None:
-        proposals = proposals.filter(circle_id=circle)
-    return proposals
+    return queries.proposals(network, state=state, circle=circle)
 
 
 @router.post("/networks/{slug}/proposals", response={201: ProposalOut})
 def open_proposal(request: HttpRequest, slug: str, payload: ProposalIn) -> Status[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.PROPOSE)
     data = payload.dict()
-    circle = _circle_or_none(network, data.pop("circle"), "circle")
+    circle_id = data.pop("circle")
+    circle = circle_named(network, circle_id, "circle") if circle_id is not None else None
     proposal = actions.open_proposal(
         actor=_user(request), network=network, text=data.pop("body"), circle=circle, **data
     )
     return Status(201, proposal_out(proposal))
-
-
-def _circle_or_none(network: Network, pk: int | None, field: str) -> Circle | None:
-    if pk is None:
-        return None
-    circle = network.circles.filter(pk=pk).first()
-    if circle is None:
-        raise ValidationError({field: f"No circle {pk} in this network."})
-    return circle
 
 
 @router.get("/proposals/{pk}", response=ProposalOut)
@@ -387,17 +379,17 @@ class CircleIn(Schema):
 
 
 class CirclePatch(Schema):
-    name: str | None = None
+    name: Omittable[str] = None
     parent: int | None = None
-    objectives: str | None = None
-    activities: str | None = None
-    can_decide: bool | None = None
-    can_execute: bool | None = None
-    can_evaluate: bool | None = None
+    objectives: Omittable[str] = None
+    activities: Omittable[str] = None
+    can_decide: Omittable[bool] = None
+    can_execute: Omittable[bool] = None
+    can_evaluate: Omittable[bool] = None
     mandate_months: int | None = Field(default=None, ge=1)
-    renewable: bool | None = None
+    renewable: Omittable[bool] = None
     max_renewals: int | None = Field(default=None, ge=0)
-    filled_by: Literal["election", "lot"] | None = None
+    filled_by: Omittable[Literal["election", "lot"]] = None
 
 
 class MandateOut(Schema):
@@ -448,8 +440,8 @@ class StructureOut(Schema):
 
 def _circle_data(payload: Schema, network: Network, partial: bool) -> dict[str, Any]:
     data = payload.dict(exclude_unset=partial)
-    if "parent" in data:
-        data["parent"] = _circle_or_none(network, data["parent"], "parent")
+    if data.get("parent") is not None:
+        data["parent"] = circle_named(network, data["parent"], "parent")
     return data
 
 
@@ -457,15 +449,8 @@ def _circle_data(payload: Schema, network: Network, partial: bool) -> dict[str, 
 def structure(request: HttpRequest, slug: str) -> dict[str, Any]:
     """The bodies, their current mandates, and every double link that is missing."""
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
-    problems = network_link_problems(network)
-    circles = list(network.circles.all())
-    current: dict[int, list[Mandate]] = {c.pk: [] for c in circles}
-    for mandate in (
-        Mandate.objects.current()
-        .filter(circle__network=network)
-        .select_related("person__user", "organization")
-    ):
-        current[mandate.circle_id].append(mandate)
+    problems = queries.link_problems(network)
+    current = queries.current_mandates_by_circle(network)
     return {
         "model": network.model,
         "coordinating_organization": network.coordinating_organization_id,
@@ -473,9 +458,9 @@ def structure(request: HttpRequest, slug: str) -> dict[str, Any]:
             {
                 **CircleOut.from_orm(c).dict(),
                 "link_problems": problems.get(c.pk, []),
-                "mandates": current[c.pk],
+                "mandates": current.get(c.pk, []),
             }
-            for c in circles
+            for c in network.circles.all()
         ],
     }
 
@@ -522,18 +507,12 @@ class MandateIn(Schema):
 def appoint(request: HttpRequest, slug: str, pk: int, payload: MandateIn) -> Any:
     network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
     circle = get_circle_for(request.user, network, pk)
-    person = network.people.filter(pk=payload.person).first() if payload.person else None
-    if payload.person and person is None:
-        raise ValidationError({"person": f"No person {payload.person} in this network."})
+    person = person_named(network, payload.person, "person") if payload.person else None
     organization = (
-        network.organizations.filter(pk=payload.organization).first()
+        organization_named(network, payload.organization, "organization")
         if payload.organization
         else None
     )
-    if payload.organization and organization is None:
-        raise ValidationError(
-            {"organization": f"No organization {payload.organization} in this network."}
-        )
     return _conflicts(
         lambda: Status(
             201,
@@ -557,14 +536,7 @@ def list_mandates(
     request: HttpRequest, slug: str, current: bool | None = None
 ) -> QuerySet[Mandate]:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
-    mandates = Mandate.objects.filter(circle__network=network).select_related(
-        "person__user", "organization"
-    )
-    if current is True:
-        mandates = mandates.current()
-    elif current is False:
-        mandates = mandates.past()
-    return mandates
+    return queries.mandates(network, current=current)
 
 
 class EndIn(Schema):
@@ -633,9 +605,7 @@ class NominationIn(Schema):
 def nominate(request: HttpRequest, slug: str, pk: int, payload: NominationIn) -> Status[Any]:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
     election = get_election_for(request.user, network, pk)
-    nominee = network.people.filter(pk=payload.nominee).first()
-    if nominee is None:
-        raise ValidationError({"nominee": f"No person {payload.nominee} in this network."})
+    nominee = person_named(network, payload.nominee, "nominee")
     return Status(
         201,
         actions.nominate(
@@ -655,11 +625,7 @@ def start_consent_round(
 ) -> Status[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
     election = get_election_for(request.user, network, pk)
-    nomination = election.nominations.filter(pk=payload.nomination).first()
-    if nomination is None:
-        raise ValidationError(
-            {"nomination": f"No nomination {payload.nomination} in this election."}
-        )
+    nomination = nomination_named(election, payload.nomination, "nomination")
     proposal = actions.start_consent_round(
         actor=_user(request), nomination=nomination, closes_at=payload.closes_at
     )

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network, Organization, Person
 from minga.governance import decision_rules as rules
-from minga.governance.linkage import Seat, link_problems
 
 
 class CircleKind(models.TextChoices):
@@ -154,30 +153,6 @@ class Mandate(models.Model):
 
     def is_current(self) -> bool:
         return self.ended_on is None and self.starts_on <= timezone.localdate()
-
-
-def linked_parents(network: Network) -> dict[int, int | None]:
-    """Each circle's parent where double linkage applies: between circles of the
-    horizontal model. Working groups report to the coordination body instead."""
-    return {
-        pk: parent if kind == CircleKind.CIRCLE else None
-        for pk, parent, kind in network.circles.values_list("pk", "parent_id", "kind")
-    }
-
-
-def current_seats(network: Network) -> list[Seat]:
-    return [
-        Seat(circle_id, person_id, role)
-        for circle_id, person_id, role in Mandate.objects.current()
-        .filter(circle__network=network, person__isnull=False)
-        .values_list("circle_id", "person_id", "role")
-    ]
-
-
-def network_link_problems(network: Network) -> dict[int, list[str]]:
-    """Double-linkage problems of every circle of the network that has a parent."""
-    found = link_problems(linked_parents(network), current_seats(network))
-    return {circle: [str(p) for p in problems] for circle, problems in found.items()}
 
 
 class ProposalState(models.TextChoices):

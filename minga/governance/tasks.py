@@ -10,19 +10,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from minga.core.mail import send_templated_mail
-from minga.core.models import Person, RoleName
-from minga.governance.models import Mandate, Proposal, ProposalState, VotingUnit
+from minga.core.models import RoleName
+from minga.core.permissions import SYSTEM
+from minga.governance.models import Mandate, Proposal, ProposalState
+from minga.governance.queries import people_who_may_vote
 
 CLOSING_NOTICE = timedelta(hours=24)
 MANDATE_NOTICE = timedelta(days=30)
-
-
-def _people_who_may_vote(proposal: Proposal) -> list[Person]:
-    if proposal.voting_unit == VotingUnit.PERSON:
-        people = proposal.eligible_people()
-    else:
-        people = proposal.network.people.filter(organization__in=proposal.eligible_organizations())
-    return list(people.select_related("user").exclude(user__email=""))
 
 
 @task()
@@ -37,7 +31,7 @@ def notify_proposal_opened(proposal_id: int) -> int:
             return 0
         proposal.opening_notice_sent_at = timezone.now()
         proposal.save(update_fields=["opening_notice_sent_at"])
-    people = _people_who_may_vote(proposal)
+    people = people_who_may_vote(proposal)
     for person in people:
         send_templated_mail(
             to=person.user.email,
@@ -65,7 +59,7 @@ def send_closing_reminders() -> int:
             continue  # another worker took it
         taken_people = set(proposal.positions.values_list("voter_person", flat=True))
         taken_organizations = set(proposal.positions.values_list("voter_organization", flat=True))
-        for person in _people_who_may_vote(proposal):
+        for person in people_who_may_vote(proposal):
             if person.pk in taken_people or person.organization_id in taken_organizations:
                 continue
             send_templated_mail(
@@ -86,7 +80,7 @@ def close_due_proposals() -> int:
     due = Proposal.objects.filter(state=ProposalState.OPEN, closes_at__lte=timezone.now())
     for proposal in due:
         try:
-            close_proposal(actor=None, proposal=proposal)
+            close_proposal(actor=SYSTEM, proposal=proposal)
             closed += 1
         except ProposalClosed:
             continue

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,13 +19,15 @@ from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.models import StepState
 from minga.core.permissions import Action, can
+from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.views import run_action, step_states
-from minga.governance import actions
+from minga.core.web import run_action
+from minga.governance import actions, queries
 from minga.governance.access import (
     get_circle_for,
     get_election_for,
     get_mandate_for,
+    get_nomination_for,
     get_objection_for,
     get_proposal_for,
 )
@@ -41,14 +42,7 @@ from minga.governance.forms import (
     PositionForm,
     ProposalForm,
 )
-from minga.governance.models import (
-    ElectionState,
-    Mandate,
-    Nomination,
-    Position,
-    network_link_problems,
-    voter_q,
-)
+from minga.governance.models import ElectionState, Position, voter_q
 
 PROBLEM_LABELS = {
     "no_leader": gettext_lazy("no leader"),
@@ -64,7 +58,7 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The step's page: its guide, the structure drawn with its links, proposals."""
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
     circles = list(network.circles.all())
-    problems = network_link_problems(network)
+    problems = queries.link_problems(network)
     nodes = [Node(c.pk, c.name, c.kind, c.parent_id, problems.get(c.pk, [])) for c in circles]
     drawing = layout(nodes)
     broken = [
@@ -89,10 +83,8 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
             "drawing": drawing,
             "broken": broken,
             "circles": circles,
-            "open_proposals": network.proposals.filter(state="open").select_related("circle"),
-            "closed_proposals": network.proposals.filter(state="closed").select_related("circle")[
-                :20
-            ],
+            "open_proposals": queries.proposals(network, state="open"),
+            "closed_proposals": queries.proposals(network, state="closed")[:20],
             "coordinating_form": coordinating_form,
         },
     )
@@ -331,11 +323,8 @@ def circle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             if saved is not None:
                 return redirect(circle)
-    problems = network_link_problems(network).get(circle.pk, [])
-    mandates = circle.mandates.select_related("person__user", "organization")
-    elections = circle.elections.prefetch_related(
-        Prefetch("nominations", queryset=Nomination.objects.select_related("nominee__user"))
-    )
+    problems = queries.link_problems(network).get(circle.pk, [])
+    mandates = queries.circle_mandates(circle)
     return render(
         request,
         "governance/circle_detail.html",
@@ -345,10 +334,10 @@ def circle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "current": [m for m in mandates if m.is_current()],
             "past": [m for m in mandates if m.ended_on is not None],
             "problems": [PROBLEM_LABELS[p] for p in problems],
-            "children": circle.children.all(),
+            "children": queries.circle_children(circle),
             "form": form,
             "can_manage": manage,
-            "elections": elections,
+            "elections": queries.circle_elections(circle),
             "nomination_form": NominationForm(network=network),
             "in_circle": circle.mandates.current().filter(person__user=_user(request)).exists(),
             "ElectionState": ElectionState,
@@ -390,11 +379,7 @@ def renew_mandate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def mandates(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
-    rows = (
-        Mandate.objects.filter(circle__network=network)
-        .select_related("circle", "person__user", "organization")
-        .order_by("circle__name", "-starts_on")
-    )
+    rows = queries.mandates(network).order_by("circle__name", "-starts_on")
     return render(request, "governance/mandates.html", {"network": network, "mandates": rows})
 
 
@@ -436,8 +421,6 @@ def nominate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def consent_round(request: HttpRequest, slug: str, pk: int, nomination_id: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
     election = get_election_for(request.user, network, pk)
-    nomination = election.nominations.filter(pk=nomination_id).first()
-    if nomination is None:
-        raise PermissionDenied
+    nomination = get_nomination_for(request.user, election, nomination_id)
     proposal = actions.start_consent_round(actor=_user(request), nomination=nomination)
     return redirect(proposal)

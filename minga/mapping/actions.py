@@ -19,7 +19,9 @@ from django_countries import countries
 
 from minga.core import actions as core_actions
 from minga.core.audit import record
+from minga.core.events import AuditEvent
 from minga.core.models import Network, Organization, User
+from minga.core.permissions import Action, Actor, require
 from minga.mapping import matching
 from minga.mapping.answers import CellError, DataError, Decoder, NotUtf8, open_table
 from minga.mapping.models import Response, Survey
@@ -50,9 +52,7 @@ def _failure(errors: list[CellError], total: int) -> ValidationError:
     return ValidationError([*shown, summary], code="import")
 
 
-def _survey_for(
-    *, actor: User | None, network: Network, name: str, form: Form
-) -> tuple[Survey, bool]:
+def _survey_for(*, actor: Actor, network: Network, name: str, form: Form) -> tuple[Survey, bool]:
     if not _SURVEY_NAME.match(name):
         raise ValidationError(
             {"name": _("Use letters, digits, hyphens and underscores only, e.g. mapping-2024.")}
@@ -65,7 +65,7 @@ def _survey_for(
             title=form.title[:200],
             form=form.to_json(),
             tally=Tally().to_json(),
-            created_by=actor,
+            created_by=actor if isinstance(actor, User) else None,
         )
         return survey, True
     if survey.parsed_form().structure() != form.structure():
@@ -87,7 +87,7 @@ def _survey_for(
 @transaction.atomic
 def import_responses(
     *,
-    actor: User | None,
+    actor: Actor,
     network: Network,
     name: str,
     form: Form,
@@ -100,9 +100,13 @@ def import_responses(
     All or nothing: any bad cell fails the whole import with the first errors and the total,
     and nothing is stored. Submissions already imported (same `_uuid`, or the same answers
     where the export has none) are skipped. Streams the file in batches, in one transaction.
+    Creating organizations needs a person as `actor`, answerable for the directory's entries.
     """
-    if create_organizations and actor is None:
-        raise ValueError("creating organizations needs an actor")
+    require(actor, Action.MANAGE_SURVEYS, network)
+    if create_organizations:
+        if not isinstance(actor, User):
+            raise ValueError("creating organizations needs a person as actor")
+        require(actor, Action.MANAGE_ORGANIZATIONS, network)
     attempt = functools.partial(
         _import,
         actor=actor,
@@ -124,7 +128,7 @@ def import_responses(
 
 def _import(
     *,
-    actor: User | None,
+    actor: Actor,
     network: Network,
     name: str,
     form: Form,
@@ -178,7 +182,7 @@ def _import(
                 known = None
         organizations: list[Organization | None] = []
         if create_organizations:
-            assert actor is not None
+            assert isinstance(actor, User)
             organizations = [
                 _upsert_organization(actor, network, json.loads(text), result)
                 for _key, text in fresh
@@ -232,7 +236,7 @@ def _import(
     survey.save()
     record(
         actor=actor,
-        action="survey.create" if created else "survey.import",
+        action=AuditEvent.SURVEY_CREATE if created else AuditEvent.SURVEY_IMPORT,
         target=survey,
         network=network,
         data={

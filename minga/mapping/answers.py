@@ -23,8 +23,6 @@ from operator import getitem, itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
-
 from minga.mapping.xlsform import Form, Question
 
 # Columns Kobo and Google Forms add around the answers; never questions.
@@ -168,6 +166,8 @@ def _open_csv(path: Path, encoding: str | None = None) -> Table:
 
 
 def _open_xlsx(path: Path) -> Table:
+    import openpyxl  # only for .xlsx exports: loading it costs every command's start-up
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # not a workbook
@@ -517,6 +517,11 @@ def _hash(text: str) -> str:
 
 
 def column_name(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+    """A spreadsheet's letters for a 0-based column (0 → A, 26 → AA), without loading openpyxl
+    for a CSV import."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

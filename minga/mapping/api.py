@@ -11,9 +11,9 @@ from ninja import Router, Schema
 
 from minga.core.access import get_network_for
 from minga.core.permissions import Action
-from minga.mapping import reports
+from minga.mapping import queries
+from minga.mapping.access import get_survey_for
 from minga.mapping.models import Survey
-from minga.mapping.views import get_survey_for
 
 router = Router(tags=["mapping"])
 
@@ -48,7 +48,7 @@ class SurveyList(Schema):
 @router.get("/networks/{slug}/surveys", response=SurveyList)
 def list_surveys(request: HttpRequest, slug: str) -> Any:
     network = get_network_for(request.user, slug, Action.VIEW_SURVEYS)
-    surveys = [_survey_out(s) for s in Survey.objects.filter(network=network)]
+    surveys = [_survey_out(s) for s in queries.surveys_of(network)]
     return {"items": surveys, "count": len(surveys)}
 
 
@@ -62,7 +62,7 @@ def systematize(request: HttpRequest, slug: str, name: str, where: str = "") -> 
     """`{"respondents", "questions": {NAME: {"type", "answered", ["selections"], "options"}}}`;
     `where=QUESTION=CHOICE` keeps only the respondents who chose it."""
     survey = get_survey_for(request.user, slug, name)
-    return reports.systematize(survey, reports.parse_where(where, survey))
+    return queries.systematize(survey, queries.parse_where(where, survey))
 
 
 @router.get("/networks/{slug}/surveys/{name}/crosstab", response=dict[str, dict[str, int]])
@@ -71,7 +71,7 @@ def crosstab(
 ) -> Any:
     """`{ROW_CHOICE: {COL_CHOICE: count}}`."""
     survey = get_survey_for(request.user, slug, name)
-    return reports.crosstab(survey, row, col, reports.parse_where(where, survey))
+    return queries.crosstab(survey, row, col, queries.parse_where(where, survey))
 
 
 class TopItem(Schema):
@@ -83,4 +83,4 @@ class TopItem(Schema):
 def top(request: HttpRequest, slug: str, name: str, question: str, where: str = "") -> Any:
     """A text question's answers grouped ignoring case, accents and spaces."""
     survey = get_survey_for(request.user, slug, name)
-    return reports.top(survey, question, reports.parse_where(where, survey))
+    return queries.top(survey, question, queries.parse_where(where, survey))

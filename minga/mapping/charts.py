@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import io
 import textwrap
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 BAR = "#2f6f73"
 PALETTE = ["#2f6f73", "#e0a23b", "#b5485d", "#5b7db1", "#7a9a3b", "#8e6bb3", "#c9723a", "#4f9d9a"]
-plt.rcParams["svg.hashsalt"] = "minga"  # stable element ids: the same figures, the same SVG
-plt.rcParams["font.size"] = 9
+
+
+@cache
+def _pyplot() -> ModuleType:
+    """matplotlib, loaded on the first chart: importing it costs every start-up ~0.1 s."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "minga"  # stable element ids: the same figures, the same SVG
+    plt.rcParams["font.size"] = 9
+    return plt
 
 
 def _wrap(label: str, width: int = 34) -> str:
@@ -25,14 +35,14 @@ def _wrap(label: str, width: int = 34) -> str:
 def _svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
+    _pyplot().close(figure)
     return buffer.getvalue()
 
 
 def bars(labels: list[str], counts: list[int], percents: list[float], title: str) -> bytes:
     """Horizontal bars, the largest on top, each with its count and percent."""
     height = 0.9 + 0.38 * max(len(labels), 1)
-    figure, axes = plt.subplots(figsize=(7, height))
+    figure, axes = _pyplot().subplots(figsize=(7, height))
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, counts, color=BAR)
     axes.set_yticks(positions, [_wrap(label) for label in labels])
@@ -50,7 +60,7 @@ def stacked(
 ) -> bytes:
     """Stacked horizontal bars: one bar per row choice, one segment per column choice."""
     height = 1.4 + 0.42 * max(len(rows), 1)
-    figure, axes = plt.subplots(figsize=(7.5, height))
+    figure, axes = _pyplot().subplots(figsize=(7.5, height))
     positions = list(range(len(rows)))[::-1]
     left = [0] * len(rows)
     for index, column in enumerate(columns):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -53,15 +50,6 @@ class Survey(models.Model):
 
     def counts(self) -> Tally:
         return Tally.from_json(self.tally)
-
-    def answers(self) -> Iterator[dict[str, Any]]:
-        """Every response's answers in import order (ties in text grouping go to the first
-        seen spelling), streamed in chunks (constant memory)."""
-        return (
-            self.responses.order_by("pk")
-            .values_list("answers", flat=True)
-            .iterator(chunk_size=5000)
-        )
 
 
 class Response(models.Model):

@@ -23,9 +23,10 @@ from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
+from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.views import step_states
-from minga.mapping import actions, charts, reports, stats
+from minga.mapping import actions, charts, queries, stats
+from minga.mapping.access import get_question_for, get_survey_for
 from minga.mapping.models import Survey
 from minga.mapping.template import TEMPLATE_FILENAME, template_bytes, template_form
 from minga.mapping.xlsform import Form, FormError, read_form
@@ -53,14 +54,6 @@ class ImportForm(forms.Form):
     )
 
 
-def get_survey_for(user: Any, slug: str, name: str, action: Action = Action.VIEW_SURVEYS) -> Survey:
-    network = get_network_for(user, slug, action)
-    survey = Survey.objects.select_related("network").filter(network=network, name=name).first()
-    if survey is None:
-        raise Http404("No such survey")
-    return survey
-
-
 def _step_context(request: HttpRequest, network: Network) -> dict[str, Any]:
     return {
         "network": network,
@@ -71,16 +64,25 @@ def _step_context(request: HttpRequest, network: Network) -> dict[str, Any]:
     }
 
 
+def _survey_rows(surveys: list[Survey]) -> list[dict[str, Any]]:
+    return [{"survey": s, "respondents": s.counts().respondents} for s in surveys]
+
+
 @login_required
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     """The mapping step: its guide, the surveys, and (for coordinators) the import form."""
     network = get_network_for(request.user, slug)
     can_view = can(request.user, Action.VIEW_SURVEYS, network)
     can_manage = can(request.user, Action.MANAGE_SURVEYS, network)
-    surveys = list(Survey.objects.filter(network=network)) if can_view else []
-    rows = [{"survey": s, "respondents": s.counts().respondents} for s in surveys]
+    surveys = queries.surveys_of(network) if can_view else []
     context = _step_context(request, network)
-    context.update({"surveys": rows, "can_manage_surveys": can_manage, "import_form": ImportForm()})
+    context.update(
+        {
+            "surveys": _survey_rows(surveys),
+            "can_manage_surveys": can_manage,
+            "import_form": ImportForm(),
+        }
+    )
     return render(request, "mapping/step.html", context)
 
 
@@ -95,10 +97,9 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
         if not errors:
             return redirect("mapping_report", slug=network.slug, name=form.cleaned_data["name"])
     context = _step_context(request, network)
-    surveys = Survey.objects.filter(network=network)
     context.update(
         {
-            "surveys": [{"survey": s, "respondents": s.counts().respondents} for s in surveys],
+            "surveys": _survey_rows(queries.surveys_of(network)),
             "can_manage_surveys": True,
             "import_form": form,
             "import_errors": errors,
@@ -152,9 +153,9 @@ def template_download(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _where(request: HttpRequest, survey: Survey) -> reports.Where:
+def _where(request: HttpRequest, survey: Survey) -> queries.Where:
     try:
-        return reports.parse_where(request.GET.get("where"), survey)
+        return queries.parse_where(request.GET.get("where"), survey)
     except ValidationError:
         return None
 
@@ -163,10 +164,11 @@ def _language() -> str:
     return get_language() or "es"
 
 
-def _question_sections(survey: Survey, where: reports.Where) -> list[dict[str, Any]]:
+def _question_sections(
+    survey: Survey, where: queries.Where, figures: dict[str, Any]
+) -> list[dict[str, Any]]:
     form = survey.parsed_form()
     language = _language()
-    figures = reports.systematize(survey, where)
     sections: list[dict[str, Any]] = []
     for question in form.questions:
         section: dict[str, Any] = {"question": question, "label": question.label(language)}
@@ -182,9 +184,9 @@ def _question_sections(survey: Survey, where: reports.Where) -> list[dict[str, A
                 for choice in form.choices_of(question)
             ]
         elif question.type == "text":
-            section["top"] = reports.top(survey, question.name, where)[:15]
+            section["top"] = queries.top(survey, question.name, where)[:15]
         else:
-            section["numbers"] = stats.numbers(reports.answers(survey, where), question.name)
+            section["numbers"] = stats.numbers(queries.answers(survey, where), question.name)
         sections.append(section)
     return sections
 
@@ -209,20 +211,21 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     crosstab: dict[str, Any] | None = None
     if row and col:
         try:
-            table = reports.crosstab(survey, row, col, where)
+            table = queries.crosstab(survey, row, col, where)
         except ValidationError:
             table = None
         if table is not None:
             crosstab = _crosstab_context(form, row, col, table, language)
     query = {"where": request.GET.get("where", "")} if where else {}
+    figures = queries.systematize(survey, where)
     return render(
         request,
         "mapping/report.html",
         {
             "network": survey.network,
             "survey": survey,
-            "respondents": reports.systematize(survey, where)["respondents"],
-            "sections": _question_sections(survey, where),
+            "respondents": figures["respondents"],
+            "sections": _question_sections(survey, where, figures),
             "filters": filters,
             "where": request.GET.get("where", "") if where else "",
             "where_label": _where_label(form, where, language),
@@ -236,7 +239,7 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     )
 
 
-def _where_label(form: Form, where: reports.Where, language: str) -> str:
+def _where_label(form: Form, where: queries.Where, language: str) -> str:
     if where is None:
         return ""
     question = form.question(where[0])
@@ -280,19 +283,17 @@ def chart(request: HttpRequest, slug: str, name: str, question: str) -> HttpResp
     """One question's chart: horizontal bars for choices, or the text answers' top values."""
     survey = get_survey_for(request.user, slug, name)
     form = survey.parsed_form()
-    target = form.question(question)
-    if target is None:
-        raise Http404("No such question")
+    target = get_question_for(survey, question)
     language = _language()
     where = _where(request, survey)
     if target.is_select:
-        entry = reports.systematize(survey, where)["questions"][target.name]
+        entry = queries.systematize(survey, where)["questions"][target.name]
         choices = form.choices_of(target)
         labels = [c.label(language) for c in choices]
         counts = [entry["options"][c.name]["count"] for c in choices]
         percents = [entry["options"][c.name]["percent"] for c in choices]
     elif target.type == "text":
-        top = reports.top(survey, target.name, where)[:15]
+        top = queries.top(survey, target.name, where)[:15]
         total = sum(item["count"] for item in top) or 1
         labels = [item["value"] for item in top]
         counts = [item["count"] for item in top]
@@ -308,7 +309,7 @@ def crosstab_chart(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     form = survey.parsed_form()
     row, col = request.GET.get("row", ""), request.GET.get("col", "")
     try:
-        table = reports.crosstab(survey, row, col, _where(request, survey))
+        table = queries.crosstab(survey, row, col, _where(request, survey))
     except ValidationError as exc:
         raise Http404(" ".join(exc.messages)) from exc
     language = _language()
@@ -339,10 +340,10 @@ EXPORT_HEADER = [
 ]
 
 
-def _export_rows(survey: Survey, where: reports.Where) -> list[list[Any]]:
+def _export_rows(survey: Survey, where: queries.Where) -> list[list[Any]]:
     form = survey.parsed_form()
     language = _language()
-    figures = reports.systematize(survey, where)
+    figures = queries.systematize(survey, where)
     rows: list[list[Any]] = []
     for question in form.questions:
         if not question.is_select:
@@ -374,7 +375,7 @@ def export(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse
     where = _where(request, survey)
     filename = f"{survey.name}-systematized"
     if fmt == "json":
-        body = json.dumps(reports.systematize(survey, where), ensure_ascii=False, indent=2)
+        body = json.dumps(queries.systematize(survey, where), ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json")
     elif fmt == "csv":
         buffer = io.StringIO()

@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import openpyxl
-
 SELECT_TYPES = ("select_one", "select_multiple")
 VALUE_TYPES = ("text", "integer", "decimal", "date")
 QUESTION_TYPES = VALUE_TYPES + SELECT_TYPES
@@ -209,6 +207,8 @@ def read_form(source: str | bytes | IO[bytes]) -> Form:
     """Parse an XLSForm workbook, or raise FormError naming each bad sheet, row and column."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
+    import openpyxl  # loaded when a form is read, not when the app starts
+
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a file that is no workbook
@@ -357,6 +357,8 @@ def _languages(*headers: Iterable[str]) -> list[str]:
 
 def write_form(form: Form, language_names: dict[str, str]) -> bytes:
     """The form as an XLSForm workbook (`language_names`: code → `Español` etc.)."""
+    import openpyxl
+
     workbook = openpyxl.Workbook()
     survey = workbook.active
     assert survey is not None

@@ -4,33 +4,53 @@ payments, balances; plus members, contributions and the code of ethics."""
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for
 from minga.core.models import Network
-from minga.core.pagination import SerializedPage
-from minga.core.permissions import Action, can
+from minga.core.pagination import PageNumberPagination, SerializedPage
+from minga.core.permissions import Action
 from minga.membership import actions
-from minga.membership.models import (
-    Application,
-    EthicsCode,
-    Invoice,
-    InvoiceQuerySet,
-    Membership,
-    Plan,
+from minga.membership.access import (
+    dues_scope_for,
+    get_application_for,
+    get_contribution_for,
+    get_contributions_for,
+    get_invoice_for,
+    get_membership_for,
+    get_plan_for,
+    visible_applications,
 )
-from minga.membership.queries import balances, own_organization
+from minga.membership.models import Application, EthicsCode, Invoice, Membership, Plan
+from minga.membership.queries import (
+    active_memberships,
+    balances,
+    dues_invoices,
+    unsigned_organizations,
+)
 from minga.membership.reasons import explain
 
 router = Router(tags=["membership"])
+
+T = TypeVar("T")
+
+
+def _in_body(field: str, pk: int, get: Callable[[], T]) -> T:
+    """An id in the request body that points nowhere is a bad value (422), not a
+    missing page (404)."""
+    try:
+        return get()
+    except Http404:
+        raise ValidationError({field: f"No {field} {pk} in this network."}) from None
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -139,23 +159,13 @@ def application_out(application: Application) -> dict[str, Any]:
     }
 
 
-def _application_for(request: HttpRequest, network: Network, pk: int) -> Application:
-    application = network.applications.select_related("plan", "network").filter(pk=pk).first()
-    if application is None:
-        raise Http404("No such application")
-    return application
-
-
 @router.get("/networks/{slug}/membership/applications", response=list[ApplicationOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_applications(
     request: HttpRequest, slug: str, status: str | None = None
 ) -> list[dict[str, Any]]:
     network = get_network_for(request.user, slug)
-    applications = network.applications.all()
-    if not can(request.user, Action.MANAGE_MEMBERSHIP, network):
-        # Others see only the applications they submitted.
-        applications = applications.filter(submitted_by=_user(request))
+    applications = visible_applications(request.user, network)
     if status:
         applications = applications.filter(status=status)
     return [application_out(a) for a in applications]
@@ -164,14 +174,12 @@ def list_applications(
 @router.post("/networks/{slug}/membership/applications", response={201: ApplicationOut})
 def apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> Status[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.APPLY)
-    organization = network.organizations.filter(pk=payload.organization).first()
-    if organization is None:
-        raise ValidationError(
-            {"organization": f"No organization {payload.organization} in this network."}
-        )
-    plan = network.plans.filter(pk=payload.plan).first()
-    if plan is None:
-        raise ValidationError({"plan": f"No plan {payload.plan} in this network."})
+    organization = _in_body(
+        "organization",
+        payload.organization,
+        lambda: get_organization_for(request.user, network, payload.organization),
+    )
+    plan = _in_body("plan", payload.plan, lambda: get_plan_for(request.user, network, payload.plan))
     application = actions.apply_for_organization(
         actor=_user(request),
         network=network,
@@ -187,9 +195,9 @@ def apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> Status[dic
 @router.post("/networks/{slug}/membership/applications/{pk}/approve", response=ApplicationOut)
 def approve(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
     network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
-    application = _application_for(request, network, pk)
+    application = get_application_for(request.user, network, pk)
     actions.approve(actor=_user(request), application=application)
-    return application_out(_application_for(request, network, pk))
+    return application_out(get_application_for(request.user, network, pk))
 
 
 class RejectIn(Schema):
@@ -199,7 +207,7 @@ class RejectIn(Schema):
 @router.post("/networks/{slug}/membership/applications/{pk}/reject", response=ApplicationOut)
 def reject(request: HttpRequest, slug: str, pk: int, payload: RejectIn) -> dict[str, Any]:
     network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
-    application = _application_for(request, network, pk)
+    application = get_application_for(request.user, network, pk)
     return application_out(
         actions.reject(actor=_user(request), application=application, reason=payload.reason)
     )
@@ -220,29 +228,17 @@ class MemberOut(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_members(request: HttpRequest, slug: str) -> QuerySet[Membership]:
     network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
-    return Membership.objects.active().filter(network=network)
+    return active_memberships(network)
 
 
 class LevelIn(Schema):
     level: Literal["core", "active", "occasional"]
 
 
-def _membership_for(request: HttpRequest, network: Network, pk: int) -> Membership:
-    membership = (
-        Membership.objects.active()
-        .filter(network=network, pk=pk)
-        .select_related("network", "organization")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member")
-    return membership
-
-
 @router.patch("/networks/{slug}/membership/members/{pk}", response=MemberOut)
 def set_level(request: HttpRequest, slug: str, pk: int, payload: LevelIn) -> Membership:
     network = get_network_for(request.user, slug)
-    membership = _membership_for(request, network, pk)
+    membership = get_membership_for(request.user, network, pk)
     return actions.set_level(actor=_user(request), membership=membership, level=payload.level)
 
 
@@ -266,13 +262,7 @@ class ContributionOut(Schema):
 )
 def list_contributions(request: HttpRequest, slug: str, pk: int) -> Any:
     network = get_network_for(request.user, slug)
-    membership = _membership_for(request, network, pk)
-    if not (
-        can(request.user, Action.MANAGE_MEMBERSHIP, network)
-        or actions._represents(request.user, membership)
-    ):
-        raise PermissionDenied
-    return membership.contributions.all()
+    return get_contributions_for(request.user, network, pk)
 
 
 @router.post(
@@ -280,7 +270,7 @@ def list_contributions(request: HttpRequest, slug: str, pk: int) -> Any:
 )
 def pledge(request: HttpRequest, slug: str, pk: int, payload: ContributionIn) -> Status[Any]:
     network = get_network_for(request.user, slug)
-    membership = _membership_for(request, network, pk)
+    membership = get_membership_for(request.user, network, pk)
     return Status(
         201, actions.pledge(actor=_user(request), membership=membership, **payload.dict())
     )
@@ -293,15 +283,7 @@ class DeliveredIn(Schema):
 @router.post("/networks/{slug}/membership/contributions/{pk}/delivered", response=ContributionOut)
 def delivered(request: HttpRequest, slug: str, pk: int, payload: DeliveredIn) -> Any:
     network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
-    from minga.membership.models import Contribution
-
-    contribution = (
-        Contribution.objects.filter(pk=pk, membership__network=network)
-        .select_related("membership__network")
-        .first()
-    )
-    if contribution is None:
-        raise Http404("No such contribution")
+    contribution = get_contribution_for(request.user, network, pk)
     return actions.mark_delivered(
         actor=_user(request), contribution=contribution, delivered=payload.delivered
     )
@@ -322,17 +304,13 @@ class CodeOut(Schema):
 
 
 def code_out(network: Network, code: EthicsCode) -> dict[str, Any]:
-    signed = set(code.signatures.values_list("organization_id", flat=True))
-    members = list(
-        Membership.objects.active()
-        .filter(network=network)
-        .values_list("organization_id", flat=True)
-    )
+    signed = code.signatures.values_list("organization_id", flat=True)
+    unsigned = unsigned_organizations(network, code).values_list("pk", flat=True)
     return {
         "version": code.version,
         "text": code.text,
         "signed": sorted(signed),
-        "unsigned": sorted(o for o in members if o not in signed),
+        "unsigned": sorted(unsigned),
     }
 
 
@@ -395,27 +373,17 @@ def invoice_out(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def visible_invoices(request: HttpRequest, network: Network) -> InvoiceQuerySet:
-    """Treasurer and coordinators see every invoice; a member only its own organization's."""
-    invoices = Invoice.objects.filter(network=network)
-    if can(request.user, Action.VIEW_DUES, network):
-        return invoices
-    organization = own_organization(request.user, network)
-    if organization is None:
-        raise PermissionDenied
-    return invoices.filter(organization=organization)
-
-
 @router.get("/networks/{slug}/dues/invoices", response=list[InvoiceOut])
 @paginate(PageNumberPagination, page_size=100)
 def list_invoices(request: HttpRequest, slug: str, filters: Query[InvoiceFilters]) -> Any:
     network = get_network_for(request.user, slug)
-    invoices = visible_invoices(request, network)
-    if filters.period:
-        invoices = invoices.filter(period=filters.period)
-    if filters.organization is not None:
-        invoices = invoices.filter(organization_id=filters.organization)
-    invoices = invoices.with_status(filters.status) if filters.status else invoices.with_payments()
+    invoices = dues_invoices(
+        network,
+        dues_scope_for(request.user, network),
+        period=filters.period,
+        organization=filters.organization,
+        status=filters.status,
+    )
     return SerializedPage(invoices.order_by("period", "organization__name", "pk"), invoice_out)
 
 
@@ -444,13 +412,9 @@ class EntryOut(Schema):
 @router.post("/networks/{slug}/dues/payments", response={201: EntryOut})
 def record_payment(request: HttpRequest, slug: str, payload: PaymentIn) -> Status[Any]:
     network = get_network_for(request.user, slug, Action.MANAGE_DUES)
-    invoice = (
-        Invoice.objects.filter(network=network, pk=payload.invoice)
-        .select_related("organization", "network")
-        .first()
+    invoice = _in_body(
+        "invoice", payload.invoice, lambda: get_invoice_for(request.user, network, payload.invoice)
     )
-    if invoice is None:
-        raise ValidationError({"invoice": f"No invoice {payload.invoice} in this network."})
     entry = actions.record_payment(
         actor=_user(request),
         invoice=invoice,
@@ -472,16 +436,15 @@ class CorrectionIn(Schema):
 @router.post("/networks/{slug}/dues/corrections", response={201: EntryOut})
 def record_correction(request: HttpRequest, slug: str, payload: CorrectionIn) -> Status[Any]:
     network = get_network_for(request.user, slug, Action.MANAGE_DUES)
-    organization = network.organizations.filter(pk=payload.organization).first()
-    if organization is None:
-        raise ValidationError(
-            {"organization": f"No organization {payload.organization} in this network."}
-        )
+    organization = _in_body(
+        "organization",
+        payload.organization,
+        lambda: get_organization_for(request.user, network, payload.organization),
+    )
     invoice = None
     if payload.invoice is not None:
-        invoice = Invoice.objects.filter(network=network, pk=payload.invoice).first()
-        if invoice is None:
-            raise ValidationError({"invoice": f"No invoice {payload.invoice} in this network."})
+        pk = payload.invoice
+        invoice = _in_body("invoice", pk, lambda: get_invoice_for(request.user, network, pk))
     entry = actions.record_correction(
         actor=_user(request),
         organization=organization,
@@ -509,14 +472,12 @@ def list_balances(
     request: HttpRequest, slug: str, organization: int | None = None
 ) -> list[dict[str, Any]]:
     network = get_network_for(request.user, slug)
-    if can(request.user, Action.VIEW_DUES, network):
-        only = None
+    only = dues_scope_for(request.user, network)
+    if only is None:
         if organization is not None:
             only = get_organization_for(request.user, network, organization)
-    else:
-        only = own_organization(request.user, network)
-        if only is None or (organization is not None and organization != only.pk):
-            raise PermissionDenied
+    elif organization is not None and organization != only.pk:
+        raise PermissionDenied
     return [
         {
             **row,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 
 def income_chart(income: dict[int, dict[str, Decimal]], title: str) -> str:
     """Bars of payments received per year, one series per currency."""
+    # Loaded here, not at import: matplotlib costs start-up time to every command.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     years = sorted(income)
     currencies = sorted({currency for by_currency in income.values() for currency in by_currency})
     figure, axes = plt.subplots(figsize=(6, 3), dpi=100)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from minga.core.demo import DemoNetwork
+from minga.core.permissions import SYSTEM
 from minga.membership import actions
 from minga.membership.models import Invoice, Membership
 
@@ -89,7 +90,7 @@ def load(demo: DemoNetwork) -> None:
             actions.sign_code(actor=person.user, code=code)
     # An application waiting for a decision, and one that does not meet the criteria.
     actions.apply_with_profile(
-        actor=None,
+        actor=SYSTEM,
         network=network,
         plan=open_plan,
         applicant_kind="organization",
@@ -106,7 +107,7 @@ def load(demo: DemoNetwork) -> None:
         pledges="Voluntariado para el encuentro anual",
     )
     actions.apply_with_profile(
-        actor=None,
+        actor=SYSTEM,
         network=network,
         plan=variable,
         applicant_kind="company",

@@ -16,7 +16,7 @@ from minga.membership.models import (
     PlanKind,
     PlanPeriod,
 )
-from minga.reach.models import MEMBER_KIND_CHOICES
+from minga.reach.models import AUDIENCE_KIND_CHOICES
 
 
 class PlanForm(forms.Form):
@@ -81,7 +81,7 @@ class ApplyForm(forms.Form):
 class JoinForm(ApplyForm):
     """A newcomer applies from the public page, with its profile."""
 
-    applicant_kind = forms.ChoiceField(label=_("Applying as"), choices=MEMBER_KIND_CHOICES)
+    applicant_kind = forms.ChoiceField(label=_("Applying as"), choices=AUDIENCE_KIND_CHOICES)
     name = forms.CharField(label=_("Name"), max_length=200)
     country = LazyTypedChoiceField(label=_("Country"), choices=countries)
     city = forms.CharField(label=_("City"), max_length=100, required=False)

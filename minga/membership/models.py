@@ -9,13 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce, Round
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from minga.core.models import LANGUAGE_CHOICES, Network, Organization, OrganizationSize
-from minga.membership.ledger import EntryKind, InvoiceStatus, status_of
+from minga.core.models import LANGUAGE_CHOICES, Network, Organization, OrganizationSize, Person
+from minga.membership.ledger import EntryKind, status_of
 
 
 def cents(value: Any) -> Decimal:
@@ -95,11 +94,6 @@ class ParticipationLevel(models.TextChoices):
     OCCASIONAL = "occasional", _("Occasional: light, when time allows")
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active(self) -> MembershipQuerySet:
-        return self.filter(ended_on__isnull=True)
-
-
 class Membership(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
@@ -114,8 +108,6 @@ class Membership(models.Model):
     )
     joined_on = models.DateField(_("member since"))
     ended_on = models.DateField(null=True, blank=True)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name"]
@@ -132,6 +124,14 @@ class Membership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("member_detail", args=[self.network.slug, self.pk])
+
+    def represented_by(self, user: Any) -> bool:
+        """Whether `user` is one of the member organization's people in the network."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return Person.objects.filter(
+            network_id=self.network_id, organization_id=self.organization_id, user=user
+        ).exists()
 
 
 class ApplicationStatus(models.TextChoices):
@@ -254,34 +254,6 @@ class Signature(models.Model):
         return f"{self.organization} signed v{self.code.version}"
 
 
-class InvoiceQuerySet(models.QuerySet["Invoice"]):
-    def with_payments(self) -> InvoiceQuerySet:
-        """Annotate `due` and `paid_amount` from the ledger, in the same query."""
-        zero = models.Value(
-            Decimal("0"), output_field=models.DecimalField(max_digits=12, decimal_places=2)
-        )
-        # Rounded in SQL: SQLite sums decimals as floating point (126.9400000000001).
-        return self.annotate(
-            paid_amount=-Round(
-                Coalesce(Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT)), zero), 2
-            ),
-            due_amount=Round(
-                Coalesce(Sum("entries__amount", filter=~Q(entries__kind=EntryKind.PAYMENT)), zero),
-                2,
-            ),
-        )
-
-    def with_status(self, status: str) -> InvoiceQuerySet:
-        invoices = self.with_payments()
-        if status == InvoiceStatus.PAID:
-            return invoices.filter(Q(paid_amount__gte=models.F("due_amount")))
-        if status == InvoiceStatus.PARTIAL:
-            return invoices.filter(Q(paid_amount__gt=0) & Q(paid_amount__lt=models.F("due_amount")))
-        if status == InvoiceStatus.OPEN:
-            return invoices.filter(Q(paid_amount__lte=0) & Q(due_amount__gt=0))
-        raise ValueError(status)
-
-
 class Invoice(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invoices")
     organization = models.ForeignKey(
@@ -293,8 +265,6 @@ class Invoice(models.Model):
     currency = models.CharField(max_length=3)
     issued_on = models.DateField()
     due_on = models.DateField()
-
-    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "organization__name"]
@@ -310,12 +280,12 @@ class Invoice(models.Model):
 
     @property
     def due(self) -> Decimal:
-        """What is owed on it, with corrections (annotated by `with_payments()`)."""
+        """What is owed on it, with corrections (annotated by `queries.with_payments`)."""
         return cents(self.__dict__.get("due_amount", self.amount))
 
     @property
     def paid(self) -> Decimal:
-        """What was paid on it (annotated by `with_payments()`)."""
+        """What was paid on it (annotated by `queries.with_payments`)."""
         return cents(self.__dict__.get("paid_amount", Decimal("0")))
 
     def status(self) -> str:

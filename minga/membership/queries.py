@@ -1,4 +1,6 @@
-"""Read-side queries of membership: balances, arrears, the member directory, income."""
+"""Read-side queries of membership: who is a member, balances, arrears, the member
+directory, invoices with what was paid on them, income. The one home of membership's
+derived reads: models answer only about themselves."""
 
 from __future__ import annotations
 
@@ -7,12 +9,33 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from minga.core.models import Network, Organization
-from minga.membership.ledger import EntryKind, months_between
-from minga.membership.models import Invoice, LedgerEntry, Membership, Signature, cents
+from minga.membership.ledger import EntryKind, InvoiceStatus, months_between
+from minga.membership.models import (
+    Application,
+    ApplicationStatus,
+    EthicsCode,
+    Invoice,
+    LedgerEntry,
+    Membership,
+    Signature,
+    cents,
+)
+
+
+def active_memberships(network: Network | None = None) -> QuerySet[Membership]:
+    """The members of today: memberships that have not ended."""
+    memberships = Membership.objects.filter(ended_on__isnull=True)
+    return memberships if network is None else memberships.filter(network=network)
+
+
+def current_membership(organization: Organization) -> Membership | None:
+    return active_memberships().filter(organization=organization).select_related("plan").first()
 
 
 def own_organization(user: Any, network: Network) -> Organization | None:
@@ -20,6 +43,69 @@ def own_organization(user: Any, network: Network) -> Organization | None:
         return None
     person = network.people.select_related("organization").filter(user=user).first()
     return person.organization if person else None
+
+
+def pending_applications(network: Network) -> QuerySet[Application]:
+    return network.applications.filter(status=ApplicationStatus.PENDING).select_related("plan")
+
+
+def unsigned_organizations(network: Network, code: EthicsCode) -> QuerySet[Organization]:
+    """Member organizations that have not signed this version of the code."""
+    return (
+        Organization.objects.filter(memberships__in=active_memberships(network))
+        .exclude(pk__in=Signature.objects.filter(code=code).values("organization_id"))
+        .order_by("name")
+    )
+
+
+def with_payments(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Annotate `due_amount` and `paid_amount` from the ledger, in the same query
+    (read through `Invoice.due` and `Invoice.paid`)."""
+    zero = models.Value(
+        Decimal("0"), output_field=models.DecimalField(max_digits=12, decimal_places=2)
+    )
+    # Rounded in SQL: SQLite sums decimals as floating point (126.9400000000001).
+    return invoices.annotate(
+        paid_amount=-Round(
+            Coalesce(Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT)), zero), 2
+        ),
+        due_amount=Round(
+            Coalesce(Sum("entries__amount", filter=~Q(entries__kind=EntryKind.PAYMENT)), zero),
+            2,
+        ),
+    )
+
+
+def with_status(invoices: QuerySet[Invoice], status: str) -> QuerySet[Invoice]:
+    """Invoices in one state (open, partial, paid), annotated like `with_payments`."""
+    annotated = with_payments(invoices)
+    if status == InvoiceStatus.PAID:
+        return annotated.filter(Q(paid_amount__gte=F("due_amount")))
+    if status == InvoiceStatus.PARTIAL:
+        return annotated.filter(Q(paid_amount__gt=0) & Q(paid_amount__lt=F("due_amount")))
+    if status == InvoiceStatus.OPEN:
+        return annotated.filter(Q(paid_amount__lte=0) & Q(due_amount__gt=0))
+    raise ValueError(status)
+
+
+def dues_invoices(
+    network: Network,
+    only: Organization | None = None,
+    *,
+    period: str | None = None,
+    organization: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Invoice]:
+    """The network's invoices (or one organization's) with what was paid on them,
+    filtered by period, organization and state; unordered."""
+    invoices = Invoice.objects.filter(network=network).select_related("organization")
+    if only is not None:
+        invoices = invoices.filter(organization=only)
+    if period:
+        invoices = invoices.filter(period=period)
+    if organization is not None:
+        invoices = invoices.filter(organization_id=organization)
+    return with_status(invoices, status) if status else with_payments(invoices)
 
 
 def balances(
@@ -40,10 +126,8 @@ def balances(
         )
         .order_by("organization__name")
     )
-    overdue = (
-        Invoice.objects.filter(network=network, due_on__lt=today)
-        .with_payments()
-        .filter(Q(paid_amount__lt=F("due_amount")))
+    overdue = with_payments(Invoice.objects.filter(network=network, due_on__lt=today)).filter(
+        Q(paid_amount__lt=F("due_amount"))
     )
     if only is not None:
         overdue = overdue.filter(organization=only)
@@ -87,8 +171,7 @@ def member_directory(network: Network, filters: dict[str, Any]) -> QuerySet[Memb
     """Active members with everything the directory shows, in a constant number of queries."""
     current = network.ethics_codes.order_by("-version").values("pk")[:1]
     members = (
-        Membership.objects.active()
-        .filter(network=network)
+        active_memberships(network)
         .select_related("organization", "plan")
         .prefetch_related("organization__themes")
         .annotate(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from minga.reach.models import MEMBER_KIND_CHOICES
+from minga.reach.models import AUDIENCE_KIND_CHOICES
 
 
 def explain(unmet: dict[str, str]) -> str:
     criterion, value = unmet["criterion"], unmet["value"]
     if criterion == "kind":
-        kind = dict(MEMBER_KIND_CHOICES).get(value, value)
+        kind = dict(AUDIENCE_KIND_CHOICES).get(value, value)
         return _("%(kind)s are not among the kinds of member this network accepts.") % {
             "kind": kind
         }

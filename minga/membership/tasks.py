@@ -7,6 +7,7 @@ from django_tasks import task
 
 from minga.core.mail import send_templated_mail
 from minga.core.models import Network
+from minga.core.permissions import SYSTEM
 from minga.membership.models import Application, ApplicationStatus
 
 
@@ -39,5 +40,5 @@ def invoice_current_periods() -> int:
     created = 0
     for network in Network.objects.filter(plans__isnull=False).distinct():
         for period in periods:
-            created += invoice_period(actor=None, network=network, period=period)
+            created += invoice_period(actor=SYSTEM, network=network, period=period)
     return created

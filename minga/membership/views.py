@@ -16,15 +16,24 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
+from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.views import run_action, step_states
+from minga.core.web import run_action
 from minga.membership import actions
+from minga.membership.access import (
+    dues_scope_for,
+    get_application_for,
+    get_contribution_for,
+    get_invoice_for,
+    get_membership_for,
+    get_network_open_to_applications,
+    may_keep_commitments,
+)
 from minga.membership.charts import income_chart
 from minga.membership.forms import (
     ApplyForm,
@@ -37,15 +46,18 @@ from minga.membership.forms import (
     PlanForm,
     RejectForm,
 )
-from minga.membership.models import (
-    Application,
-    ApplicationStatus,
-    Contribution,
-    Invoice,
-    Membership,
-    ParticipationLevel,
+from minga.membership.models import ParticipationLevel
+from minga.membership.queries import (
+    active_memberships,
+    balances,
+    current_membership,
+    dues_invoices,
+    member_directory,
+    own_organization,
+    pending_applications,
+    unsigned_organizations,
+    yearly_income,
 )
-from minga.membership.queries import balances, member_directory, own_organization, yearly_income
 from minga.membership.reasons import explain
 
 
@@ -58,13 +70,8 @@ def _errors_to_messages(request: HttpRequest, form: Any) -> None:
 def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug)
     manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
-    pending = network.applications.filter(status=ApplicationStatus.PENDING).select_related("plan")
     organization = own_organization(request.user, network)
-    own_membership = (
-        Membership.objects.active().filter(organization=organization).select_related("plan").first()
-        if organization
-        else None
-    )
+    own_membership = current_membership(organization) if organization else None
     return render(
         request,
         "membership/step.html",
@@ -78,11 +85,13 @@ def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
             "can_view_dues": can(request.user, Action.VIEW_DUES, network),
             "plans": network.plans.all(),
             "plan_form": PlanForm() if manage else None,
-            "pending": [(a, [explain(u) for u in a.unmet]) for a in pending] if manage else [],
+            "pending": [(a, [explain(u) for u in a.unmet]) for a in pending_applications(network)]
+            if manage
+            else [],
             "reject_form": RejectForm(),
             "organization": organization,
             "own_membership": own_membership,
-            "member_count": Membership.objects.active().filter(network=network).count(),
+            "member_count": active_memberships(network).count(),
         },
     )
 
@@ -134,20 +143,18 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """Public page (when the coordinators open it): a newcomer applies with its profile."""
-    from minga.reach.models import Charter
-
-    network = Network.objects.filter(slug=slug).first()
-    charter = Charter.objects.filter(network=network).first() if network else None
-    if network is None or charter is None or not charter.applications_open:
-        raise Http404("Applications are not open")
+    network = get_network_open_to_applications(slug)
     form = JoinForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         profile = form.profile()
         plan = profile.pop("plan")
-        actor = _user(request) if request.user.is_authenticated else None
+        # An anonymous visitor acts as themselves: the action lets anyone apply while
+        # applications are open.
         application = run_action(
             form,
-            lambda: actions.apply_with_profile(actor=actor, network=network, plan=plan, **profile),
+            lambda: actions.apply_with_profile(
+                actor=request.user, network=network, plan=plan, **profile
+            ),
         )
         if application is not None:
             return render(
@@ -162,22 +169,10 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "membership/join.html", {"public_network": network, "form": form})
 
 
-def _application(request: HttpRequest, network: Network, pk: int) -> Application:
-    application = network.applications.select_related("plan").filter(pk=pk).first()
-    if application is None:
-        raise Http404("No such application")
-    if not (
-        can(request.user, Action.MANAGE_MEMBERSHIP, network)
-        or application.submitted_by_id == request.user.pk
-    ):
-        raise PermissionDenied
-    return application
-
-
 @login_required
 def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug)
-    application = _application(request, network, pk)
+    application = get_application_for(request.user, network, pk)
     return render(
         request,
         "membership/application.html",
@@ -195,7 +190,7 @@ def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @require_POST
 def decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
-    application = _application(request, network, pk)
+    application = get_application_for(request.user, network, pk)
     if decision not in ("approve", "reject"):
         raise Http404("No such decision")
     try:
@@ -228,34 +223,24 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, {"network": network, "filters": filters, "page": page})
 
 
-def _membership(request: HttpRequest, network: Network, pk: int) -> Membership:
-    membership = (
-        Membership.objects.filter(network=network, pk=pk)
-        .select_related("organization", "plan", "network")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member")
-    return membership
-
-
 @login_required
 def member_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
-    membership = _membership(request, network, pk)
-    represents = own_organization(request.user, network) == membership.organization
-    manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
-    sees_dues = can(request.user, Action.VIEW_DUES, network) or represents
+    membership = get_membership_for(request.user, network, pk)
+    keeps = may_keep_commitments(request.user, membership)
+    sees_dues = can(request.user, Action.VIEW_DUES, network) or membership.represented_by(
+        request.user
+    )
     return render(
         request,
         "membership/member.html",
         {
             "network": network,
             "membership": membership,
-            "can_edit": represents or manage,
-            "can_manage": manage,
+            "can_edit": keeps,
+            "can_manage": can(request.user, Action.MANAGE_MEMBERSHIP, network),
             "levels": ParticipationLevel.choices,
-            "contributions": membership.contributions.all() if (represents or manage) else [],
+            "contributions": membership.contributions.all() if keeps else [],
             "contribution_form": ContributionForm(),
             "balance": balances(network, only=membership.organization) if sees_dues else None,
         },
@@ -266,7 +251,7 @@ def member_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def set_level(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug)
-    membership = _membership(request, network, pk)
+    membership = get_membership_for(request.user, network, pk)
     try:
         actions.set_level(
             actor=_user(request), membership=membership, level=request.POST.get("level", "")
@@ -280,7 +265,7 @@ def set_level(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def pledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug)
-    membership = _membership(request, network, pk)
+    membership = get_membership_for(request.user, network, pk)
     form = ContributionForm(request.POST)
     if form.is_valid():
         run_action(
@@ -297,13 +282,7 @@ def pledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def delivered(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_MEMBERSHIP)
-    contribution = (
-        Contribution.objects.filter(pk=pk, membership__network=network)
-        .select_related("membership__network")
-        .first()
-    )
-    if contribution is None:
-        raise Http404("No such contribution")
+    contribution = get_contribution_for(request.user, network, pk)
     actions.mark_delivered(
         actor=_user(request),
         contribution=contribution,
@@ -337,7 +316,6 @@ def ethics(request: HttpRequest, slug: str) -> HttpResponse:
     code = network.ethics_codes.first()
     signatures = code.signatures.select_related("organization") if code else []
     signed = {s.organization_id for s in signatures}
-    members = Membership.objects.active().filter(network=network).select_related("organization")
     organization = own_organization(request.user, network)
     return render(
         request,
@@ -346,9 +324,7 @@ def ethics(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "code": code,
             "signatures": signatures,
-            "unsigned": [m.organization for m in members if m.organization_id not in signed]
-            if manage
-            else [],
+            "unsigned": list(unsigned_organizations(network, code)) if code and manage else [],
             "can_manage": manage,
             "form": form,
             "organization": organization,
@@ -375,31 +351,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 # Dues ---------------------------------------------------------------------------------------
 
 
-def _dues_scope(request: HttpRequest, network: Network) -> Any:
-    """Everyone's dues for the treasurer and coordinators; one's own organization's otherwise."""
-    if can(request.user, Action.VIEW_DUES, network):
-        return None
-    organization = own_organization(request.user, network)
-    if organization is None:
-        raise PermissionDenied
-    return organization
-
-
 @login_required
 def dues(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug)
-    only = _dues_scope(request, network)
-    invoices = Invoice.objects.filter(network=network).select_related("organization")
-    if only is not None:
-        invoices = invoices.filter(organization=only)
+    only = dues_scope_for(request.user, network)
     period = request.GET.get("period", "")
-    if period:
-        invoices = invoices.filter(period=period)
     status = request.GET.get("status", "")
-    invoices = (
-        invoices.with_status(status)
-        if status in ("open", "partial", "paid")
-        else invoices.with_payments()
+    invoices = dues_invoices(
+        network,
+        only,
+        period=period,
+        status=status if status in ("open", "partial", "paid") else None,
     )
     page = Paginator(invoices.order_by("-period", "organization__name"), 100).get_page(
         request.GET.get("page")
@@ -445,13 +407,7 @@ def run_invoices(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def pay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_DUES)
-    invoice = (
-        Invoice.objects.filter(network=network, pk=pk)
-        .select_related("organization", "network")
-        .first()
-    )
-    if invoice is None:
-        raise Http404("No such invoice")
+    invoice = get_invoice_for(request.user, network, pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
@@ -471,12 +427,7 @@ EXPORT_COLUMNS = ["organization", "period", "amount", "paid", "status", "currenc
 
 
 def _export_rows(request: HttpRequest, network: Network) -> list[list[Any]]:
-    only = _dues_scope(request, network)
-    invoices = (
-        Invoice.objects.filter(network=network).select_related("organization").with_payments()
-    )
-    if only is not None:
-        invoices = invoices.filter(organization=only)
+    invoices = dues_invoices(network, dues_scope_for(request.user, network))
     return [
         [
             i.organization.name,
@@ -502,6 +453,8 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         writer.writerows(rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
+        from openpyxl import Workbook  # loaded when exporting, not at start-up
+
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from minga.core.audit import record
+from minga.core.events import AuditEvent
 from minga.core.models import Network, Person, User
-from minga.core.permissions import Action, can
-from minga.reach.eligibility import MemberKind
+from minga.core.permissions import Action, require
+from minga.reach.eligibility import AudienceKind
 from minga.reach.models import (
     ActionItem,
     ActionStatus,
@@ -23,18 +24,16 @@ from minga.reach.models import (
     CharterVersion,
 )
 
+if TYPE_CHECKING:
+    from minga.core.permissions import Actor
+
 CHARTER_FIELDS = ("context", "purpose", "objective", "audience")
 
 
-def _require(actor: Any, network: Network) -> None:
-    if not can(actor, Action.MANAGE_CHARTER, network):
-        raise PermissionDenied
-
-
 @transaction.atomic
-def save_charter(*, actor: User, network: Network, **texts: str) -> CharterVersion:
+def save_charter(*, actor: Actor, network: Network, **texts: str) -> CharterVersion:
     """Save the charter as a new version; the previous text stays in the history."""
-    _require(actor, network)
+    require(actor, Action.MANAGE_CHARTER, network)
     unknown = set(texts) - set(CHARTER_FIELDS)
     if unknown:
         raise ValueError(f"not charter fields: {sorted(unknown)}")
@@ -46,12 +45,12 @@ def save_charter(*, actor: User, network: Network, **texts: str) -> CharterVersi
     version = CharterVersion.objects.create(
         network=network,
         number=(current.number + 1) if current else 1,
-        author=actor,
+        author=actor if isinstance(actor, User) else None,
         **values,
     )
     record(
         actor=actor,
-        action="charter.save",
+        action=AuditEvent.CHARTER_SAVE,
         target=version,
         network=network,
         data={
@@ -67,13 +66,13 @@ def save_charter(*, actor: User, network: Network, **texts: str) -> CharterVersi
 @transaction.atomic
 def set_charter_visibility(
     *,
-    actor: User,
+    actor: Actor,
     network: Network,
     public: bool | None = None,
     applications_open: bool | None = None,
 ) -> Charter:
     """Whether the current charter is public, and whether anyone may apply from it."""
-    _require(actor, network)
+    require(actor, Action.MANAGE_CHARTER, network)
     charter, _created = Charter.objects.get_or_create(network=network)
     if public is not None:
         charter.public = public
@@ -82,7 +81,7 @@ def set_charter_visibility(
     charter.save(update_fields=["public", "applications_open"])
     record(
         actor=actor,
-        action="charter.visibility",
+        action=AuditEvent.CHARTER_VISIBILITY,
         target=charter,
         network=network,
         data={"public": charter.public, "applications_open": charter.applications_open},
@@ -93,18 +92,18 @@ def set_charter_visibility(
 @transaction.atomic
 def set_audience(
     *,
-    actor: User,
+    actor: Actor,
     network: Network,
     member_kinds: list[str],
     countries_: list[str] | None = None,
     themes: list[str] | None = None,
     statements: list[str] | None = None,
 ) -> AudienceCriteria:
-    _require(actor, network)
+    require(actor, Action.MANAGE_CHARTER, network)
     if not member_kinds:
         raise ValidationError({"member_kinds": _("Choose at least one kind of member.")})
     for kind in member_kinds:
-        if kind not in MemberKind.__members__.values():
+        if kind not in AudienceKind.__members__.values():
             raise ValidationError(
                 {
                     "member_kinds": _("%(value)s is not one of: organization, individual, company.")
@@ -128,7 +127,7 @@ def set_audience(
             "statements": texts,
         },
     )
-    record(actor=actor, action="audience.set", target=audience, network=network)
+    record(actor=actor, action=AuditEvent.AUDIENCE_SET, target=audience, network=network)
     return audience
 
 
@@ -148,18 +147,18 @@ def _check_item(network: Network, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def add_action_item(*, actor: User, network: Network, **fields: Any) -> ActionItem:
-    _require(actor, network)
+def add_action_item(*, actor: Actor, network: Network, **fields: Any) -> ActionItem:
+    require(actor, Action.MANAGE_CHARTER, network)
     fields.setdefault("title", "")
     _check_item(network, fields)
     item = ActionItem.objects.create(network=network, **fields)
-    record(actor=actor, action="action_item.add", target=item, network=network)
+    record(actor=actor, action=AuditEvent.ACTION_ITEM_ADD, target=item, network=network)
     return item
 
 
 @transaction.atomic
-def update_action_item(*, actor: User, item: ActionItem, **changes: Any) -> ActionItem:
-    _require(actor, item.network)
+def update_action_item(*, actor: Actor, item: ActionItem, **changes: Any) -> ActionItem:
+    require(actor, Action.MANAGE_CHARTER, item.network)
     merged = {"starts_on": item.starts_on, "ends_on": item.ends_on, **changes}
     _check_item(item.network, merged)
     for field, value in changes.items():
@@ -167,7 +166,7 @@ def update_action_item(*, actor: User, item: ActionItem, **changes: Any) -> Acti
     item.save()
     record(
         actor=actor,
-        action="action_item.update",
+        action=AuditEvent.ACTION_ITEM_UPDATE,
         target=item,
         network=item.network,
         data={k: str(getattr(v, "pk", v)) for k, v in changes.items()},

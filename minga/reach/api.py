@@ -10,10 +10,12 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from minga.core.access import acting_user as _user
-from minga.core.access import get_network_for
+from minga.core.access import get_network_for, get_person_for
 from minga.core.models import Network
 from minga.core.permissions import Action
+from minga.core.schemas import Omittable
 from minga.reach import actions
+from minga.reach.access import get_action_item_for
 from minga.reach.models import ActionItem, AudienceCriteria, Charter, CharterVersion
 
 router = Router(tags=["reach"])
@@ -146,12 +148,12 @@ class ItemIn(Schema):
 
 
 class ItemPatch(Schema):
-    title: str | None = None
-    description: str | None = None
+    title: Omittable[str] = None
+    description: Omittable[str] = None
     owner: int | None = None
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
-    status: Literal["planned", "in_progress", "done", "blocked"] | None = None
+    status: Omittable[Literal["planned", "in_progress", "done", "blocked"]] = None
 
 
 class ItemOut(Schema):
@@ -164,12 +166,14 @@ class ItemOut(Schema):
     status: str
 
 
-def _owner(network: Network, data: dict[str, Any]) -> dict[str, Any]:
+def _owner(request: HttpRequest, network: Network, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("owner") is not None:
-        owner = network.people.filter(pk=data["owner"]).first()
-        if owner is None:
-            raise ValidationError({"owner": f"No person {data['owner']} in this network."})
-        data["owner"] = owner
+        pk = data["owner"]
+        try:
+            data["owner"] = get_person_for(request.user, network, pk)
+        except Http404:
+            # An id in the body that points nowhere is a bad value, not a missing page.
+            raise ValidationError({"owner": f"No person {pk} in this network."}) from None
     return data
 
 
@@ -181,15 +185,13 @@ def action_plan(request: HttpRequest, slug: str) -> Any:
 @router.post("/networks/{slug}/action-plan", response={201: ItemOut})
 def add_item(request: HttpRequest, slug: str, payload: ItemIn) -> Status[ActionItem]:
     network = get_network_for(request.user, slug, Action.MANAGE_CHARTER)
-    data = _owner(network, payload.dict())
+    data = _owner(request, network, payload.dict())
     return Status(201, actions.add_action_item(actor=_user(request), network=network, **data))
 
 
 @router.patch("/networks/{slug}/action-plan/{pk}", response=ItemOut)
 def update_item(request: HttpRequest, slug: str, pk: int, payload: ItemPatch) -> ActionItem:
     network = get_network_for(request.user, slug, Action.MANAGE_CHARTER)
-    item = network.action_items.filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such action")
-    data = _owner(network, payload.dict(exclude_unset=True))
+    item = get_action_item_for(request.user, network, pk)
+    data = _owner(request, network, payload.dict(exclude_unset=True))
     return actions.update_action_item(actor=_user(request), item=item, **data)

@@ -1,7 +1,7 @@
 """Whether an applicant fits the network's audience (pure; no Django here).
 
-The audience, as the method asks: which kinds of member (organizations, individuals,
-companies), where (countries), on what (themes), and any statements a member must
+The audience, as the method asks: which kinds of member it admits (organizations,
+individuals, companies), where (countries), on what (themes), and any statements a member must
 make. Each unmet criterion is reported, so the applicant and the coordinators see why.
 """
 
@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class MemberKind(StrEnum):
+class AudienceKind(StrEnum):
+    """Who the audience admits as a member (not governance's `MemberKind`, which says
+    whether a circle's members are organizations or people)."""
+
     ORGANIZATION = "organization"
     INDIVIDUAL = "individual"
     COMPANY = "company"

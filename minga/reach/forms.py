@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network, Person
 from minga.core.text import comma_list
-from minga.reach.models import MEMBER_KIND_CHOICES, ActionStatus, CharterVersion
+from minga.reach.models import AUDIENCE_KIND_CHOICES, ActionStatus, CharterVersion
 
 
 class CharterForm(forms.ModelForm[CharterVersion]):
@@ -20,7 +20,7 @@ class CharterForm(forms.ModelForm[CharterVersion]):
 class AudienceForm(forms.Form):
     member_kinds = forms.MultipleChoiceField(
         label=_("Who can be a member"),
-        choices=MEMBER_KIND_CHOICES,
+        choices=AUDIENCE_KIND_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     countries = forms.CharField(

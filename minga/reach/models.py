@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network, Person
-from minga.reach.eligibility import Criteria
+from minga.reach.eligibility import AudienceKind, Criteria
 
 
 class Charter(models.Model):
@@ -61,10 +61,10 @@ class CharterVersion(models.Model):
         return f"{self.network}: charter v{self.number}"
 
 
-MEMBER_KIND_CHOICES = [
-    ("organization", _("Organizations")),
-    ("individual", _("Individuals")),
-    ("company", _("Companies")),
+AUDIENCE_KIND_CHOICES = [
+    (AudienceKind.ORGANIZATION.value, _("Organizations")),
+    (AudienceKind.INDIVIDUAL.value, _("Individuals")),
+    (AudienceKind.COMPANY.value, _("Companies")),
 ]
 
 
@@ -72,7 +72,7 @@ class AudienceCriteria(models.Model):
     """The audience as rules an application is checked against."""
 
     network = models.OneToOneField(Network, on_delete=models.CASCADE, related_name="audience")
-    member_kinds = models.JSONField(default=list)
+    member_kinds = models.JSONField(default=list)  # AudienceKind values
     countries = models.JSONField(default=list)  # ISO 3166 codes; empty means any
     themes = models.JSONField(default=list)  # theme slugs; empty means any
     statements = models.JSONField(default=list)  # texts an applicant must accept

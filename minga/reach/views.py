@@ -5,20 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.models import Network, StepState
+from minga.core.models import StepState
 from minga.core.permissions import Action, can
+from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.views import run_action, step_states
+from minga.core.web import run_action
 from minga.reach import actions
+from minga.reach.access import get_action_item_for, get_public_charter
 from minga.reach.forms import ActionItemForm, AudienceForm, CharterForm
-from minga.reach.models import MEMBER_KIND_CHOICES, ActionStatus, AudienceCriteria, Charter
+from minga.reach.models import AUDIENCE_KIND_CHOICES, ActionStatus, AudienceCriteria, Charter
 
 
 def _audience_initial(audience: AudienceCriteria | None) -> dict[str, object]:
@@ -51,7 +53,7 @@ def reach_home(request: HttpRequest, slug: str) -> HttpResponse:
             "charter": charter,
             "current": network.charter_versions.select_related("author").first(),
             "audience": audience,
-            "kind_labels": dict(MEMBER_KIND_CHOICES),
+            "kind_labels": dict(AUDIENCE_KIND_CHOICES),
             "items": network.action_items.select_related("owner__user"),
             "item_form": ActionItemForm(network=network) if manage else None,
             "statuses": ActionStatus.choices,
@@ -108,10 +110,8 @@ def charter_visibility(request: HttpRequest, slug: str) -> HttpResponse:
 
 def public_charter(request: HttpRequest, slug: str) -> HttpResponse:
     """Public by the coordinators' choice: no login needed."""
-    network = Network.objects.filter(slug=slug).first()
-    charter = Charter.objects.filter(network=network).first() if network else None
-    if network is None or charter is None or not charter.public:
-        raise Http404("No public charter")
+    charter = get_public_charter(slug)
+    network = charter.network
     return render(
         request,
         "reach/public_charter.html",
@@ -160,9 +160,7 @@ def add_item(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def item_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_CHARTER)
-    item = network.action_items.filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such action")
+    item = get_action_item_for(request.user, network, pk)
     status = request.POST.get("status", "")
     try:
         actions.update_action_item(actor=_user(request), item=item, status=status)

@@ -238,7 +238,7 @@ def set_quotas(request: HttpRequest, pk: int, payload: QuotasIn) -> dict[str, An
 def check_feasibility(request: HttpRequest, pk: int, payload: FeasibilityIn) -> dict[str, Any]:
     draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
     quotas = _rows(payload.quotas) if payload.quotas is not None else None
-    diagnosis = actions.check_feasibility(actor=request.user, draw=draw, quotas=quotas)
+    diagnosis = actions.check_feasibility(actor=_user(request), draw=draw, quotas=quotas)
     if diagnosis is None:
         return {"feasible": True, "conflicts": [], "total_change": 0, "relaxations": []}
     return {"feasible": False, **diagnosis.as_json()}

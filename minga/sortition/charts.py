@@ -4,15 +4,6 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.ticker import PercentFormatter
-
-plt.rcParams["svg.hashsalt"] = "minga"  # the same figures give the same SVG
-
 LEXIMIN = "#2f6f73"
 LEGACY = "#b5485d"
 EVEN = "#888888"
@@ -29,6 +20,14 @@ def probabilities_svg(
     share everyone would get if the quotas allowed a plain lottery (seats / pool).
 
     `labels` holds the translated texts: title, x, y, chosen, legacy, even."""
+    # matplotlib loads on the first chart, not when a web process starts.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    plt.rcParams["svg.hashsalt"] = "minga"  # the same figures give the same SVG
     figure, axes = plt.subplots(figsize=(7, 3.8))
     ranks = list(range(1, len(chosen) + 1))
     if legacy:

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network
-from minga.governance.models import Circle
+from minga.governance.models import Circle, MemberKind
 from minga.sortition.actions import ORGANIZATION_FEATURES, PEOPLE_FEATURES
-from minga.sortition.models import Algorithm, PoolKind
+from minga.sortition.models import Algorithm
 
 FEATURE_LABELS = {
     "country": _("Country"),
@@ -32,7 +32,7 @@ class DrawForm(forms.Form):
         empty_label=_("None: a panel outside the structure"),
     )
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=1000)
-    pool_kind = forms.ChoiceField(label=_("Pool of"), choices=PoolKind.choices)
+    pool_kind = forms.ChoiceField(label=_("Pool of"), choices=MemberKind.choices)
     features = forms.MultipleChoiceField(
         label=_("Features for quotas (pool from the directory)"),
         choices=[

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network
-from minga.sortition.model import Instance, Person, Quota
+from minga.governance.models import MemberKind
+from minga.sortition.engine.model import Instance, Person, Quota
 
 
 class DrawState(models.TextChoices):
@@ -26,11 +27,6 @@ class DrawState(models.TextChoices):
 
 # States in which the pool, the quotas and the distribution are public to the network.
 PUBLIC_STATES = (DrawState.PUBLISHED, DrawState.SEED_FIXED, DrawState.DRAWN, DrawState.SEATED)
-
-
-class PoolKind(models.TextChoices):
-    PEOPLE = "people", _("People")
-    ORGANIZATIONS = "organizations", _("Organizations")
 
 
 class PoolSource(models.TextChoices):
@@ -63,7 +59,7 @@ class Draw(models.Model):
     title = models.CharField(_("title"), max_length=200)
     seats = models.PositiveIntegerField(_("seats"))
     pool_kind = models.CharField(
-        _("pool of"), max_length=16, choices=PoolKind.choices, default=PoolKind.PEOPLE
+        _("pool of"), max_length=16, choices=MemberKind.choices, default=MemberKind.PEOPLE
     )
     source = models.CharField(
         _("pool from"), max_length=12, choices=PoolSource.choices, default=PoolSource.DIRECTORY
@@ -184,7 +180,7 @@ class DrawQuota(models.Model):
 
 
 class Decline(models.Model):
-    """A drawn member who declined the seat, and who replaced them (by `replacement.py`)."""
+    """A drawn member who declined the seat, and who replaced them (by `engine/replacement.py`)."""
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="declines")
     round = models.PositiveIntegerField()

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.permissions import Action, can
-from minga.core.views import run_action
-from minga.sortition import actions, charts, csvio
+from minga.core.web import run_action
+from minga.sortition import actions, charts, queries
 from minga.sortition.access import get_draw_for, visible_draws
 from minga.sortition.actions import QuotaRow
+from minga.sortition.engine import csvio
+from minga.sortition.engine.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
 from minga.sortition.forms import FEATURE_LABELS, DrawForm, SeedForm
 from minga.sortition.models import Algorithm, Draw, DrawState
-from minga.sortition.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
 
 
 def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
@@ -73,34 +74,13 @@ def draw_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _quota_rows(draw: Draw, data: QueryDict | None = None) -> list[dict[str, Any]]:
-    """One row per value of each feature, with the stored or posted min and max."""
-    stored = {(q.feature, q.value): q for q in draw.quotas.all()}
-    counts: dict[tuple[str, str], int] = {}
-    for row in draw.pool:
-        for feature in draw.features:
-            key = (feature, row["features"][feature])
-            counts[key] = counts.get(key, 0) + 1
-    rows = []
-    index = 0
-    for feature, values in draw.feature_values().items():
-        for value in values:
-            quota = stored.get((feature, value))
-            low: int | str = quota.min if quota else 0
-            high: int | str = quota.max if quota else draw.seats
-            if data is not None:
-                low, high = data.get(f"min-{index}", ""), data.get(f"max-{index}", "")
-            rows.append(
-                {
-                    "index": index,
-                    "feature": feature,
-                    "feature_label": FEATURE_LABELS.get(feature, feature),
-                    "value": value,
-                    "available": counts.get((feature, value), 0),
-                    "min": low,
-                    "max": high,
-                }
-            )
-            index += 1
+    """The quota table with each feature's label, and the posted min and max when given."""
+    rows = queries.quota_rows(draw)
+    for row in rows:
+        row["feature_label"] = FEATURE_LABELS.get(row["feature"], row["feature"])
+        if data is not None:
+            row["min"] = data.get(f"min-{row['index']}", "")
+            row["max"] = data.get(f"max-{row['index']}", "")
     return rows
 
 
@@ -148,7 +128,7 @@ def draw_quotas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     diagnosis = None
     if not errors:
         try:
-            diagnosis = actions.check_feasibility(actor=request.user, draw=draw)
+            diagnosis = actions.check_feasibility(actor=_user(request), draw=draw)
         except ValidationError as exc:
             errors = exc.messages
     return render(
@@ -175,7 +155,7 @@ def feasibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     diagnosis = None
     try:
         quotas = _posted_quotas(_quota_rows(draw, request.POST))
-        diagnosis = actions.check_feasibility(actor=request.user, draw=draw, quotas=quotas)
+        diagnosis = actions.check_feasibility(actor=_user(request), draw=draw, quotas=quotas)
     except ValidationError as exc:
         errors = exc.messages
     return render(
@@ -205,21 +185,6 @@ def _verify_command(draw: Draw) -> str:
 def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
     draw = get_draw_for(request.user, network, pk)
-    labels = draw.labels()
-    declines = list(draw.declines.all())
-    declined = {d.member_id for d in declines}
-    replaced_in = {d.replacement_id: d.round for d in declines if d.replacement_id}
-    panel = [
-        {
-            "id": member_id,
-            "label": labels.get(member_id, member_id),
-            "probability": draw.probabilities.get(member_id),
-            "features": (draw.pool_row(member_id) or {}).get("features", {}),
-            "replaced_in": replaced_in.get(member_id),
-        }
-        for member_id in draw.current_panel
-    ]
-    probabilities = sorted(draw.probabilities.values())
     return render(
         request,
         "sortition/draw_detail.html",
@@ -229,27 +194,10 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_manage": can(request.user, Action.MANAGE_DRAWS, network),
             "quotas": list(draw.quotas.all()),
             "feature_labels": FEATURE_LABELS,
-            "panel": panel,
-            "original_panel": [
-                {"id": m, "label": labels.get(m, m), "declined": m in declined} for m in draw.panel
-            ],
-            "declines": [
-                {
-                    "round": d.round,
-                    "member": labels.get(d.member_id, d.member_id),
-                    "member_id": d.member_id,
-                    "replacement": labels.get(d.replacement_id, d.replacement_id),
-                    "replacement_id": d.replacement_id,
-                    "method": d.method,
-                }
-                for d in declines
-            ],
-            "max_probability": probabilities[-1] if probabilities else None,
-            "even_share": draw.seats / len(draw.pool) if draw.pool else None,
+            **queries.results(draw),
             "seed_form": SeedForm(),
             "verify_command": _verify_command(draw) if draw.panel else "",
             "replacement_procedure": REPLACEMENT_PROCEDURE,
-            "pool_size": len(draw.pool),
         },
     )
 

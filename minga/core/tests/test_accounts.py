@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from minga.core import actions
+from minga.core import actions, queries
 from minga.core.models import Invitation, Person, User
 
 
@@ -123,7 +123,7 @@ def test_invitation_with_a_taken_username_shows_the_error_and_stores_nothing(
     assert response.status_code == 200
     assert "username" in response.content.decode().lower()
     assert User.objects.filter(username="mateo").count() == 1
-    assert Invitation.objects.pending().count() == 1
+    assert queries.pending_invitations(world.network).count() == 1
 
 
 def test_expired_or_forged_invitation_links_are_refused(world, django_capture_on_commit_callbacks):

@@ -117,30 +117,6 @@ def test_no_page_needs_an_inline_script(world, client_as):
         assert all('type="application/json"' in tag for tag in inline), inline
 
 
-def test_admin_edits_go_through_actions_and_are_audited(world, client_as):
-    admin = client_as(world.admin)
-    response = admin.post(
-        f"/admin/core/organization/{world.org_a.pk}/change/",
-        {
-            "name": "Fundación A renombrada",
-            "country": "CO",
-            "city": "Cali",
-            "type": "ngo",
-            "size": "medium",
-            "website": "",
-            "contact_email": "",
-            "contact_phone": "",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    world.org_a.refresh_from_db()
-    assert world.org_a.name == "Fundación A renombrada"
-    from minga.core.models import AuditEntry
-
-    entry = AuditEntry.objects.get(action="organization.update")
-    assert entry.actor == world.admin
-
-
 CONCURRENT_WRITERS = """
 import threading
 from django.core.management import call_command
@@ -187,3 +163,30 @@ def test_concurrent_sqlite_writers_wait_instead_of_failing(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "errors: []"
+
+
+def test_refused_and_missing_pages_log_one_line_but_server_errors_keep_their_traceback(
+    world, client_as, caplog, monkeypatch
+):
+    from minga.core import queries
+
+    def request_log(user, url):
+        caplog.clear()
+        client = client_as(user)
+        client.raise_request_exception = False
+        client.get(url)
+        return [record for record in caplog.records if record.name == "django.request"]
+
+    (refused,) = request_log(world.member, "/n/red/audit/")
+    assert refused.getMessage() == "Forbidden (Permission denied): /n/red/audit/"
+    assert refused.exc_info is None and refused.levelname == "WARNING"
+    (missing,) = request_log(world.outsider, "/n/red/people/")
+    assert missing.getMessage() == "Not Found: /n/red/people/" and missing.exc_info is None
+
+    def broken(network):
+        raise RuntimeError("a real error")
+
+    monkeypatch.setattr(queries, "audit_entries", broken)
+    (failed,) = request_log(world.coordinator, "/n/red/audit/")
+    assert failed.levelname == "ERROR" and failed.exc_info is not None
+    assert failed.exc_info[0] is RuntimeError

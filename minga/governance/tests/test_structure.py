@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from minga.core.models import AuditEntry
 from minga.governance import actions
 from minga.governance.models import Mandate
 
@@ -220,6 +221,25 @@ def test_an_objection_in_the_consent_round_reopens_nominations(world, api_as, ho
     election.refresh_from_db()
     assert election.state == "nominating"
     assert Mandate.objects.current().get(circle=comms, role="leader").person == people["mateo"]
+
+
+def test_a_leader_closing_a_consent_round_has_the_system_seat_the_elected(
+    world, horizontal, people
+):
+    """Mateo leads the circle but may not appoint: the seat comes from the circle's consent,
+    given by Minga itself, and the audit log says so."""
+    _general, comms = horizontal
+    election = actions.open_election(actor=world.member, circle=comms, role="delegate")
+    nomination = actions.nominate(
+        actor=world.member, election=election, nominee=people["tiago"], reason="Tiene tiempo."
+    )
+    proposal = actions.start_consent_round(actor=world.member, nomination=nomination)
+    actions.close_proposal(actor=world.member, proposal=proposal)
+    seated = Mandate.objects.current().get(circle=comms, person=people["tiago"], role="delegate")
+    entry = AuditEntry.objects.get(action="mandate.appoint", target_id=str(seated.pk))
+    assert entry.by_system and entry.actor is None
+    election.refresh_from_db()
+    assert election.state == "elected"
 
 
 def test_mandate_dates_must_make_sense(world, people):

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from minga.core.models import AuditEntry
 from minga.governance import actions
 from minga.governance.models import Proposal
 from minga.governance.tasks import (
@@ -63,6 +64,7 @@ def test_due_proposals_close_by_themselves(world, open_proposal, api_as):
     assert close_due_proposals.call() == 1
     proposal.refresh_from_db()
     assert (proposal.state, proposal.outcome) == ("closed", "adopted")
+    assert AuditEntry.objects.get(action="proposal.close").by_system
     assert close_due_proposals.call() == 0
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from minga.core.models import Organization
 from minga.core.permissions import Action, can
-from minga.mapping.directory import matches_for
+from minga.mapping.queries import matches_for
 
 register = template.Library()
 

@@ -165,3 +165,10 @@ def test_select_counts_accumulate_until_drained_and_say_when_to_drain(monkeypatc
     }
     assert tally.answered == {"country": 4, "populations": 3}
     assert list(decoder.drain_counts()) == []
+
+
+@given(st.integers(min_value=0, max_value=16_383))
+def test_column_names_are_the_spreadsheets_letters(index):
+    from openpyxl.utils import get_column_letter
+
+    assert answers.column_name(index) == get_column_letter(index + 1)

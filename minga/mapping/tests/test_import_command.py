@@ -30,7 +30,7 @@ def run(*args):
     return out.getvalue()
 
 
-def do_import(world, form_path, data_path, name="mapeo"):
+def do_import(world, form_path, data_path, *extra, name="mapeo"):
     return run(
         "import",
         "--network",
@@ -41,6 +41,7 @@ def do_import(world, form_path, data_path, name="mapeo"):
         str(data_path),
         "--name",
         name,
+        *extra,
     )
 
 
@@ -381,3 +382,34 @@ def test_rows_without_uuid_repeated_in_the_file_are_counted_once(world, form_pat
     data.write_text(csv_text([header, *rows, *rows]), encoding="utf-8")
     assert "Imported 4 responses" in do_import(world, form_path, data)
     assert_kobo_figures(world)
+
+
+def test_import_without_as_is_recorded_as_by_the_system(world, form_path, tmp_path):
+    data = tmp_path / "export.csv"
+    data.write_text(csv_text([KOBO_HEADER, *KOBO_ROWS]), encoding="utf-8")
+    do_import(world, form_path, data)
+    entry = AuditEntry.objects.get(action="survey.create")
+    assert entry.by_system and entry.actor is None
+    assert Survey.objects.get().created_by is None
+
+
+def test_import_as_a_person_is_recorded_as_theirs_and_needs_their_role(world, form_path, tmp_path):
+    data = tmp_path / "export.csv"
+    data.write_text(csv_text([KOBO_HEADER, *KOBO_ROWS]), encoding="utf-8")
+    with pytest.raises(CommandError, match="mateo may not do this"):
+        do_import(world, form_path, data, "--as", world.member.username)
+    assert_nothing_stored()
+    with pytest.raises(CommandError, match="No user nobody"):
+        do_import(world, form_path, data, "--as", "nobody")
+    assert_nothing_stored()
+    do_import(world, form_path, data, "--as", world.coordinator.username)
+    entry = AuditEntry.objects.get(action="survey.create")
+    assert entry.actor == world.coordinator and not entry.by_system
+
+
+def test_organizations_on_import_still_need_a_person(world, form_path, tmp_path):
+    data = tmp_path / "export.csv"
+    data.write_text(csv_text([KOBO_HEADER, *KOBO_ROWS]), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"--organizations needs --as USERNAME\."):
+        do_import(world, form_path, data, "--organizations")
+    assert_nothing_stored()

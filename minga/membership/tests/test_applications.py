@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 from django.test import Client
 
@@ -123,6 +124,32 @@ def test_a_newcomer_applies_from_the_public_page(world, django_capture_on_commit
     invited = world.network.invitations.get(email="rosa@nuevo.org")
     assert invited.organization == organization and invited.roles == ["member"]
     assert {m.to[0] for m in mail.outbox} == {"rosa@nuevo.org"}
+
+
+def test_the_public_application_needs_applications_open(world):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from minga.core.permissions import SYSTEM
+
+    plan = actions.create_plan(
+        actor=world.coordinator, network=world.network, name="Abierta", kind="open"
+    )
+    profile = {"name": "Colectivo Cerrado", "country": "PE"}
+    for visitor in (AnonymousUser(), world.member):
+        with pytest.raises(PermissionDenied):
+            actions.apply_with_profile(actor=visitor, network=world.network, plan=plan, **profile)
+    assert not Application.objects.exists()
+    # The system (the demo loader) and coordinators may record one while closed.
+    actions.apply_with_profile(actor=SYSTEM, network=world.network, plan=plan, **profile)
+    reach_actions.set_charter_visibility(
+        actor=world.coordinator, network=world.network, applications_open=True
+    )
+    application = actions.apply_with_profile(
+        actor=AnonymousUser(), network=world.network, plan=plan, **profile
+    )
+    assert application.submitted_by is None
+    assert Application.objects.count() == 2
 
 
 def test_a_bad_plan_is_refused_and_nothing_stored(world, api_as):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from minga.core import actions as core_actions
 from minga.membership import actions
 from minga.membership.models import Invoice, LedgerEntry, Membership
-from minga.membership.queries import balances
+from minga.membership.queries import balances, with_payments
 
 
 def test_each_plan_kind_invoices_its_amount(world, plans):
@@ -62,6 +62,48 @@ def test_invoicing_twice_creates_nothing_new(world, plans, capsys):
     assert "Created 0 invoices" in capsys.readouterr().out
     assert Invoice.objects.count() == 2
     assert LedgerEntry.objects.count() == 2
+
+
+def test_the_command_acts_as_the_system_or_as_a_named_person(world, plans):
+    from django.core.management import CommandError
+
+    from minga.core.models import AuditEntry
+
+    with pytest.raises(CommandError, match="mateo may not invoice dues"):
+        call_command("dues", "invoice", "--network", "red", "--period", "2027", "--as", "mateo")
+    assert not Invoice.objects.exists()
+    call_command("dues", "invoice", "--network", "red", "--period", "2027", "--as", "tiago")
+    entry = AuditEntry.objects.get(action="dues.invoice")
+    assert (entry.actor, entry.by_system) == (world.treasurer, False)
+    call_command("dues", "invoice", "--network", "red", "--period", "2027-03")
+    call_command("dues", "invoice", "--network", "red", "--period", "2028")
+    latest = AuditEntry.objects.filter(action="dues.invoice").latest("pk")
+    assert (latest.actor, latest.by_system) == (None, True)
+
+
+def test_the_monthly_job_invoices_as_the_system(world, plans):
+    from minga.core.models import AuditEntry
+    from minga.membership.tasks import invoice_current_periods
+
+    monthly = actions.create_plan(
+        actor=world.coordinator,
+        network=world.network,
+        name="Mensual",
+        kind="fixed",
+        period="monthly",
+        fee="20",
+    )
+    newcomer = core_actions.create_organization(
+        actor=world.coordinator, network=world.network, name="Colectivo C", country="CO"
+    )
+    application = actions.apply_for_organization(
+        actor=world.coordinator, network=world.network, organization=newcomer, plan=monthly
+    )
+    actions.approve(actor=world.coordinator, application=application)
+    assert invoice_current_periods.call() >= 1
+    assert Invoice.objects.filter(organization=newcomer).count() == 1
+    assert AuditEntry.objects.filter(action="dues.invoice", by_system=True).exists()
+    assert invoice_current_periods.call() == 0  # idempotent
 
 
 def test_a_bad_period_is_refused_naming_it(world, plans):
@@ -197,7 +239,7 @@ def test_balance_is_always_the_sum_of_entries(world, plans, sequence):
             entries_total = sum((e.amount for e in LedgerEntry.objects.all()), Decimal("0"))
             shown = sum((row["balance"] for row in balances(world.network)), Decimal("0"))
             assert shown == entries_total == expected
-            for invoice in Invoice.objects.with_payments():
+            for invoice in with_payments(Invoice.objects.all()):
                 assert invoice.paid <= invoice.due
             raise _Rollback
     except _Rollback:

@@ -3,7 +3,12 @@ and a member sees only its own organization's."""
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from minga.core import actions as core_actions
 from minga.membership import actions
+from minga.membership.access import get_application_for
 from minga.membership.models import Invoice
 
 
@@ -64,3 +69,48 @@ def test_exports_and_chart_for_the_treasurer(world, plans, client_as):
     assert xlsx.content[:2] == b"PK"
     page = client.get("/n/red/membership/dues/").content.decode()
     assert "<svg" in page
+
+
+def test_the_api_refuses_the_applications_the_page_refuses(world, plans, api_as, client_as):
+    """Who may see an application: those who manage membership, and whoever submitted it.
+    The page and the API answer from the same rule (`access.get_application_for`)."""
+    newcomer = core_actions.create_organization(
+        actor=world.coordinator, network=world.network, name="Colectivo C", country="CO"
+    )
+    variable, _open = plans
+    application = actions.apply_for_organization(
+        actor=world.member, network=world.network, organization=newcomer, plan=variable
+    )
+    page_url = f"/n/red/membership/applications/{application.pk}/"
+    expected = {
+        "coordinator": 200,
+        "admin": 200,
+        "member": 200,  # submitted it
+        "other_member": 403,
+        "treasurer": 403,
+        "protocol_officer": 403,
+        "outsider": 404,
+    }
+    for persona, status in expected.items():
+        user = getattr(world, persona)
+        assert client_as(user).get(page_url).status_code == status, persona
+        api = api_as(user)
+        listed = api.get("/networks/red/membership/applications")
+        if status == 404:
+            assert listed.status_code == 404, persona
+        else:
+            ids = {item["id"] for item in listed.json()["items"]}
+            assert (application.pk in ids) is (status == 200), persona
+        # Deciding is for those who manage membership (a blank reason is refused, 422).
+        decided = api.post(
+            f"/networks/red/membership/applications/{application.pk}/reject", {"reason": " "}
+        )
+        manages = persona in ("coordinator", "admin")
+        assert decided.status_code == (422 if manages else 404 if status == 404 else 403), persona
+    for persona, status in expected.items():
+        user = getattr(world, persona)
+        if status == 403:
+            with pytest.raises(PermissionDenied):
+                get_application_for(user, world.network, application.pk)
+    application.refresh_from_db()
+    assert application.status == "pending"

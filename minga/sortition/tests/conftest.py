@@ -1,7 +1,7 @@
 import pytest
 
-from minga.sortition.csvio import write_features, write_people
-from minga.sortition.synthetic import correlated_pool
+from minga.sortition.engine.csvio import write_features, write_people
+from minga.sortition.engine.synthetic import correlated_pool
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import itertools
 import highspy
 import numpy as np
 
-from minga.sortition.model import Instance, Person, Quota, panel_violations
-from minga.sortition.solver import INF, add_col, add_row, new_highs
+from minga.sortition.engine.model import Instance, Person, Quota, panel_violations
+from minga.sortition.engine.solver import INF, add_col, add_row, new_highs
 
 
 def make_instance(rows, quotas, seats, groups=None):

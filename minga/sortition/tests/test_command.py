@@ -59,9 +59,9 @@ def test_verify_accepts_the_drawn_panel_and_rejects_another(pool_files):
 
 
 def test_verify_replays_declines_in_order(pool_files):
-    from minga.sortition.csvio import load_instance
-    from minga.sortition.leximin import leximin
-    from minga.sortition.replacement import replace
+    from minga.sortition.engine.csvio import load_instance
+    from minga.sortition.engine.leximin import leximin
+    from minga.sortition.engine.replacement import replace
 
     people, features = pool_files
     result = json.loads(run("draw", *files_args(pool_files), "--json"))

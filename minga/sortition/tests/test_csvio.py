@@ -1,8 +1,8 @@
 import pytest
 
-from minga.sortition.csvio import parse_features, parse_people, write_features, write_people
-from minga.sortition.model import SortitionInputError
-from minga.sortition.synthetic import correlated_pool
+from minga.sortition.engine.csvio import parse_features, parse_people, write_features, write_people
+from minga.sortition.engine.model import SortitionInputError
+from minga.sortition.engine.synthetic import correlated_pool
 
 FEATURES = "feature,value,min,max,min_flex,max_flex\ngender,f,1,2,0,3\ngender,m,1,2,0,3\n"
 

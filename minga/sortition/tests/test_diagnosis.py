@@ -1,6 +1,6 @@
-from minga.sortition.diagnosis import diagnose
-from minga.sortition.leximin import leximin
-from minga.sortition.model import panel_violations
+from minga.sortition.engine.diagnosis import diagnose
+from minga.sortition.engine.leximin import leximin
+from minga.sortition.engine.model import panel_violations
 from minga.sortition.tests.helpers import make_instance
 
 

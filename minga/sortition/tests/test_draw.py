@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minga.sortition.draw import Distribution, RandomStream
-from minga.sortition.leximin import leximin
-from minga.sortition.model import Instance
+from minga.sortition.engine.draw import Distribution, RandomStream
+from minga.sortition.engine.leximin import leximin
+from minga.sortition.engine.model import Instance
 from minga.sortition.tests.helpers import make_instance
 
 

@@ -1,10 +1,10 @@
 import pytest
 
-from minga.sortition.diagnosis import InfeasibleQuotas
-from minga.sortition.legacy import legacy_draw
-from minga.sortition.leximin import leximin
-from minga.sortition.model import panel_violations
-from minga.sortition.synthetic import correlated_pool
+from minga.sortition.engine.diagnosis import InfeasibleQuotas
+from minga.sortition.engine.legacy import legacy_draw
+from minga.sortition.engine.leximin import leximin
+from minga.sortition.engine.model import panel_violations
+from minga.sortition.engine.synthetic import correlated_pool
 from minga.sortition.tests.helpers import make_instance
 
 

@@ -3,12 +3,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from minga.sortition.diagnosis import InfeasibleQuotas
-from minga.sortition.draw import Distribution
-from minga.sortition.leximin import Reporter, leximin, staged
-from minga.sortition.model import build_types, panel_violations
-from minga.sortition.pricing import PanelSearch
-from minga.sortition.synthetic import correlated_pool
+from minga.sortition.engine.diagnosis import InfeasibleQuotas
+from minga.sortition.engine.draw import Distribution
+from minga.sortition.engine.leximin import Reporter, leximin, staged
+from minga.sortition.engine.model import build_types, panel_violations
+from minga.sortition.engine.pricing import PanelSearch
+from minga.sortition.engine.synthetic import correlated_pool
 from minga.sortition.tests.helpers import all_panels, brute_force_leximin, make_instance
 
 

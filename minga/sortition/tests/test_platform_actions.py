@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from minga.core.models import AuditEntry
+from minga.core.permissions import SYSTEM
 from minga.governance.models import Mandate
 from minga.sortition import actions
 from minga.sortition.actions import QuotaRow
-from minga.sortition.draw import Distribution
-from minga.sortition.model import panel_violations
+from minga.sortition.engine.draw import Distribution
+from minga.sortition.engine.model import panel_violations
+from minga.sortition.engine.replacement import distribution_from_json
 from minga.sortition.models import Decline, Draw, DrawState
-from minga.sortition.replacement import distribution_from_json
 
 
 def test_directory_pool_of_organizations_has_their_country_and_size(world, orgs):
@@ -57,6 +60,55 @@ def test_a_member_cannot_create_a_draw(world):
     with pytest.raises(PermissionDenied):
         actions.create_draw(actor=world.member, network=world.network, title="x", seats=1)
     assert not Draw.objects.exists()
+
+
+# Each public action, on a draw at a stage where it could run, as someone it refuses.
+REFUSED: dict[str, tuple[str, dict[str, Any]]] = {
+    "set_quotas": ("draft", {"quotas": [QuotaRow("country", "AR", 0, 1)]}),
+    "compute": ("draft", {}),
+    "publish": ("computed", {}),
+    "fix_seed": ("published", {"seed": "7"}),
+    "draw_panel": ("seed_fixed", {}),
+    "seat": ("drawn", {}),
+    "decline": ("drawn", {"member_id": "first"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_every_action_checks_its_actor_first(world, make_draw, name):
+    stage, arguments = REFUSED[name]
+    draw = make_draw(stage)
+    if arguments.get("member_id") == "first":
+        arguments = {"member_id": draw.panel[0]}
+    entries = AuditEntry.objects.count()
+    with pytest.raises(PermissionDenied):
+        getattr(actions, name)(actor=world.member, draw=draw, **arguments)
+    with pytest.raises(PermissionDenied):
+        getattr(actions, name)(actor=world.outsider, draw=draw, **arguments)
+    assert AuditEntry.objects.count() == entries
+    assert Draw.objects.get(pk=draw.pk).state == draw.state
+    with pytest.raises(PermissionDenied):
+        actions.check_feasibility(actor=world.outsider, draw=draw)
+
+
+def test_the_system_can_draw_and_the_log_says_so(world, orgs, django_capture_on_commit_callbacks):
+    draw = actions.create_draw(
+        actor=SYSTEM,
+        network=world.network,
+        title="Panel",
+        seats=3,
+        pool_kind="organizations",
+        features=["country"],
+    )
+    assert draw.created_by is None
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.compute(actor=SYSTEM, draw=draw)
+    entries = AuditEntry.objects.filter(target_type="sortition.draw").order_by("pk")
+    assert [(e.action, e.actor_id, e.by_system) for e in entries] == [
+        ("draw.create", None, True),
+        ("draw.compute", None, True),
+        ("draw.computed", None, True),
+    ]
 
 
 PEOPLE = "id,gender,age\na1,woman,young\na2,man,young\na3,woman,old\na4,man,old\n"
@@ -198,6 +250,8 @@ def test_the_task_is_idempotent(world, make_draw):
     draw.refresh_from_db()
     assert draw.distribution_sha256 == sha
     assert AuditEntry.objects.filter(action="draw.computed").count() == 1
+    computed = AuditEntry.objects.get(action="draw.computed")
+    assert computed.by_system and computed.actor is None
 
 
 def test_infeasible_quotas_send_the_draw_back_to_draft_with_a_diagnosis(

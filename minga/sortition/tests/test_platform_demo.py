@@ -5,7 +5,7 @@ from __future__ import annotations
 from minga.core.demo import load_core
 from minga.governance import demo as governance_demo
 from minga.sortition import demo
-from minga.sortition.model import panel_violations
+from minga.sortition.engine.model import panel_violations
 from minga.sortition.models import Draw, DrawState
 
 

@@ -54,21 +54,6 @@ def test_another_networks_draw_is_not_found(world, make_draw, client_as):
     assert client.get(f"/n/otra/sortition/{draw.pk}/").status_code == 404
 
 
-def test_the_list_page_has_a_fixed_number_of_queries(
-    world, make_draw, client_as, django_assert_max_num_queries
-):
-    make_draw("published")
-    client = client_as(world.member)
-    client.get("/n/red/sortition/")
-    with django_assert_max_num_queries(12) as first:
-        client.get("/n/red/sortition/")
-    make_draw("published")
-    make_draw("drawn")
-    with django_assert_max_num_queries(len(first.captured_queries)):
-        response = client.get("/n/red/sortition/")
-    assert response.content.count(b"Renovaci") >= 3
-
-
 def test_create_from_the_directory_then_edit_quotas(world, body, orgs, client_as):
     client = client_as(world.coordinator)
     response = client.post(

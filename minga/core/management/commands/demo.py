@@ -5,11 +5,14 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 from tqdm import tqdm
 
+from minga.core import actions
+from minga.core.commands import actor_from, add_actor_argument
 from minga.core.demo import DEMO_PASSWORD, load_core
 from minga.core.models import Network, User
 
@@ -40,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="Delete the demo network and its users first."
         )
+        # Who deletes the old demo with --reset; the demo itself is written by its own
+        # fictional people (the coordinator creates the network, and so on).
+        add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Network.objects.exists():
@@ -48,9 +54,16 @@ class Command(BaseCommand):
         if Network.objects.filter(slug="demo").exists():
             if not options["reset"]:
                 raise CommandError("The demo network exists already (use --reset to reload it).")
+            actor = actor_from(options)
             with transaction.atomic():
                 # The demo network and the example networks apps add beside it.
-                Network.objects.filter(Q(slug="demo") | Q(slug__startswith="demo-")).delete()
+                for network in Network.objects.filter(Q(slug="demo") | Q(slug__startswith="demo-")):
+                    try:
+                        actions.delete_network(actor=actor, network=network)
+                    except PermissionDenied as exc:
+                        raise CommandError(
+                            f"{options['actor']} may not delete the network {network.slug}."
+                        ) from exc
                 User.objects.filter(email__endswith="@demo.minga.invalid").delete()
         started = time.monotonic()
         loaders = _app_loaders()

@@ -6,12 +6,16 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minga.core import actions
+from minga.core.commands import actor_from, add_actor_argument
 from minga.core.models import GovernanceModel, Network
 from minga.core.text import comma_list
 
 
 class Command(BaseCommand):
-    help = "Manage networks: `minga network create SLUG --name NAME [--model horizontal|vertical]`."
+    help = (
+        "Manage networks: `minga network create SLUG --name NAME [--model horizontal|vertical]"
+        " [--as USERNAME]`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -22,6 +26,8 @@ class Command(BaseCommand):
         create.add_argument(
             "--languages", default="es,pt-br", help="Comma-separated: es, pt-br, en."
         )
+        # The person named becomes the network's first coordinator.
+        add_actor_argument(create)
         sub.add_parser("list", help="List networks.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,7 +37,7 @@ class Command(BaseCommand):
             return
         try:
             network = actions.create_network(
-                actor=None,
+                actor=actor_from(options),
                 slug=options["slug"],
                 name=options["name"],
                 model=options["model"],

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
+from django.utils.translation import gettext as _
 
-from minga.core.models import User
-from minga.mapping import actions, reports
-from minga.mapping.models import Survey
-from minga.mapping.template import template_bytes
-from minga.mapping.xlsform import FormError, read_form
+from minga.core.commands import actor_from, add_actor_argument
+
+# The app's modules are imported by the verbs that use them, so that `minga survey --help`
+# answers without setting up Django's apps (minga/cli.py, bench/startup.py).
+if TYPE_CHECKING:
+    from minga.core.models import Network
+    from minga.mapping.models import Survey
 
 
 def _messages(exc: ValidationError) -> str:
@@ -25,6 +27,21 @@ def _messages(exc: ValidationError) -> str:
             for message in messages
         )
     return "\n".join(exc.messages)
+
+
+def _network(slug: str | None) -> Network:
+    """The named network, or the only one when no name is given."""
+    from minga.core.models import Network
+
+    if slug:
+        network = Network.objects.filter(slug=slug).first()
+        if network is None:
+            raise ValidationError({"network": _("No network %(slug)s.") % {"slug": slug}})
+        return network
+    networks = list(Network.objects.all()[:2])
+    if len(networks) != 1:
+        raise ValidationError({"network": _("Name the network with --network SLUG.")})
+    return networks[0]
 
 
 class Command(BaseCommand):
@@ -42,7 +59,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Create or update the answering organizations (needs --as).",
         )
-        imp.add_argument("--as", dest="actor", help="Username recorded as the importer.")
+        add_actor_argument(imp)
         for verb, text in (
             ("systematize", "Counts and percents of every select question."),
             ("crosstab", "Counts of one question's choices by another's."),
@@ -68,9 +85,15 @@ class Command(BaseCommand):
             getattr(self, f"do_{options['verb']}")(options)
         except ValidationError as exc:
             raise CommandError(_messages(exc)) from exc
+        except PermissionDenied as exc:
+            raise CommandError(
+                f"{options.get('actor')} may not do this in the network (see their roles)."
+            ) from exc
 
     def _survey(self, options: dict[str, Any]) -> Survey:
-        network = reports.single_network(options.get("network"))
+        from minga.mapping.models import Survey
+
+        network = _network(options.get("network"))
         survey = Survey.objects.filter(network=network, name=options["name"]).first()
         if survey is None:
             raise CommandError(f"No survey {options['name']} in the network {network.slug}.")
@@ -80,13 +103,15 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def do_import(self, options: dict[str, Any]) -> None:
-        network = reports.single_network(options.get("network"))
-        actor = None
-        if options["actor"]:
-            actor = User.objects.filter(username=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user {options['actor']}.")
-        if options["organizations"] and actor is None:
+        from tqdm import tqdm
+
+        from minga.core.permissions import SYSTEM
+        from minga.mapping import actions
+        from minga.mapping.xlsform import FormError, read_form
+
+        network = _network(options.get("network"))
+        actor = actor_from(options)
+        if options["organizations"] and actor is SYSTEM:
             raise CommandError("--organizations needs --as USERNAME.")
         try:
             form = read_form(Path(options["form"]).read_bytes())
@@ -122,8 +147,10 @@ class Command(BaseCommand):
             )
 
     def do_systematize(self, options: dict[str, Any]) -> None:
+        from minga.mapping import queries
+
         survey = self._survey(options)
-        data = reports.systematize(survey, reports.parse_where(options["where"], survey))
+        data = queries.systematize(survey, queries.parse_where(options["where"], survey))
         if options["json"]:
             self._print(data)
             return
@@ -134,9 +161,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {choice:<30} {figures['count']:>7} {figures['percent']:>7}%")
 
     def do_crosstab(self, options: dict[str, Any]) -> None:
+        from minga.mapping import queries
+
         survey = self._survey(options)
-        where = reports.parse_where(options["where"], survey)
-        table = reports.crosstab(survey, options["row_question"], options["col_question"], where)
+        where = queries.parse_where(options["where"], survey)
+        table = queries.crosstab(survey, options["row_question"], options["col_question"], where)
         if options["json"]:
             self._print(table)
             return
@@ -144,9 +173,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{row}: " + ", ".join(f"{k}={v}" for k, v in cells.items()))
 
     def do_top(self, options: dict[str, Any]) -> None:
+        from minga.mapping import queries
+
         survey = self._survey(options)
-        where = reports.parse_where(options["where"], survey)
-        items = reports.top(survey, options["text_question"], where)
+        where = queries.parse_where(options["where"], survey)
+        items = queries.top(survey, options["text_question"], where)
         if options["json"]:
             self._print(items)
             return
@@ -154,10 +185,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{item['count']:>7}  {item['value']}")
 
     def do_list(self, options: dict[str, Any]) -> None:
-        network = reports.single_network(options.get("network"))
-        for survey in Survey.objects.filter(network=network):
+        from minga.mapping import queries
+
+        network = _network(options.get("network"))
+        for survey in queries.surveys_of(network):
             self.stdout.write(f"{survey.name}\t{survey.counts().respondents}\t{survey}")
 
     def do_template(self, options: dict[str, Any]) -> None:
+        from minga.mapping.template import template_bytes
+
         Path(options["path"]).write_bytes(template_bytes())
         self.stdout.write(f"Wrote the built-in questionnaire to {options['path']}.")

@@ -8,11 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from minga.core.text import comma_list
-from minga.sortition.csvio import load_instance
-from minga.sortition.diagnosis import InfeasibleQuotas
-from minga.sortition.model import Instance, SortitionInputError
-from minga.sortition.replacement import replay
-from minga.sortition.service import ALGORITHMS, DrawResult, run_draw
+from minga.sortition.engine.csvio import load_instance
+from minga.sortition.engine.model import Instance, SortitionInputError
+from minga.sortition.engine.replacement import replay
+from minga.sortition.engine.service import ALGORITHMS, DrawResult, run_draw
 
 
 class Command(BaseCommand):
@@ -106,6 +105,8 @@ class Command(BaseCommand):
 
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
+
+        from minga.sortition.engine.diagnosis import InfeasibleQuotas
 
         try:
             return run_draw(instance, options["seed"], options["algorithm"], progress)

@@ -29,11 +29,11 @@ from collections.abc import Callable
 import highspy
 import numpy as np
 
-from minga.sortition.diagnosis import InfeasibleQuotas, diagnose
-from minga.sortition.draw import Distribution
-from minga.sortition.model import Instance, build_types
-from minga.sortition.pricing import Panel, PanelSearch, SwapSearch
-from minga.sortition.solver import INF, add_col, add_row, new_highs, status_name
+from minga.sortition.engine.diagnosis import InfeasibleQuotas, diagnose
+from minga.sortition.engine.draw import Distribution
+from minga.sortition.engine.model import Instance, build_types
+from minga.sortition.engine.pricing import Panel, PanelSearch, SwapSearch
+from minga.sortition.engine.solver import INF, add_col, add_row, new_highs, status_name
 
 PRICE_TOLERANCE = 1e-9  # a panel enters when its reduced cost exceeds this
 FIX_DUAL = 1e-7  # a free type whose dual exceeds this is fixed at the stage's minimum

@@ -12,8 +12,8 @@ from typing import Any
 import highspy
 import numpy as np
 
-from minga.sortition.model import Instance, build_types
-from minga.sortition.solver import INF, add_col, add_row, new_highs
+from minga.sortition.engine.model import Instance, build_types
+from minga.sortition.engine.solver import INF, add_col, add_row, new_highs
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from minga.sortition.diagnosis import InfeasibleQuotas, diagnose
-from minga.sortition.draw import RandomStream
-from minga.sortition.model import Instance, TypedInstance, build_types
+from minga.sortition.engine.diagnosis import InfeasibleQuotas, diagnose
+from minga.sortition.engine.draw import RandomStream
+from minga.sortition.engine.model import Instance, TypedInstance, build_types
 
 SIMULATION_RUNS = 1000
 ATTEMPTS = 100

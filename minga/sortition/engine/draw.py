@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from minga.sortition.model import Instance, PersonType
+from minga.sortition.engine.model import Instance, PersonType
 
 WEIGHT_UNIT = 10**12
 PROCEDURE = "minga-sortition-draw-v1"

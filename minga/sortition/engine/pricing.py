@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from minga.sortition.model import TypedInstance
-from minga.sortition.solver import add_col, add_row, new_highs, status_name
+from minga.sortition.engine.model import TypedInstance
+from minga.sortition.engine.solver import add_col, add_row, new_highs, status_name
 
 Panel = tuple[int, ...]  # how many members of each type (in the canonical type order)
 

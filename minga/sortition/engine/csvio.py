@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from minga.sortition.model import Instance, Person, Quota, SortitionInputError
+from minga.sortition.engine.model import Instance, Person, Quota, SortitionInputError
 
 ALIASES = {"category": "feature", "name": "value"}
 

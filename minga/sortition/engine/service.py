@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from minga.sortition.draw import Distribution, input_sha256
-from minga.sortition.legacy import SIMULATION_RUNS, legacy_draw
-from minga.sortition.leximin import Progress, leximin
-from minga.sortition.model import Instance
+from minga.sortition.engine.draw import Distribution, input_sha256
+from minga.sortition.engine.model import Instance
+
+if TYPE_CHECKING:
+    from minga.sortition.engine.leximin import Progress
 
 ALGORITHMS = ("leximin", "legacy")
 
@@ -45,6 +46,10 @@ def run_draw(
     instance: Instance, seed: str, algorithm: str = "leximin", progress: Progress | None = None
 ) -> DrawResult:
     """Raises InfeasibleQuotas (with its diagnosis) when no panel meets the quotas."""
+    # numpy and highspy load here, so `minga sortition --help` starts without them.
+    from minga.sortition.engine.legacy import SIMULATION_RUNS, legacy_draw
+    from minga.sortition.engine.leximin import leximin
+
     started = time.perf_counter()
     if algorithm == "leximin":
         distribution = leximin(instance, progress=progress)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-from minga.sortition.model import Instance, Person, Quota
+from minga.sortition.engine.model import Instance, Person, Quota
 
 # feature -> (values, share of each value in the population the panel should mirror)
 FEATURES: dict[str, tuple[list[str], list[float]]] = {

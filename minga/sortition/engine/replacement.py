@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from minga.sortition.draw import Distribution, RandomStream
-from minga.sortition.model import Instance, PersonType, panel_violations
+from minga.sortition.engine.draw import Distribution, RandomStream
+from minga.sortition.engine.model import Instance, PersonType, panel_violations
 
 PROCEDURE = "minga-sortition-replacement-v1"
 

@@ -1,0 +1,107 @@
+"""The audit log's vocabulary: every event an action records, with the sentence it reads as.
+
+Like the permission matrix, one enumeration for the whole platform, so the audit page and
+the API speak of every app's events the same way. A label is a sentence with `%(actor)s`
+(who did it) and `%(target)s` (on what); `AuditEntry.sentence()` fills them in.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.TextChoices):
+    # Core: networks, organizations, people, invitations, accounts.
+    NETWORK_CREATE = "network.create", _("%(actor)s created the network %(target)s.")
+    NETWORK_UPDATE = "network.update", _("%(actor)s changed the network %(target)s.")
+    NETWORK_DELETE = "network.delete", _("%(actor)s deleted the network %(target)s.")
+    STEP_SET_STATE = "step.set_state", _("%(actor)s changed the state of the step %(target)s.")
+    ORGANIZATION_CREATE = "organization.create", _("%(actor)s added the organization %(target)s.")
+    ORGANIZATION_UPDATE = "organization.update", _("%(actor)s changed the organization %(target)s.")
+    ORGANIZATION_DELETE = (
+        "organization.delete",
+        _("%(actor)s deleted the organization %(target)s."),
+    )
+    PERSON_ADD = "person.add", _("%(actor)s added %(target)s to the network.")
+    PERSON_UPDATE = "person.update", _("%(actor)s changed the roles or organization of %(target)s.")
+    PERSON_REMOVE = "person.remove", _("%(actor)s removed %(target)s from the network.")
+    INVITATION_CREATE = "invitation.create", _("%(actor)s invited %(target)s.")
+    INVITATION_ACCEPT = "invitation.accept", _("%(actor)s accepted the invitation %(target)s.")
+    USER_CREATE = "user.create", _("%(actor)s created the account %(target)s.")
+    USER_UPDATE = "user.update", _("%(actor)s changed the account %(target)s.")
+    TOKEN_ISSUE = "token.issue", _("%(actor)s issued an API token for %(target)s.")
+    TOKEN_REVOKE = "token.revoke", _("%(actor)s revoked the API token %(target)s.")
+    # Reach.
+    CHARTER_SAVE = "charter.save", _("%(actor)s saved a new version of the charter.")
+    CHARTER_VISIBILITY = (
+        "charter.visibility",
+        _("%(actor)s changed who can see the charter and apply."),
+    )
+    AUDIENCE_SET = "audience.set", _("%(actor)s changed the audience's criteria.")
+    ACTION_ITEM_ADD = "action_item.add", _("%(actor)s added %(target)s to the action plan.")
+    ACTION_ITEM_UPDATE = (
+        "action_item.update",
+        _("%(actor)s changed %(target)s in the action plan."),
+    )
+    # Governance.
+    CIRCLE_CREATE = "circle.create", _("%(actor)s created the circle %(target)s.")
+    CIRCLE_UPDATE = "circle.update", _("%(actor)s changed the circle %(target)s.")
+    MANDATE_APPOINT = "mandate.appoint", _("%(actor)s appointed %(target)s.")
+    MANDATE_END = "mandate.end", _("%(actor)s ended the mandate %(target)s.")
+    MANDATE_RENEW = "mandate.renew", _("%(actor)s renewed the mandate %(target)s.")
+    PROPOSAL_OPEN = "proposal.open", _("%(actor)s opened the proposal %(target)s.")
+    PROPOSAL_AMEND = "proposal.amend", _("%(actor)s amended the proposal %(target)s.")
+    PROPOSAL_COMMENT = "proposal.comment", _("%(actor)s commented on the proposal %(target)s.")
+    PROPOSAL_POSITION = (
+        "proposal.position",
+        _("%(actor)s took a position on the proposal %(target)s."),
+    )
+    PROPOSAL_CLOSE = "proposal.close", _("%(actor)s closed the proposal %(target)s.")
+    ELECTION_OPEN = "election.open", _("%(actor)s opened the election %(target)s.")
+    ELECTION_NOMINATE = "election.nominate", _("%(actor)s made the nomination %(target)s.")
+    # Membership.
+    PLAN_CREATE = "plan.create", _("%(actor)s created the membership plan %(target)s.")
+    APPLICATION_SUBMIT = "application.submit", _("%(actor)s submitted the application %(target)s.")
+    APPLICATION_APPROVE = (
+        "application.approve",
+        _("%(actor)s approved the application %(target)s."),
+    )
+    APPLICATION_REJECT = "application.reject", _("%(actor)s rejected the application %(target)s.")
+    MEMBERSHIP_LEVEL = (
+        "membership.level",
+        _("%(actor)s changed the participation commitment of %(target)s."),
+    )
+    CONTRIBUTION_PLEDGE = "contribution.pledge", _("%(actor)s pledged the contribution %(target)s.")
+    CONTRIBUTION_DELIVERED = (
+        "contribution.delivered",
+        _("%(actor)s marked the contribution %(target)s as delivered or not."),
+    )
+    ETHICS_PUBLISH = "ethics.publish", _("%(actor)s published the code of ethics %(target)s.")
+    ETHICS_SIGN = "ethics.sign", _("%(actor)s signed the code of ethics %(target)s.")
+    DUES_INVOICE = "dues.invoice", _("%(actor)s invoiced %(target)s.")
+    DUES_PAYMENT = "dues.payment", _("%(actor)s recorded the payment %(target)s.")
+    DUES_CORRECTION = "dues.correction", _("%(actor)s recorded the correction %(target)s.")
+    # Mapping.
+    SURVEY_CREATE = "survey.create", _("%(actor)s created the survey %(target)s.")
+    SURVEY_IMPORT = "survey.import", _("%(actor)s imported responses into the survey %(target)s.")
+    # Sortition.
+    DRAW_CREATE = "draw.create", _("%(actor)s created the draw %(target)s.")
+    DRAW_QUOTAS = "draw.quotas", _("%(actor)s set the quotas of the draw %(target)s.")
+    DRAW_COMPUTE = (
+        "draw.compute",
+        _("%(actor)s asked for the selection probabilities of the draw %(target)s."),
+    )
+    DRAW_COMPUTED = (
+        "draw.computed",
+        _("%(actor)s computed the selection probabilities of the draw %(target)s."),
+    )
+    DRAW_COMPUTE_FAILED = (
+        "draw.compute_failed",
+        _("%(actor)s could not compute the selection probabilities of the draw %(target)s."),
+    )
+    DRAW_PUBLISH = "draw.publish", _("%(actor)s published the draw %(target)s.")
+    DRAW_SEED = "draw.seed", _("%(actor)s entered the public seed of the draw %(target)s.")
+    DRAW_DRAW = "draw.draw", _("%(actor)s drew the panel of the draw %(target)s.")
+    DRAW_SEAT = "draw.seat", _("%(actor)s seated the people drawn in %(target)s.")
+    DRAW_DECLINE = "draw.decline", _("%(actor)s recorded a decline in the draw %(target)s.")

@@ -1,0 +1,51 @@
+"""What every app's pages share: calling an action from a form, and a step's page.
+
+Step apps import these instead of the core app's views, which no app imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from minga.core.access import get_network_for
+from minga.core.models import StepState
+from minga.core.permissions import Action, can
+from minga.core.queries import step_states
+from minga.core.steps import STEPS_BY_KEY
+
+
+def run_action(form: BaseForm, action: Callable[[], Any]) -> Any | None:
+    """Call an action; put its validation errors on the form instead of failing."""
+    try:
+        return action()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def step_page(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    """A step of the method: its guide, its state and (as apps grow) its tools."""
+    network = get_network_for(request.user, slug)
+    return render(
+        request,
+        f"{step}/step.html",
+        {
+            "network": network,
+            "step": STEPS_BY_KEY[step],
+            "state": step_states(network)[step],
+            "states": StepState.choices,
+            "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
+        },
+    )

@@ -1,0 +1,150 @@
+"""Derived reads of the mapping app: a network's surveys, a survey's figures (for the command
+line, the API and the report page) and the directory's matches between organizations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from minga.core.models import Network, Organization
+from minga.mapping import matching, stats
+from minga.mapping.models import Response, Survey
+
+Where = tuple[str, str] | None
+
+
+# Surveys and their figures ---------------------------------------------------------------
+
+
+def surveys_of(network: Network) -> list[Survey]:
+    """The network's surveys, newest first (the reverse manager sets each one's network)."""
+    return list(network.surveys.all())
+
+
+def parse_where(raw: str | None, survey: Survey) -> Where:
+    """`QUESTION=CHOICE` → (question, choice), checked against the survey's form."""
+    if not raw:
+        return None
+    question_name, sep, choice = raw.partition("=")
+    form = survey.parsed_form()
+    question = form.question(question_name.strip())
+    if not sep or question is None or not question.is_select:
+        raise ValidationError(
+            {"where": _("Write QUESTION=CHOICE with a select question of the survey.")}
+        )
+    if form.choice(question, choice.strip()) is None:
+        raise ValidationError(
+            {
+                "where": _("%(choice)s is not a choice of %(question)s.")
+                % {"choice": choice, "question": question.name}
+            }
+        )
+    return question.name, choice.strip()
+
+
+def answers(survey: Survey, where: Where = None) -> Iterator[dict[str, Any]]:
+    """Every response's answers in import order (ties in text grouping go to the first seen
+    spelling), streamed in chunks (constant memory); with `where`, only the matching ones."""
+    rows: Iterator[dict[str, Any]] = (
+        survey.responses.order_by("pk").values_list("answers", flat=True).iterator(chunk_size=5000)
+    )
+    if where is None:
+        return rows
+    question, choice = where
+    return (row for row in rows if stats.matches(row, question, choice))
+
+
+def systematize(survey: Survey, where: Where = None) -> dict[str, Any]:
+    form = survey.parsed_form()
+    # Unfiltered counts are kept by each import; a filter streams the responses.
+    counts = survey.counts() if where is None else stats.tally(form, answers(survey, where))
+    return stats.systematize(form, counts)
+
+
+def _check_select(survey: Survey, field: str, name: str) -> None:
+    question = survey.parsed_form().question(name)
+    if question is None or not question.is_select:
+        raise ValidationError(
+            {field: _("%(name)s is not a select question of the survey.") % {"name": name}}
+        )
+
+
+def crosstab(survey: Survey, row: str, col: str, where: Where = None) -> dict[str, Any]:
+    _check_select(survey, "row", row)
+    _check_select(survey, "col", col)
+    return stats.crosstab(survey.parsed_form(), answers(survey, where), row, col)
+
+
+def top(survey: Survey, question_name: str, where: Where = None) -> list[dict[str, Any]]:
+    question = survey.parsed_form().question(question_name)
+    if question is None or question.type != "text":
+        raise ValidationError(
+            {
+                "question": _("%(name)s is not a text question of the survey.")
+                % {"name": question_name}
+            }
+        )
+    return stats.top_texts(answers(survey, where), question_name)
+
+
+# The directory: similar organizations and needs ↔ offers ---------------------------------
+
+
+@dataclass
+class OrganizationMatches:
+    similar: list[tuple[Organization, int]]
+    offer_to_me: list[tuple[Organization, list[str]]]
+    need_from_me: list[tuple[Organization, list[str]]]
+    surveyed: bool
+
+
+def _latest_answers(network: Network) -> dict[int, dict[str, Any]]:
+    answers: dict[int, dict[str, Any]] = {}
+    rows = (
+        Response.objects.filter(organization__network=network)
+        .order_by("imported_at", "pk")
+        .values_list("organization_id", "answers")
+    )
+    for organization_id, data in rows:
+        answers[organization_id] = data  # the newest response wins
+    return answers
+
+
+def matches_for(organization: Organization, language: str) -> OrganizationMatches:
+    network = organization.network
+    organizations = list(network.organizations.prefetch_related("themes"))
+    answers = _latest_answers(network)
+    by_pk = {o.pk: o for o in organizations}
+    profiles = {
+        o.pk: matching.profile(o.pk, [t.slug for t in o.themes.all()], answers.get(o.pk, {}))
+        for o in organizations
+    }
+    target = profiles[organization.pk]
+    others = list(profiles.values())
+    labels = _support_labels(network, language)
+    return OrganizationMatches(
+        similar=[(by_pk[s.key], s.shared) for s in matching.similar(target, others)],
+        offer_to_me=[
+            (by_pk[m.key], [labels.get(t, t) for t in m.topics])
+            for m in matching.offers_for(target, others)
+        ],
+        need_from_me=[
+            (by_pk[m.key], [labels.get(t, t) for t in m.topics])
+            for m in matching.needs_met_by(target, others)
+        ],
+        surveyed=organization.pk in answers,
+    )
+
+
+def _support_labels(network: Network, language: str) -> dict[str, str]:
+    """Labels of the needs/offers choices, from the newest survey that asks them."""
+    for survey in network.surveys.order_by("-updated_at").only("form"):
+        form = survey.parsed_form()
+        question = form.question(matching.NEEDS) or form.question(matching.OFFERS)
+        if question is not None:
+            return {c.name: c.label(language) for c in form.choices_of(question)}
+    return {}
