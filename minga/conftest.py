@@ -156,6 +156,17 @@ def api_as(db: Any) -> Any:
 
 
 @pytest.fixture
+def api_client(db: Any) -> Any:
+    """A plain test client that sends the user's bearer token: for checks that read the
+    response themselves, such as the query-count pins."""
+
+    def make(user: User | None) -> Client:
+        return Client(headers=ApiClient(user).headers)
+
+    return make
+
+
+@pytest.fixture
 def client_as(db: Any) -> Any:
     def make(user: User | None, language: str = "en") -> Client:
         client = Client(headers={"accept-language": language})

@@ -33,31 +33,28 @@ def get_network_for(user: Any, slug: str, action: Action = Action.VIEW_NETWORK) 
     return network
 
 
+def get_in_network(user: Any, network: Network, action: Action, rows: QuerySet[M], pk: int) -> M:
+    """One of the network's `rows` for someone who may `action` there: 403 without the
+    role, 404 when `pk` is not among them. The app's `get_X_for` helpers say which rows."""
+    if not can(user, action, network):
+        raise PermissionDenied
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No such {rows.model._meta.model_name}")
+    return found
+
+
 def get_organization_for(
     user: Any, network: Network, pk: int, action: Action = Action.VIEW_ORGANIZATIONS
 ) -> Organization:
-    if not can(user, action, network):
-        raise PermissionDenied
-    organization = network.organizations.filter(pk=pk).first()
-    if organization is None:
-        raise Http404("No such organization")
-    return organization
+    return get_in_network(user, network, action, network.organizations.all(), pk)
 
 
 def get_person_for(
     user: Any, network: Network, pk: int, action: Action = Action.VIEW_PEOPLE
 ) -> Person:
-    if not can(user, action, network):
-        raise PermissionDenied
-    person = (
-        network.people.select_related("user", "organization")
-        .prefetch_related("roles")
-        .filter(pk=pk)
-        .first()
-    )
-    if person is None:
-        raise Http404("No such person")
-    return person
+    people = network.people.select_related("user", "organization").prefetch_related("roles")
+    return get_in_network(user, network, action, people, pk)
 
 
 def named_in_body(rows: QuerySet[M], pk: int, field: str, where: str = "this network") -> M:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from minga.core.access import named_in_body
+from minga.core.access import get_in_network, named_in_body
 from minga.core.models import Network, Organization, Person
 from minga.core.permissions import Action, can, is_in_network
 from minga.governance.models import Circle, Election, Mandate, Nomination, Objection, Proposal
@@ -30,34 +30,18 @@ def get_proposal_for(user: Any, pk: int, network: Network | None = None) -> Prop
 
 
 def get_circle_for(user: Any, network: Network, pk: int) -> Circle:
-    if not can(user, Action.VIEW_GOVERNANCE, network):
-        raise PermissionDenied
-    circle = network.circles.select_related("parent__network").filter(pk=pk).first()
-    if circle is None:
-        raise Http404("No such circle")
-    return circle
+    circles = network.circles.select_related("parent__network")
+    return get_in_network(user, network, Action.VIEW_GOVERNANCE, circles, pk)
 
 
 def get_mandate_for(user: Any, network: Network, pk: int) -> Mandate:
-    if not can(user, Action.VIEW_GOVERNANCE, network):
-        raise PermissionDenied
-    mandate = (
-        Mandate.objects.select_related("circle").filter(pk=pk, circle__network=network).first()
-    )
-    if mandate is None:
-        raise Http404("No such mandate")
-    return mandate
+    mandates = Mandate.objects.select_related("circle").filter(circle__network=network)
+    return get_in_network(user, network, Action.VIEW_GOVERNANCE, mandates, pk)
 
 
 def get_election_for(user: Any, network: Network, pk: int) -> Election:
-    if not can(user, Action.VIEW_GOVERNANCE, network):
-        raise PermissionDenied
-    election = (
-        Election.objects.select_related("circle").filter(pk=pk, circle__network=network).first()
-    )
-    if election is None:
-        raise Http404("No such election")
-    return election
+    elections = Election.objects.select_related("circle").filter(circle__network=network)
+    return get_in_network(user, network, Action.VIEW_GOVERNANCE, elections, pk)
 
 
 def get_objection_for(user: Any, proposal: Proposal, pk: int) -> Objection:

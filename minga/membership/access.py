@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from minga.core.access import get_in_network
 from minga.core.models import Network, Organization
 from minga.core.permissions import Action, can
 from minga.membership.models import Application, Contribution, Invoice, Membership, Plan
@@ -30,12 +31,7 @@ def get_network_open_to_applications(slug: str) -> Network:
 
 
 def get_plan_for(user: Any, network: Network, pk: int) -> Plan:
-    if not can(user, Action.VIEW_NETWORK, network):
-        raise PermissionDenied
-    plan = network.plans.filter(pk=pk).first()
-    if plan is None:
-        raise Http404("No such plan")
-    return plan
+    return get_in_network(user, network, Action.VIEW_NETWORK, network.plans.all(), pk)
 
 
 def _may_see_application(user: Any, application: Application) -> bool:
@@ -67,17 +63,8 @@ def visible_applications(user: Any, network: Network) -> QuerySet[Application]:
 def get_membership_for(
     user: Any, network: Network, pk: int, action: Action = Action.VIEW_ORGANIZATIONS
 ) -> Membership:
-    if not can(user, action, network):
-        raise PermissionDenied
-    membership = (
-        active_memberships(network)
-        .filter(pk=pk)
-        .select_related("organization", "plan", "network")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member")
-    return membership
+    memberships = active_memberships(network).select_related("organization", "plan", "network")
+    return get_in_network(user, network, action, memberships, pk)
 
 
 def may_keep_commitments(user: Any, membership: Membership) -> bool:
@@ -99,16 +86,10 @@ def get_contributions_for(user: Any, network: Network, pk: int) -> QuerySet[Cont
 def get_contribution_for(
     user: Any, network: Network, pk: int, action: Action = Action.MANAGE_MEMBERSHIP
 ) -> Contribution:
-    if not can(user, action, network):
-        raise PermissionDenied
-    contribution = (
-        Contribution.objects.filter(pk=pk, membership__network=network)
-        .select_related("membership__network", "membership__organization")
-        .first()
+    contributions = Contribution.objects.filter(membership__network=network).select_related(
+        "membership__network", "membership__organization"
     )
-    if contribution is None:
-        raise Http404("No such contribution")
-    return contribution
+    return get_in_network(user, network, action, contributions, pk)
 
 
 def dues_scope_for(user: Any, network: Network) -> Organization | None:
@@ -125,13 +106,5 @@ def dues_scope_for(user: Any, network: Network) -> Organization | None:
 def get_invoice_for(
     user: Any, network: Network, pk: int, action: Action = Action.MANAGE_DUES
 ) -> Invoice:
-    if not can(user, action, network):
-        raise PermissionDenied
-    invoice = (
-        Invoice.objects.filter(network=network, pk=pk)
-        .select_related("organization", "network")
-        .first()
-    )
-    if invoice is None:
-        raise Http404("No such invoice")
-    return invoice
+    invoices = Invoice.objects.filter(network=network).select_related("organization", "network")
+    return get_in_network(user, network, action, invoices, pk)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from minga.core.access import get_in_network
 from minga.core.models import Network
-from minga.core.permissions import Action, can
+from minga.core.permissions import Action
 from minga.reach.models import ActionItem, Charter
 
 
@@ -27,9 +27,5 @@ def get_public_charter(slug: str) -> Charter:
 def get_action_item_for(
     user: Any, network: Network, pk: int, action: Action = Action.MANAGE_CHARTER
 ) -> ActionItem:
-    if not can(user, action, network):
-        raise PermissionDenied
-    item = network.action_items.select_related("network").filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such action")
-    return item
+    items = network.action_items.select_related("network")
+    return get_in_network(user, network, action, items, pk)

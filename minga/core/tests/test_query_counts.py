@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.test import Client
 
 from minga.core import actions
 from minga.core.permissions import SYSTEM
@@ -15,14 +14,6 @@ from minga.core.steps import STEPS
 from minga.core.testing import assert_queries_flat
 
 _numbers = itertools.count()
-
-
-@pytest.fixture
-def api_client(api_as):
-    def make(user):
-        return Client(headers=api_as(user).headers)
-
-    return make
 
 
 @pytest.fixture

@@ -7,21 +7,12 @@ from __future__ import annotations
 from itertools import count
 
 import pytest
-from django.test import Client
 
 from minga.core import actions as core_actions
 from minga.core.testing import assert_queries_flat
 from minga.governance import actions
 
 _serial = count()
-
-
-@pytest.fixture
-def api_client(api_as):
-    def make(user):
-        return Client(headers=api_as(user).headers)
-
-    return make
 
 
 def _person(world, organization=None):

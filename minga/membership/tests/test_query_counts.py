@@ -19,14 +19,6 @@ _numbers = itertools.count()
 
 
 @pytest.fixture
-def api_client(api_as):
-    def make(user):
-        return Client(headers=api_as(user).headers)
-
-    return make
-
-
-@pytest.fixture
 def grow(world, plans):
     """Adds member organizations, each with a representative, a pledged contribution,
     a signature on the current code, an invoice partly paid; and pending applications."""

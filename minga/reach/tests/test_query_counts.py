@@ -6,20 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.test import Client
 
 from minga.core.testing import assert_queries_flat
 from minga.reach import actions
 
 _numbers = itertools.count()
-
-
-@pytest.fixture
-def api_client(api_as):
-    def make(user):
-        return Client(headers=api_as(user).headers)
-
-    return make
 
 
 @pytest.fixture

@@ -4,18 +4,9 @@ takes no more queries when there are more draws, or more declines on a draw."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from minga.core.testing import assert_queries_flat
 from minga.sortition import actions
-
-
-@pytest.fixture
-def api_client(api_as):
-    def make(user):
-        return Client(headers=api_as(user).headers)
-
-    return make
 
 
 def _declines(world, draw, count):
