@@ -62,6 +62,9 @@ class Question:
     required: bool = False
     relevant: str = ""
     group: tuple[str, ...] = ()
+    # The innermost repeat group holding the question ("" outside repeats): its answers
+    # come once per instance of that repeat, not once per submission.
+    repeat: str = ""
 
     @property
     def is_select(self) -> bool:
@@ -109,6 +112,7 @@ class Form:
                     "required": q.required,
                     "relevant": q.relevant,
                     "group": list(q.group),
+                    "repeat": q.repeat,
                 }
                 for q in self.questions
             ],
@@ -133,6 +137,7 @@ class Form:
                     required=q["required"],
                     relevant=q["relevant"],
                     group=tuple(q["group"]),
+                    repeat=q.get("repeat", ""),
                 )
                 for q in data["questions"]
             ],
@@ -261,6 +266,7 @@ def _read_workbook(workbook: Any) -> Form:
     questions: list[Question] = []
     group_labels: dict[str, dict[str, str]] = {}
     groups: list[str] = []
+    repeats: list[str] = []  # the names in `groups` that are repeats
     seen: set[str] = set()
     type_column = _column_letter(survey_keys, "type")
     name_column = _column_letter(survey_keys, "name")
@@ -277,13 +283,17 @@ def _read_workbook(workbook: Any) -> Form:
             if not name:
                 errors.append(f"{where}, column {name_column}: a group needs a name")
             groups.append(name)
+            if kind == "begin_repeat" or raw_type.lower() == "begin repeat":
+                repeats.append(name)
             group_labels[name] = _labels(values)
             continue
         if kind in ("end_group", "end_repeat") or raw_type.lower() in ("end group", "end repeat"):
             if not groups:
                 errors.append(f"{where}, column {type_column}: value {raw_type!r}: no open group")
             else:
-                groups.pop()
+                closed = groups.pop()
+                if repeats and repeats[-1] == closed:
+                    repeats.pop()
             continue
         if kind in SKIPPED_TYPES:
             continue
@@ -322,6 +332,7 @@ def _read_workbook(workbook: Any) -> Form:
                 required=values.get("required", "").lower() in ("yes", "true", "1", "true()"),
                 relevant=values.get("relevant", ""),
                 group=tuple(groups),
+                repeat=repeats[-1] if repeats else "",
             )
         )
     if groups:
