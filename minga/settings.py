@@ -140,6 +140,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: after 5 failures for one username from one address, that pair
 # waits 15 minutes. Never a permanent lock.
+# The largest upload or import file accepted (minga.core.intake), in bytes.
+MINGA_MAX_UPLOAD_BYTES = env_int("MINGA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
 AXES_FAILURE_LIMIT = env_int("MINGA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MINGA_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

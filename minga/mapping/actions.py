@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable
@@ -22,8 +21,18 @@ from minga.core.audit import record
 from minga.core.events import AuditEvent
 from minga.core.models import Network, Organization, User
 from minga.core.permissions import Action, Actor, require
-from minga.mapping import matching
-from minga.mapping.answers import CellError, DataError, Decoder, NotUtf8, open_table
+from minga.mapping import matching, stats
+from minga.mapping.answers import (
+    CellError,
+    DataError,
+    Decoder,
+    Export,
+    Headers,
+    Message,
+    Repeats,
+    open_export,
+    read_repeats,
+)
 from minga.mapping.models import Response, Survey
 from minga.mapping.stats import Tally
 from minga.mapping.xlsform import Form
@@ -44,12 +53,20 @@ class ImportResult:
     organizations_created: int = 0
     organizations_updated: int = 0
     organizations_skipped: list[str] = field(default_factory=list)
+    # Instances of each repeat stored with the new responses.
+    instances: dict[str, int] = field(default_factory=dict)
+    # Sentences for the person (translated): what was read but may surprise.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _failure(errors: list[CellError], total: int) -> ValidationError:
-    shown = [str(error) for error in errors[:SHOWN_ERRORS]]
+    shown = [error.message().render(_) for error in errors[:SHOWN_ERRORS]]
     summary = _("%(total)d errors in total; nothing was imported.") % {"total": total}
     return ValidationError([*shown, summary], code="import")
+
+
+def _refusal(exc: DataError) -> ValidationError:
+    return ValidationError({"data": [message.render(_) for message in exc.messages]})
 
 
 def _survey_for(*, actor: Actor, network: Network, name: str, form: Form) -> tuple[Survey, bool]:
@@ -94,36 +111,86 @@ def import_responses(
     data: Path,
     create_organizations: bool = False,
     progress: Callable[[int], None] | None = None,
+    filename: str | None = None,
 ) -> ImportResult:
-    """Import a Kobo or Google Forms export into the survey `name` (created on first import).
+    """Import a KoboToolbox, ODK Central or Google Forms export into the survey `name`
+    (created on first import): a CSV, a KoboToolbox XLSX (a sheet per repeat group) or an
+    ODK Central zip of CSVs (a file per repeat). `filename` is the file's name as the person
+    knows it (messages name it; default: `data`'s).
 
     All or nothing: any bad cell fails the whole import with the first errors and the total,
-    and nothing is stored. Submissions already imported (same `_uuid`, or the same answers
-    where the export has none) are skipped. Streams the file in batches, in one transaction.
-    Creating organizations needs a person as `actor`, answerable for the directory's entries.
+    and nothing is stored. Submissions already imported (same `_uuid` or KEY, or the same
+    answers where the export has none) are skipped. Streams a CSV in batches, in one
+    transaction. Creating organizations needs a person as `actor`, answerable for the
+    directory's entries.
     """
     require(actor, Action.MANAGE_SURVEYS, network)
     if create_organizations:
         if not isinstance(actor, User):
             raise ValueError("creating organizations needs a person as actor")
         require(actor, Action.MANAGE_ORGANIZATIONS, network)
-    attempt = functools.partial(
-        _import,
-        actor=actor,
-        network=network,
-        name=name,
-        form=form,
-        data=data,
-        create_organizations=create_organizations,
-        progress=progress,
-    )
     try:
-        # The encoding is chosen from the file's first bytes; should a later byte not be
-        # UTF-8, this attempt is rolled back and the file read again as Latin-1.
-        with transaction.atomic():
-            return attempt(encoding=None)
-    except NotUtf8:
-        return attempt(encoding="latin-1")
+        export = open_export(data, filename)
+    except DataError as exc:
+        raise _refusal(exc) from exc
+    try:
+        return _import(
+            actor=actor,
+            network=network,
+            name=name,
+            form=form,
+            export=export,
+            create_organizations=create_organizations,
+            progress=progress,
+        )
+    except DataError as exc:
+        raise _refusal(exc) from exc
+    finally:
+        if export.close is not None:
+            export.close()
+
+
+def _check_repeat_names(form: Form, repeats: Repeats) -> None:
+    """A repeat's instances are stored under its name: no question may share it."""
+    names = {q.name for q in form.questions}
+    clashes = [repeat for repeat in repeats.tables if repeat in names]
+    if clashes:
+        raise ValidationError(
+            {
+                "data": [
+                    _(
+                        "The repeat %(repeat)s has the name of a question of the form; rename "
+                        "one of them in the form."
+                    )
+                    % {"repeat": repeat}
+                    for repeat in clashes
+                ]
+            }
+        )
+
+
+def _missing_repeats(form: Form, export: Export, repeats: Repeats) -> list[str]:
+    warnings = []
+    for repeat in repeats.missing:
+        questions = [q.name for q in form.questions if q.repeat == repeat]
+        warnings.append(
+            _(
+                "%(file)s holds no sheet or file for the repeat %(repeat)s, so its questions "
+                "(%(questions)s) read as unanswered. If people answered them, export the "
+                "answers as XLSX (KoboToolbox) or as a zip of CSV files (ODK Central) to "
+                "include them."
+            )
+            % {
+                "file": _source_text(export.main.source),
+                "repeat": repeat,
+                "questions": ", ".join(questions[:5]) + (", …" if len(questions) > 5 else ""),
+            }
+        )
+    return warnings
+
+
+def _source_text(source: Message | str) -> str:
+    return source.render(_) if isinstance(source, Message) else source
 
 
 def _import(
@@ -132,31 +199,37 @@ def _import(
     network: Network,
     name: str,
     form: Form,
-    data: Path,
+    export: Export,
     create_organizations: bool,
     progress: Callable[[int], None] | None,
-    encoding: str | None,
 ) -> ImportResult:
-    try:
-        table = open_table(data, encoding)
-    except NotUtf8:
-        raise
-    except (DataError, OSError) as exc:
-        raise ValidationError({"data": str(exc)}) from exc
-    try:
-        decoder = Decoder(form, table.header)
-    except DataError as exc:
-        if table.close is not None:
-            table.close()
-        raise ValidationError({"data": str(exc)}) from exc
+    table = export.main
+    headers = Headers(form)
+    decoder = Decoder(
+        form,
+        table.header,
+        source=table.source,
+        headers=headers,
+        require_questions=not export.repeats,
+    )
+    repeats = read_repeats(form, export, headers)
+    # A legacy KoboToolbox CSV holds its repeats in the main table's own columns.
+    flattened = {r for _q, path in decoder.flat_columns.values() for r, _n in path}
+    repeats.missing = [r for r in repeats.missing if r not in flattened]
+    _check_repeat_names(form, repeats)
     survey, created = _survey_for(actor=actor, network=network, name=name, form=form)
-    result = ImportResult(survey=survey)
+    result = ImportResult(survey=survey, warnings=_missing_repeats(form, export, repeats))
     tally = Tally()
-    errors: list[CellError] = []
-    error_total = 0
-    # This batch's submissions: answers (JSON text) by key, and their select cells in order.
+    errors: list[CellError] = list(repeats.errors)
+    error_total = repeats.error_total
+    top_selects = stats.select_names(form)
+    repeated = stats.repeated_selects(form)
+    repeat_list = [*repeats.tables, *(r for r in stats.repeats_of(form) if r in flattened)]
+    # This batch's submissions: answers (JSON text) by key, and their select cells in order
+    # (None where the answers were built as a dict: repeats, several columns to one answer).
     batch: dict[str, str] = {}
-    cells: list[tuple[str, ...]] = []
+    cells: list[tuple[str, ...] | None] = []
+    dicts: dict[str, dict[str, Any]] = {}
     read = 0
     # The keys this import stored, while there are few: a new survey holds no others, so
     # the file's own repeats are found without asking the database.
@@ -170,11 +243,9 @@ def _import(
         nonlocal known
         existing = known.intersection(batch) if known is not None else _existing_keys(survey, batch)
         fresh = [(key, text) for key, text in batch.items() if key not in existing]
-        fresh_cells = (
-            [c for key, c in zip(batch, cells, strict=True) if key not in existing]
-            if existing
-            else cells
-        )
+        fresh_cells = [
+            c for key, c in zip(batch, cells, strict=True) if c is not None and key not in existing
+        ]
         result.duplicates += len(batch) - len(fresh)
         if known is not None:
             known.update(key for key, _text in fresh)
@@ -195,36 +266,74 @@ def _import(
             ],
         )
         tally.respondents += len(fresh)
+        for key, _text in fresh:
+            built = dicts.get(key)
+            if built is None:
+                continue
+            for question in top_selects:
+                tally.add_value(question, built.get(question))
+            if repeat_list:
+                tally.add_repeated(built, repeat_list, repeated)
+                for repeat in repeat_list:
+                    found = sum(1 for _unit in stats.units(built, repeat))
+                    if found:
+                        result.instances[repeat] = result.instances.get(repeat, 0) + found
         if decoder.count_selects(fresh_cells):
             drain()
         result.created += len(fresh)
         batch.clear()
         cells.clear()
+        dicts.clear()
 
     for number, row in table.rows:
-        encoded = decoder.encode(number, row)
         read += 1
         if progress is not None and read == PROGRESS_EVERY:
             progress(read)
             read = 0
-        if encoded is None:
-            continue  # a blank row
-        if isinstance(encoded, list):
-            error_total += len(encoded)
-            errors.extend(encoded[: max(0, SHOWN_ERRORS - len(errors))])
-            continue
-        if error_total:
-            continue  # keep reading only to count the errors
-        key, text = encoded
-        if key in batch:
-            result.duplicates += 1
-            continue
-        batch[key] = text
-        cells.append(decoder.select_cells(row))
+        attached = repeats.take(decoder, row)
+        if attached is None and decoder.fast:
+            encoded = decoder.encode(number, row)
+            if encoded is None:
+                continue  # a blank row
+            if isinstance(encoded, list):
+                error_total += len(encoded)
+                errors.extend(encoded[: max(0, SHOWN_ERRORS - len(errors))])
+                continue
+            if error_total:
+                continue  # keep reading only to count the errors
+            key, text = encoded
+            if key in batch:
+                result.duplicates += 1
+                continue
+            batch[key] = text
+            cells.append(decoder.select_cells(row))
+        else:
+            decoded = decoder.decode(number, row)
+            if isinstance(decoded, list):
+                error_total += len(decoded)
+                errors.extend(decoded[: max(0, SHOWN_ERRORS - len(errors))])
+                continue
+            if error_total:
+                continue
+            built = decoded.answers
+            if attached:
+                built.update(attached)
+            elif not built and not "".join(row).strip():
+                continue
+            key, text = decoder.finish(decoder.cell(row, decoder.uuid_column), built)
+            if key in batch:
+                result.duplicates += 1
+                continue
+            batch[key] = text
+            cells.append(None)
+            dicts[key] = built
         if len(batch) >= BATCH:
             flush()
     if progress is not None and read:
         progress(read)
+    orphans = repeats.orphans(table.source)
+    error_total += len(orphans)
+    errors.extend(orphans[: max(0, SHOWN_ERRORS - len(errors))])
     if error_total:
         raise _failure(errors, error_total)
     if batch:

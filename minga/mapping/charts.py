@@ -72,3 +72,42 @@ def stacked(
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(title=_wrap(legend, 30), loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return _svg(figure)
+
+
+def histogram(labels: list[str], counts: list[int], title: str) -> bytes:
+    """Vertical bars over ordered bins (numbers, days, months, hours), each with its count."""
+    width = min(9.0, 2.5 + 0.32 * max(len(labels), 1))
+    figure, axes = _pyplot().subplots(figsize=(width, 3.2))
+    positions = list(range(len(labels)))
+    axes.bar(positions, counts, color=BAR, width=0.85)
+    rotate = len(labels) > 8 or max((len(label) for label in labels), default=0) > 6
+    axes.set_xticks(
+        positions, labels, rotation=60 if rotate else 0, ha="right" if rotate else "center"
+    )
+    top = max(counts, default=0) or 1
+    if len(labels) <= 31:
+        for x, count in zip(positions, counts, strict=True):
+            if count:
+                axes.text(x, count + top * 0.01, str(count), ha="center", va="bottom", fontsize=7)
+    axes.set_ylim(0, top * 1.15)
+    axes.set_title(_wrap(title, 70), loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)
+
+
+def points(coordinates: list[tuple[float, float]], title: str) -> bytes:
+    """Geopoints as dots on plain axes (longitude, latitude): no map tiles, no network call;
+    degrees of longitude shrink with the cosine of the latitude, so the shape stays true."""
+    import math
+
+    figure, axes = _pyplot().subplots(figsize=(6, 5))
+    lats = [lat for lat, _lon in coordinates]
+    lons = [lon for _lat, lon in coordinates]
+    axes.scatter(lons, lats, s=14, color=BAR, alpha=0.7, edgecolors="white", linewidths=0.4)
+    middle = (min(lats) + max(lats)) / 2 if lats else 0.0
+    axes.set_aspect(1 / max(math.cos(math.radians(middle)), 0.05), adjustable="datalim")
+    axes.set_xlabel("lon")
+    axes.set_ylabel("lat")
+    axes.grid(True, linewidth=0.3, alpha=0.5)
+    axes.set_title(_wrap(title, 70), loc="left", fontsize=10)
+    return _svg(figure)

@@ -53,8 +53,11 @@ class Survey(models.Model):
 
 
 class Response(models.Model):
-    """One submission. `key` is Kobo's `_uuid`, or a hash of the answers where there is none,
-    so re-importing the same submissions adds nothing."""
+    """One submission. `key` is Kobo's `_uuid` (ODK Central's KEY), or a hash of the answers
+    where there is none, so re-importing the same submissions adds nothing. `answers` maps
+    question names to values; a repeat's instances are a list of such dicts under the
+    repeat's name (nested repeats inside their parents' instances), read by
+    `stats.units`/`stats.values`."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     key = models.CharField(max_length=100)

@@ -55,7 +55,9 @@ def answers(survey: Survey, where: Where = None) -> Iterator[dict[str, Any]]:
     if where is None:
         return rows
     question, choice = where
-    return (row for row in rows if stats.matches(row, question, choice))
+    found = survey.parsed_form().question(question)
+    repeat = found.repeat if found is not None else ""
+    return (row for row in rows if stats.matches(row, question, choice, repeat))
 
 
 def systematize(survey: Survey, where: Where = None) -> dict[str, Any]:
@@ -88,7 +90,7 @@ def top(survey: Survey, question_name: str, where: Where = None) -> list[dict[st
                 % {"name": question_name}
             }
         )
-    return stats.top_texts(answers(survey, where), question_name)
+    return stats.top_texts(answers(survey, where), question_name, question.repeat)
 
 
 # The directory: similar organizations and needs ↔ offers ---------------------------------

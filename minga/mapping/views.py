@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -19,8 +17,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core import intake
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
+from minga.core.exports import csv_response, xlsx_response
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -29,9 +29,7 @@ from minga.mapping import actions, charts, queries, stats
 from minga.mapping.access import get_question_for, get_survey_for
 from minga.mapping.models import Survey
 from minga.mapping.template import TEMPLATE_FILENAME, template_bytes, template_form
-from minga.mapping.xlsform import Form, FormError, read_form
-
-MAX_UPLOAD = 50 * 1024 * 1024
+from minga.mapping.xlsform import METADATA_TYPES, Form, FormError, Question, read_form
 
 
 class ImportForm(forms.Form):
@@ -41,9 +39,8 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("Letters, digits and hyphens, e.g. mapping-2024."),
     )
     form_file = forms.FileField(
-        label=gettext_lazy("Questionnaire (XLSForm .xlsx)"),
+        label=gettext_lazy("Questionnaire (XLSForm .xlsx or .xls)"),
         required=False,
-        help_text=gettext_lazy("Leave empty to use the built-in questionnaire."),
     )
     data_file = forms.FileField(
         label=gettext_lazy("Answers (Kobo or Google Forms export, .csv or .xlsx)")
@@ -52,6 +49,14 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Create or update the answering organizations in the directory"),
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The largest file accepted, stated on the form (read when the form is made).
+        at_most = _("At most %(size)s.") % {"size": intake.size_text(intake.max_upload_bytes())}
+        self.fields["data_file"].help_text = at_most
+        builtin = _("Leave empty to use the built-in questionnaire.")
+        self.fields["form_file"].help_text = f"{builtin} {at_most}"
 
 
 def _step_context(request: HttpRequest, network: Network) -> dict[str, Any]:
@@ -111,18 +116,27 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
 def _run_import(request: HttpRequest, network: Network, form: ImportForm) -> list[str]:
     upload = form.cleaned_data["form_file"]
     data = form.cleaned_data["data_file"]
-    if data.size > MAX_UPLOAD or (upload is not None and upload.size > MAX_UPLOAD):
-        return [_("The file is larger than 50 MB; import it with `minga survey import`.")]
+    # The one intake checks sizes, zip bounds, XML entities and CSV limits before any parser.
+    data_name = data.name or "data.csv"
     try:
-        questionnaire: Form = read_form(upload.read()) if upload else template_form()
+        for file in (upload, data):
+            if file is not None:
+                intake.check_size(file.size or 0, file.name or "")
+        form_bytes = upload.read() if upload else None
+        if upload is not None and form_bytes is not None:
+            intake.sniff(form_bytes, upload.name or "form.xlsx")
+        data_bytes = data.read()
+        kind = intake.sniff(data_bytes, data_name)
+        questionnaire: Form = (
+            read_form(form_bytes, name=upload.name or None) if form_bytes else template_form()
+        )
+    except intake.IntakeError as exc:
+        return [exc.message]
     except FormError as exc:
         return exc.messages
-    suffix = Path(data.name).suffix.lower() if data.name else ".csv"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"data{suffix if suffix in ('.csv', '.xlsx') else '.csv'}"
-        with path.open("wb") as handle:
-            for chunk in data.chunks():
-                handle.write(chunk)
+        path = Path(folder) / f"data.{kind}"  # typed by its content, not by its name
+        path.write_bytes(data_bytes)
         try:
             result = actions.import_responses(
                 actor=_user(request),
@@ -131,14 +145,19 @@ def _run_import(request: HttpRequest, network: Network, form: ImportForm) -> lis
                 form=questionnaire,
                 data=path,
                 create_organizations=form.cleaned_data["organizations"],
+                filename=data_name,
             )
         except ValidationError as exc:
             return list(exc.messages)
+        except intake.IntakeError as exc:
+            return [exc.message]
     messages.success(
         request,
         _("Imported %(created)d responses (%(duplicates)d were already there).")
         % {"created": result.created, "duplicates": result.duplicates},
     )
+    for warning in result.warnings:
+        messages.warning(request, warning)
     return []
 
 
@@ -169,9 +188,16 @@ def _question_sections(
 ) -> list[dict[str, Any]]:
     form = survey.parsed_form()
     language = _language()
+    # Every other question's answers, summarized in one pass over the responses.
+    summaries = stats.summarize(form, queries.answers(survey, where))
     sections: list[dict[str, Any]] = []
     for question in form.questions:
         section: dict[str, Any] = {"question": question, "label": question.label(language)}
+        summary = summaries.get(question.name)
+        if not question.is_select and (
+            summary is None or (question.type in METADATA_TYPES and not summary.answered)
+        ):
+            continue  # a note; the device's metadata when the export did not carry it
         if question.is_select:
             entry = figures["questions"][question.name]
             section["figures"] = entry
@@ -186,7 +212,16 @@ def _question_sections(
         elif question.type == "text":
             section["top"] = queries.top(survey, question.name, where)[:15]
         else:
-            section["numbers"] = stats.numbers(queries.answers(survey, where), question.name)
+            assert summary is not None
+            section["summary"] = summary
+            section["chart"] = _drawn(summary) is not None
+            if summary.kind == "text":
+                section["top"] = summary.top[:15]
+            elif summary.kind == "rank":
+                section["ranks"] = [
+                    (_choice_label(form, question, name, language), summary.mean_ranks.get(name))
+                    for name in summary.ranks
+                ]
         sections.append(section)
     return sections
 
@@ -299,8 +334,65 @@ def chart(request: HttpRequest, slug: str, name: str, question: str) -> HttpResp
         counts = [item["count"] for item in top]
         percents = [stats.percent(item["count"], total) for item in top]
     else:
-        raise Http404("No chart for this question")
+        found = stats.summarize(form, queries.answers(survey, where), [target.name])
+        summary = found.get(target.name)
+        svg = _summary_svg(form, target, summary, language) if summary else None
+        if svg is None:
+            raise Http404("No chart for this question")
+        return _svg_response(svg)
     return _svg_response(charts.bars(labels, counts, percents, target.label(language)))
+
+
+def _choice_label(form: Form, question: Question, name: str, language: str) -> str:
+    choice = form.choice(question, name)
+    return choice.label(language) if choice is not None else name
+
+
+def _drawn(summary: stats.Summary) -> str | None:
+    if summary.bins and any(count for _label, count in summary.bins):
+        return "histogram"
+    if summary.points:
+        return "points"
+    if summary.ranks and summary.mean_ranks:
+        return "ranks"
+    if summary.top:
+        return "top"
+    return None
+
+
+def _summary_svg(
+    form: Form, question: Question, summary: stats.Summary, language: str
+) -> bytes | None:
+    """The chart of a question that is not a select: a histogram of numbers, dates or hours,
+    the points of geopoints, the positions of ranked choices, the top text answers; None
+    where there is nothing to draw (no answers, media, traces and shapes)."""
+    title = question.label(language)
+    drawn = _drawn(summary)
+    if drawn == "histogram":
+        labels = [label for label, _count in summary.bins]
+        return charts.histogram(labels, [count for _label, count in summary.bins], title)
+    if drawn == "points":
+        return charts.points(summary.points, title)
+    if drawn == "ranks":
+        names = list(summary.ranks)
+        positions = [str(p + 1) for p in range(len(summary.ranks[names[0]]))]
+        return charts.stacked(
+            [_choice_label(form, question, n, language) for n in names],
+            positions,
+            [summary.ranks[n] for n in names],
+            title,
+            _("Position"),
+        )
+    if drawn == "top":
+        top = summary.top[:15]
+        total = sum(item["count"] for item in top) or 1
+        return charts.bars(
+            [item["value"] for item in top],
+            [item["count"] for item in top],
+            [stats.percent(item["count"], total) for item in top],
+            title,
+        )
+    return None
 
 
 @login_required
@@ -357,12 +449,12 @@ def _export_rows(survey: Survey, where: queries.Where) -> list[list[Any]]:
                     question.label(language),
                     question.type,
                     entry["answered"],
-                    entry.get("selections", ""),
+                    entry.get("selections"),
                     choice.name,
                     choice.label(language),
                     option["count"],
                     option["percent"],
-                    option.get("percent_of_selections", ""),
+                    option.get("percent_of_selections"),
                 ]
             )
     return rows
@@ -374,30 +466,13 @@ def export(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse
     survey = get_survey_for(request.user, slug, name)
     where = _where(request, survey)
     filename = f"{survey.name}-systematized"
-    if fmt == "json":
-        body = json.dumps(queries.systematize(survey, where), ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json")
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        writer.writerows(_export_rows(survey, where))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        import openpyxl
-
-        workbook = openpyxl.Workbook(write_only=True)
-        sheet = workbook.create_sheet("systematized")
-        sheet.append(EXPORT_HEADER)
-        for row in _export_rows(survey, where):
-            sheet.append(row)
-        output = io.BytesIO()
-        workbook.save(output)
-        response = HttpResponse(
-            output.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+    if fmt == "csv":
+        return csv_response(filename, EXPORT_HEADER, _export_rows(survey, where))
+    if fmt == "xlsx":
+        return xlsx_response(filename, EXPORT_HEADER, _export_rows(survey, where), "systematized")
+    if fmt != "json":
         raise Http404("No such format")
+    body = json.dumps(queries.systematize(survey, where), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -1,22 +1,75 @@
-"""XLSForm questionnaires: read the `survey`, `choices` and `settings` sheets of an .xlsx.
+"""XLSForm questionnaires, read by pyxform, XLSForm's reference implementation.
 
-XLSForm is the questionnaire format of KoboToolbox and ODK. A form read here becomes plain
-dataclasses (and back to JSON for storage), so the importer and the statistics never touch
-the spreadsheet again. No Django import: the rules are tested directly.
+XLSForm is the questionnaire format of KoboToolbox and ODK. pyxform reads the workbook (.xlsx
+or .xls) and checks it as it checks a form before it becomes an XForm; what it accepts, Minga
+accepts, and what it refuses is refused with its reason, located by sheet, row and column. The
+form then becomes plain dataclasses (and back to JSON for storage), so the importer and the
+statistics never touch the spreadsheet again. No Django import: the rules are tested directly.
+Whoever takes a file from a person checks it through `minga.core.intake` first (size, zip
+bombs); `read_form` still bounds what it hands pyxform (`MAX_FORM_BYTES`).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+import sys
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 SELECT_TYPES = ("select_one", "select_multiple")
-VALUE_TYPES = ("text", "integer", "decimal", "date")
-QUESTION_TYPES = VALUE_TYPES + SELECT_TYPES
-# Rows that hold no answer of their own; they are accepted and skipped.
+NUMBER_TYPES = ("integer", "decimal", "range")
+DATE_TYPES = ("date", "datetime", "start", "end", "today")
+TIME_TYPES = ("time",)
+POINT_TYPES = ("geopoint", "start-geopoint", "background-geopoint")
+# Questions whose answers come from outside the form's choices sheet: answered, not tallied.
+EXTERNAL_SELECT_TYPES = (
+    "select_one_from_file",
+    "select_multiple_from_file",
+    "select_one_external",
+    "select_one_from_repeat",
+    "select_multiple_from_repeat",
+)
+MEDIA_TYPES = ("image", "audio", "video", "file", "audit", "background-audio", "osm")
+# Filled in by the device, not the person: they describe the submission.
+METADATA_TYPES = (
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-audio",
+    "background-geopoint",
+)
+VALUE_TYPES = (
+    "text",
+    *NUMBER_TYPES,
+    "date",
+    "time",
+    "datetime",
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "barcode",
+    "acknowledge",
+    "calculate",
+    "hidden",
+    "rank",
+    *EXTERNAL_SELECT_TYPES,
+    *MEDIA_TYPES,
+    *METADATA_TYPES,
+)
+QUESTION_TYPES = (*VALUE_TYPES, *SELECT_TYPES, "note")
+# The types the first importer accepted and skipped: they stay out of `Form.structure`, so a
+# survey imported then takes the same form again.
 SKIPPED_TYPES = (
     "note",
     "calculate",
@@ -32,8 +85,35 @@ SKIPPED_TYPES = (
     "hidden",
 )
 DEFAULT_LANGUAGE = "default"
-_LANGUAGE_COLUMN = re.compile(r"^label::\s*(?P<name>.*?)\s*(\((?P<code>[A-Za-z-]+)\))?\s*$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+# A form bigger than this, once unzipped, is no questionnaire: the largest published one
+# tried (pyxform's spec test) unpacks to 2.2 MB, and pyxform holds every cell in memory (a
+# 5 MB form of 28,000 choices reads in ~3 s, ~110 MB).
+MAX_FORM_BYTES = 5 * 1024 * 1024
+_LANGUAGE_COLUMN = re.compile(
+    r"^label\s*::?\s*(?P<name>.*?)\s*(\((?P<code>[A-Za-z-]+)\))?\s*$", re.IGNORECASE
+)
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FILE_EXTENSIONS = (".csv", ".xml", ".geojson")
+_LAYOUT_NAMES = ("reserved_name_for_field_list_labels_", "generated_table_list_label_")
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (`makemessages` collects it); `_say` translates it."""
+    return message
+
+
+_ = gettext_noop
+
+
+def _say(template: str, **params: object) -> str:
+    """The sentence in the active language where Django is running (the page, the command),
+    else in English: this module imports no Django, as `minga.core.intake` does not."""
+    conf = sys.modules.get("django.conf")
+    translation = sys.modules.get("django.utils.translation")
+    if conf is not None and translation is not None and conf.settings.configured:
+        template = str(translation.gettext(template))
+    return template % params if params else template
 
 
 class FormError(ValueError):
@@ -97,7 +177,11 @@ class Form:
 
     def structure(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """What answers mean: names, types and choice names (labels may change freely)."""
-        return [(q.name, q.type, tuple(c.name for c in self.choices_of(q))) for q in self.questions]
+        return [
+            (q.name, q.type, tuple(c.name for c in self.choices_of(q)))
+            for q in self.questions
+            if q.type not in SKIPPED_TYPES
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -150,10 +234,11 @@ class Form:
 
 
 def language_code(column: str) -> str | None:
-    """`label::Español (es)` → `es`; `label` → `default`; other columns → None."""
-    if column == "label":
+    """`label::Español (es)` → `es`; `label:english` → `english`; `label` → `default`;
+    other columns → None."""
+    if column.strip().lower() == "label":
         return DEFAULT_LANGUAGE
-    match = _LANGUAGE_COLUMN.match(column)
+    match = _LANGUAGE_COLUMN.match(column.strip())
     if match is None:
         return None
     return (match.group("code") or match.group("name") or DEFAULT_LANGUAGE).lower()
@@ -172,183 +257,176 @@ def pick_label(labels: dict[str, str], language: str) -> str:
     return next((label for label in labels.values() if label), "")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+# Reading ---------------------------------------------------------------------------------
 
 
-def _sheet_rows(workbook: Any, sheet: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """A sheet's header (lowercased keys except label languages) and its non-empty rows."""
-    rows = workbook[sheet].iter_rows(values_only=True)
-    header = [_cell(value) for value in next(rows, ())]
-    keys = [h if h.lower().startswith("label::") else h.lower() for h in header]
-    result = []
-    for number, row in enumerate(rows, start=2):
-        values = {keys[i]: _cell(v) for i, v in enumerate(row) if i < len(keys) and keys[i]}
-        if any(values.values()):
-            result.append((number, values))
-    return keys, result
+def workbook_kind(data: bytes) -> str | None:
+    """`xlsx` or `xls` by the file's first bytes (its content, not its name), else None."""
+    if data.startswith(_XLSX_MAGIC):
+        return "xlsx"
+    if data.startswith(_XLS_MAGIC):
+        return "xls"
+    return None
 
 
-def _column_letter(keys: list[str], key: str) -> str:
-    from openpyxl.utils import get_column_letter
+def read_form(source: str | Path | bytes | IO[bytes], *, name: str | None = None) -> Form:
+    """Parse an XLSForm workbook (.xlsx or .xls, told apart by content) with pyxform, or raise
+    FormError naming each problem's sheet, row and column. The bytes go through the one
+    intake first (`minga.core.intake.sniff`: size, zip bounds, XML entities); `name` is the
+    file's name as the person knows it, for the messages."""
+    if isinstance(source, str | Path):
+        name = name or Path(source).name
+        data = Path(source).read_bytes()
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    label = name or "questionnaire"
+    from minga.core import intake  # pure, as this module is; loaded when a form is read
 
-    return get_column_letter(keys.index(key) + 1) if key in keys else "?"
-
-
-def _labels(values: dict[str, str]) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for key, value in values.items():
-        code = language_code(key)
-        if code is not None and value:
-            labels[code] = value
-    return labels
-
-
-def read_form(source: str | bytes | IO[bytes]) -> Form:
-    """Parse an XLSForm workbook, or raise FormError naming each bad sheet, row and column."""
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
-    import openpyxl  # loaded when a form is read, not when the app starts
-
+    if workbook_kind(data) == "xlsx":
+        _check_size(data, "xlsx", label)  # the archive's own directory: nothing unpacked yet
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a file that is no workbook
-        raise FormError([f"the form is not a readable .xlsx workbook ({exc})"]) from exc
+        kind = intake.sniff(data, label, max_bytes=MAX_FORM_BYTES)
+    except intake.IntakeError as exc:
+        raise FormError([exc.message]) from exc
+    if kind not in ("xlsx", "xls"):
+        raise FormError(
+            [_say(_("%(file)s: not a readable .xlsx or .xls workbook (XLSForm)"), file=label)]
+        )
+    # pyxform loaded when a form is read, not when the app starts (it costs ~0.2 s).
+    from pyxform.builder import create_survey_element_from_dict
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import get_xlsform
+
+    definition: Any = None
     try:
-        return _read_workbook(workbook)
-    finally:
-        workbook.close()
+        definition = get_xlsform(data, file_type=f".{kind}")
+        warnings: list[str] = []
+        pyxform_json = workbook_to_json(definition, warnings=warnings)
+        form = _form(pyxform_json, definition)
+        # pyxform's whole check, as before it writes an XForm: types, names, references.
+        create_survey_element_from_dict(pyxform_json).to_xml(
+            validate=False, pretty_print=False, warnings=warnings
+        )
+    except PyXFormError as exc:
+        message = _located(exc, definition, data, kind)
+    except Exception as exc:  # pyxform fails on some broken forms with a bare KeyError etc.
+        detail = f"{type(exc).__name__}: {exc}"
+        if definition is None:
+            message = _say(
+                _("not a readable .%(kind)s workbook (%(detail)s)"), kind=kind, detail=detail
+            )
+        else:
+            message = _say(_("pyxform could not read the form (%(detail)s)"), detail=detail)
+    else:
+        if form.questions:
+            return form
+        message = _say(_("sheet survey: the form has no questions"))
+    raise FormError(
+        [_say(_("%(file)s: %(message)s"), file=name, message=message) if name else message]
+    )
 
 
-def _read_workbook(workbook: Any) -> Form:
-    errors: list[str] = []
-    sheets = {name.lower(): name for name in workbook.sheetnames}
-    for needed in ("survey", "choices"):
-        if needed not in sheets:
-            errors.append(f"sheet {needed}: missing (an XLSForm has survey and choices sheets)")
-    if errors:
-        raise FormError(errors)
-    choice_keys, choice_rows = _sheet_rows(workbook, sheets["choices"])
-    for needed in ("list_name", "name"):
-        if needed not in choice_keys:
-            errors.append(f"sheet choices, row 1: missing column {needed}")
-    if errors:
-        raise FormError(errors)
-    choices: dict[str, list[Choice]] = {}
-    for number, values in choice_rows:
-        list_name, name = values.get("list_name", ""), values.get("name", "")
-        where = f"sheet choices, row {number}"
-        if not list_name:
-            column = _column_letter(choice_keys, "list_name")
-            errors.append(f"{where}, column {column}: list_name is empty")
-            continue
-        if not name or " " in name:
-            column = _column_letter(choice_keys, "name")
-            errors.append(f"{where}, column {column}: value {name!r}: a choice name without spaces")
-            continue
-        existing = choices.setdefault(list_name, [])
-        if any(c.name == name for c in existing):
-            column = _column_letter(choice_keys, "name")
-            errors.append(f"{where}, column {column}: value {name!r}: repeated in {list_name}")
-            continue
-        existing.append(Choice(name, _labels(values)))
+def _check_size(data: bytes, kind: str, label: str) -> None:
+    """The intake bounds every upload; a questionnaire is far smaller, once unpacked too."""
+    if kind != "xlsx":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # The sizes the archive declares: reading stops there, whatever the entries hold.
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FormError(
+            [
+                _say(
+                    _("%(file)s: not a readable .xlsx workbook (%(detail)s)"),
+                    file=label,
+                    detail=exc,
+                )
+            ]
+        ) from exc
+    if unpacked > MAX_FORM_BYTES:
+        from minga.core.intake import size_text
 
-    survey_keys, survey_rows = _sheet_rows(workbook, sheets["survey"])
-    for needed in ("type", "name"):
-        if needed not in survey_keys:
-            errors.append(f"sheet survey, row 1: missing column {needed}")
-    if errors:
-        raise FormError(errors)
+        raise FormError(
+            [
+                _say(
+                    _("%(file)s: larger than %(limit)s once unpacked: not a questionnaire"),
+                    file=label,
+                    limit=size_text(MAX_FORM_BYTES),
+                )
+            ]
+        )
+
+
+# pyxform's JSON → Minga's form ----------------------------------------------------------
+
+
+def _form(pyxform_json: dict[str, Any], definition: Any) -> Form:
+    languages: list[str] = []
+
+    def labels_of(element: dict[str, Any]) -> dict[str, str]:
+        raw = element.get("label")
+        if raw is None or raw == "":
+            return {}
+        items = raw.items() if isinstance(raw, dict) else [(DEFAULT_LANGUAGE, raw)]
+        labels: dict[str, str] = {}
+        for language, text in items:
+            code = language_code(f"label::{language}") or DEFAULT_LANGUAGE
+            if code not in languages:
+                languages.append(code)
+            if text:
+                labels[code] = str(text)
+        return labels
+
+    choices = {
+        str(list_name): [Choice(str(c.get("name", "")), labels_of(c)) for c in items]
+        for list_name, items in (pyxform_json.get("choices") or {}).items()
+    }
     questions: list[Question] = []
     group_labels: dict[str, dict[str, str]] = {}
-    groups: list[str] = []
-    repeats: list[str] = []  # the names in `groups` that are repeats
-    seen: set[str] = set()
-    type_column = _column_letter(survey_keys, "type")
-    name_column = _column_letter(survey_keys, "name")
-    for number, values in survey_rows:
-        where = f"sheet survey, row {number}"
-        raw_type = " ".join(values.get("type", "").split())
-        name = values.get("name", "")
-        kind, _space, list_name = raw_type.partition(" ")
-        kind = kind.lower()
-        if kind in ("begin_group", "begin_repeat") or raw_type.lower() in (
-            "begin group",
-            "begin repeat",
-        ):
-            if not name:
-                errors.append(f"{where}, column {name_column}: a group needs a name")
-            groups.append(name)
-            if kind == "begin_repeat" or raw_type.lower() == "begin repeat":
-                repeats.append(name)
-            group_labels[name] = _labels(values)
-            continue
-        if kind in ("end_group", "end_repeat") or raw_type.lower() in ("end group", "end repeat"):
-            if not groups:
-                errors.append(f"{where}, column {type_column}: value {raw_type!r}: no open group")
-            else:
-                closed = groups.pop()
-                if repeats and repeats[-1] == closed:
-                    repeats.pop()
-            continue
-        if kind in SKIPPED_TYPES:
-            continue
-        if kind not in QUESTION_TYPES:
-            errors.append(
-                f"{where}, column {type_column}: value {raw_type!r}: "
-                f"not a supported type ({', '.join(QUESTION_TYPES)})"
-            )
-            continue
-        if not _NAME.match(name):
-            errors.append(
-                f"{where}, column {name_column}: value {name!r}: "
-                "a name of letters, digits and underscores"
-            )
-            continue
-        if name in seen:
-            errors.append(f"{where}, column {name_column}: value {name!r}: repeated question name")
-            continue
-        seen.add(name)
-        if kind in SELECT_TYPES:
-            list_name = list_name.split(" ")[0] if list_name else ""
-            if list_name not in choices:
-                errors.append(
-                    f"{where}, column {type_column}: value {raw_type!r}: "
-                    f"no list {list_name!r} in the choices sheet"
-                )
+
+    def walk(children: list[dict[str, Any]], groups: tuple[str, ...], repeat: str) -> None:
+        for child in children:
+            kind = child.get("type", "")
+            name = str(child.get("name", ""))
+            if kind in ("group", "repeat", "loop"):
+                if name == "meta" and (child.get("control") or {}).get("bodyless"):
+                    continue  # pyxform's own instanceID (and audit), never answered
+                group_labels[name] = labels_of(child)
+                inner = name if kind == "repeat" else repeat
+                walk(child.get("children") or [], (*groups, name), inner)
                 continue
-        else:
-            list_name = ""
-        questions.append(
-            Question(
-                name=name,
-                type=kind,
-                labels=_labels(values),
-                list_name=list_name,
-                required=values.get("required", "").lower() in ("yes", "true", "1", "true()"),
-                relevant=values.get("relevant", ""),
-                group=tuple(groups),
-                repeat=repeats[-1] if repeats else "",
+            if name.startswith(_LAYOUT_NAMES):
+                continue  # the header row pyxform adds to a table-list group: never answered
+            canonical, list_name = _type_of(child, choices)
+            if canonical is None:
+                continue  # csv-external / xml-external: declarations, not questions
+            bind = child.get("bind") or {}
+            questions.append(
+                Question(
+                    name=name,
+                    type=canonical,
+                    labels=labels_of(child),
+                    list_name=list_name,
+                    required=str(bind.get("required", "")).strip().lower()
+                    in ("yes", "true", "1", "true()"),
+                    relevant=str(bind.get("relevant", "") or ""),
+                    group=groups,
+                    repeat=repeat,
+                )
             )
-        )
-    if groups:
-        errors.append(f"sheet survey: group {groups[-1]!r} is never closed (end_group)")
-    if not questions and not errors:
-        errors.append("sheet survey: the form has no questions")
-    if errors:
-        raise FormError(errors)
-    title = ""
-    if "settings" in sheets:
-        _keys, settings_rows = _sheet_rows(workbook, sheets["settings"])
-        if settings_rows:
-            title = settings_rows[0][1].get("form_title", "")
-    languages = _languages(survey_keys, choice_keys)
+
+    walk(pyxform_json.get("children") or [], (), "")
+    for items in choices.values():
+        for choice in items:
+            for code in choice.labels:
+                if code not in languages:
+                    languages.append(code)
     return Form(
-        title=title,
+        title=_title(definition),
         languages=languages,
         questions=questions,
         choices=choices,
@@ -356,14 +434,252 @@ def _read_workbook(workbook: Any) -> Form:
     )
 
 
-def _languages(*headers: Iterable[str]) -> list[str]:
-    codes: list[str] = []
-    for header in headers:
-        for key in header:
-            code = language_code(key)
-            if code is not None and code not in codes:
-                codes.append(code)
-    return codes
+# pyxform's JSON names a type as its question type dictionary does (`int`, `dateTime`,
+# `photo`, `gps`, `q note`...): the XLSForm specification's name for each.
+_BIND_TYPES = {
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "dateTime": "datetime",
+    "time": "time",
+    "geopoint": "geopoint",
+    "geotrace": "geotrace",
+    "geoshape": "geoshape",
+    "barcode": "barcode",
+    "odk:rank": "rank",
+}
+_MEDIA = {"image/*": "image", "audio/*": "audio", "video/*": "video", "osm/*": "osm"}
+_SELECTS = {
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+}
+
+
+def _type_of(child: dict[str, Any], choices: dict[str, list[Choice]]) -> tuple[str | None, str]:
+    """(The question's XLSForm type, its choice list or file), None for a non-question."""
+    kind = str(child.get("type", ""))
+    itemset = str(child.get("itemset", "") or child.get("list_name", "") or "")
+    if kind in ("csv-external", "xml-external"):
+        return None, ""
+    if kind in _SELECTS:
+        select = _SELECTS[kind]
+        if itemset in choices:
+            return select, itemset
+        if itemset.lower().endswith(_FILE_EXTENSIONS):
+            return f"{select}_from_file", itemset
+        return f"{select}_from_repeat", itemset  # `select_one ${question}`
+    if kind == "select one external":
+        return "select_one_external", itemset
+    if kind == "rank":
+        return "rank", itemset
+    if kind == "osm":
+        return "osm", itemset
+    if kind in QUESTION_TYPES:
+        return kind, ""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    entry = QUESTION_TYPE_DICT.get(kind, {})
+    bind, control = entry.get("bind", {}), entry.get("control", {})
+    preload = bind.get("jr:preloadParams")
+    if preload:
+        return str(preload).removeprefix("uri:"), ""
+    if control.get("tag") == "trigger":
+        return "acknowledge", ""
+    if bind.get("readonly") == "true()":
+        return "note", ""
+    if control.get("mediatype"):
+        return _MEDIA.get(control["mediatype"], "file"), ""
+    if bind.get("type") in _BIND_TYPES:
+        return _BIND_TYPES[bind["type"]], ""
+    if bind.get("type") == "string":
+        return ("text" if control else "calculate"), ""
+    return kind, ""
+
+
+def _title(definition: Any) -> str:
+    for row in (definition.settings or [])[:1]:
+        for key, value in row.items():
+            if str(key).strip().lower() in ("form_title", "set_form_title") and value:
+                return str(value).strip()
+    return ""
+
+
+# pyxform's reasons, located --------------------------------------------------------------
+
+_ROW = re.compile(r"^\s*\[row\s*:\s*(\d+)\]\s*")
+_SHEET = re.compile(r"[Oo]n the '([A-Za-z_]+)' sheet")
+_COLUMN = re.compile(r"the '([A-Za-z_:]+)' value")
+_MISSING_SHEET = re.compile(r"There should be an? (\w+) sheet|You must have a sheet named '(\w+)'")
+_HEADERS_OF = re.compile(r"headers provided for sheet: '(\w+)'")
+_DUPLICATE_HEADER = re.compile(r"^Duplicate column header: (.*)$")
+_NAMED = re.compile(r"(?:named|name) '([^']+)'")
+_UNKNOWN_TYPE = re.compile(r"^Unknown question type '(.*)'\.?$")
+# Reasons that do not say which column they mean.
+_COLUMN_OF_REASON = (
+    ("Unknown question type", "type"),
+    ("List name not in choices sheet", "type"),
+    ("Unmatched 'begin_", "type"),
+    ("Unmatched 'end_", "type"),
+    ("Question or group with no name", "name"),
+    ("Missing calculation", "calculation"),
+)
+_HEADER_ALIASES = {"list_name": ("list_name", "list name"), "calculation": ("calculation",)}
+
+
+def _located(exc: Exception, definition: Any, data: bytes, kind: str) -> str:
+    """pyxform's reason, after `sheet S, row R, column C: value V:` where it can tell."""
+    context: dict[str, Any] = getattr(exc, "context", None) or {}
+    reason = str(exc).strip()
+    match = _ROW.match(reason)
+    row = context.get("row") or (int(match.group(1)) if match else None)
+    reason = _ROW.sub("", reason)
+    sheet = context.get("sheet")
+    column = context.get("column")
+    if missing := _MISSING_SHEET.search(reason):
+        sheet = missing.group(1) or missing.group(2)
+        return _say(_("sheet %(sheet)s: missing: %(reason)s"), sheet=sheet, reason=reason)
+    if found := _HEADERS_OF.search(reason):
+        return _say(_("sheet %(sheet)s, row 1: %(reason)s"), sheet=found.group(1), reason=reason)
+    if duplicate := _DUPLICATE_HEADER.match(reason):
+        return _duplicate_header(duplicate.group(1).strip(), reason, definition, data, kind)
+    if sheet is None and (found := _SHEET.search(reason)):
+        sheet = found.group(1)
+    if column is None and (found := _COLUMN.search(reason)):
+        column = found.group(1)
+    if column is None:
+        column = next((c for start, c in _COLUMN_OF_REASON if reason.startswith(start)), None)
+    unknown = _UNKNOWN_TYPE.match(reason)
+    if row is None and unknown and definition is not None:
+        for number, values in enumerate(definition.survey or [], start=2):
+            if str(values.get("type", "")).strip() == unknown.group(1):
+                row = number
+                break
+    named = _NAMED.search(reason)
+    if row is None and sheet in (None, "survey") and named and definition is not None:
+        for number, values in enumerate(definition.survey or [], start=2):
+            if str(values.get("name", "")).strip() == named.group(1):
+                row, column = number, column or "name"
+                break
+    if sheet is None and (row is not None or column is not None):
+        sheet = "survey"
+    if sheet is None:
+        return reason
+    where = [_say(_("sheet %(sheet)s"), sheet=sheet)]
+    if row is not None:
+        where.append(_say(_("row %(row)s"), row=row))
+    value = None
+    if column is not None:
+        letter = _column_letter(data, kind, str(sheet), str(column))
+        where.append(_say(_("column %(column)s"), column=letter or column))
+        if row is not None and definition is not None:
+            value = _cell(definition, str(sheet), int(row), str(column))
+    place = ", ".join(where)
+    if value:
+        return _say(
+            _("%(place)s: value %(value)s: %(reason)s"),
+            place=place,
+            value=repr(value),
+            reason=reason,
+        )
+    return _say(_("%(place)s: %(reason)s"), place=place, reason=reason)
+
+
+def _duplicate_header(header: str, reason: str, definition: Any, data: bytes, kind: str) -> str:
+    for sheet in (definition.sheet_names if definition is not None else None) or _sheets(data):
+        try:
+            cells = [" ".join(str(c).split()) for c in _header_row(data, kind, sheet)]
+        except Exception:  # the letter is a courtesy; the reason stands without it
+            return reason
+        if cells.count(header) > 1:
+            second = cells.index(header, cells.index(header) + 1)
+            return _say(
+                _("%(place)s: value %(value)s: %(reason)s"),
+                place=", ".join(
+                    [
+                        _say(_("sheet %(sheet)s"), sheet=sheet),
+                        _say(_("row %(row)s"), row=1),
+                        _say(_("column %(column)s"), column=_letters(second)),
+                    ]
+                ),
+                value=repr(header),
+                reason=reason,
+            )
+    return reason
+
+
+def _sheets(data: bytes) -> list[str]:
+    """The sheet names, when pyxform stopped before it listed them."""
+    try:
+        if workbook_kind(data) == "xls":
+            import xlrd
+
+            return list(xlrd.open_workbook(file_contents=data, on_demand=True).sheet_names())
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            return list(workbook.sheetnames)
+        finally:
+            workbook.close()
+    except Exception:  # no names: the reason is shown without its place
+        return []
+
+
+def _matches(header: str, column: str) -> bool:
+    wanted = _HEADER_ALIASES.get(column.lower(), (column.lower(),))
+    return " ".join(header.split()).lower() in wanted
+
+
+def _cell(definition: Any, sheet: str, row: int, column: str) -> str | None:
+    rows = getattr(definition, sheet.lower(), None) or []
+    if not 0 <= row - 2 < len(rows):
+        return None
+    for key, value in rows[row - 2].items():
+        if _matches(str(key), column):
+            return str(value)
+    return None
+
+
+def _column_letter(data: bytes, kind: str, sheet: str, column: str) -> str | None:
+    """The column's letters in the sheet's first row (read again, on this error path only)."""
+    try:
+        header = _header_row(data, kind, sheet)
+    except Exception:  # the workbook read once already; a second failure only costs the letter
+        return None
+    for index, value in enumerate(header):
+        if value is not None and _matches(str(value), column):
+            return _letters(index)
+    return None
+
+
+def _header_row(data: bytes, kind: str, sheet: str) -> list[Any]:
+    if kind == "xls":
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        names = {name.lower(): name for name in book.sheet_names()}
+        if sheet.lower() not in names:
+            return []
+        return list(book.sheet_by_name(names[sheet.lower()]).row_values(0))
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        names = {name.lower(): name for name in workbook.sheetnames}
+        if sheet.lower() not in names:
+            return []
+        return list(next(workbook[names[sheet.lower()]].iter_rows(values_only=True), ()))
+    finally:
+        workbook.close()
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def write_form(form: Form, language_names: dict[str, str]) -> bytes:
@@ -376,15 +692,23 @@ def write_form(form: Form, language_names: dict[str, str]) -> bytes:
     survey.title = "survey"
     columns = [f"label::{language_names.get(code, code)} ({code})" for code in form.languages]
     survey.append(["type", "name", *columns, "required", "relevant"])
+    repeats = {q.repeat for q in form.questions if q.repeat}
     open_groups: list[str] = []
+
+    def close() -> None:
+        name = open_groups.pop()
+        survey.append(["end_repeat" if name in repeats else "end_group", name])
+
     for question in form.questions:
         while open_groups and tuple(open_groups) != question.group[: len(open_groups)]:
-            survey.append(["end_group", open_groups.pop()])
+            close()
         for name in question.group[len(open_groups) :]:
             labels = form.group_labels.get(name, {})
-            survey.append(["begin_group", name, *[labels.get(c, "") for c in form.languages]])
+            begin = "begin_repeat" if name in repeats else "begin_group"
+            survey.append([begin, name, *[labels.get(c, "") for c in form.languages]])
             open_groups.append(name)
-        kind = f"{question.type} {question.list_name}" if question.is_select else question.type
+        written = question.type.removesuffix("_from_repeat")
+        kind = f"{written} {question.list_name}" if question.list_name else written
         survey.append(
             [
                 kind,
@@ -395,7 +719,7 @@ def write_form(form: Form, language_names: dict[str, str]) -> bytes:
             ]
         )
     while open_groups:
-        survey.append(["end_group", open_groups.pop()])
+        close()
     choices = workbook.create_sheet("choices")
     choices.append(["list_name", "name", *columns])
     for list_name, items in form.choices.items():

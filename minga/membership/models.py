@@ -18,8 +18,12 @@ from minga.membership.ledger import EntryKind, status_of
 
 
 def cents(value: Any) -> Decimal:
-    """An amount as exact cents, whatever the database's arithmetic made of it."""
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    """An amount as exact cents, whatever the database's arithmetic made of it.
+
+    Never -0.00: what was paid is minus the sum of the payments, and on SQLite minus a
+    zero sum is the float -0.0, which every format would print as "-0.00"."""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    return amount.copy_abs() if amount.is_zero() else amount
 
 
 class PlanKind(models.TextChoices):

@@ -3,8 +3,6 @@ contributions, the code of ethics, and the dues ledger."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
+from minga.core.exports import csv_response, xlsx_response
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -428,15 +427,17 @@ EXPORT_COLUMNS = ["organization", "period", "amount", "paid", "status", "currenc
 
 def _export_rows(request: HttpRequest, network: Network) -> list[list[Any]]:
     invoices = dues_invoices(network, dues_scope_for(request.user, network))
+    # Amounts stay Decimals (exact cents) and dates dates: numbers and dates in the
+    # workbook, never text (which the export helper would neutralize).
     return [
         [
             i.organization.name,
             i.period,
-            f"{i.due:.2f}",
-            f"{i.paid:.2f}",
+            i.due,
+            i.paid,
             i.status(),
             i.currency,
-            i.due_on.isoformat(),
+            i.due_on,
         ]
         for i in invoices.order_by("period", "organization__name")
     ]
@@ -445,30 +446,10 @@ def _export_rows(request: HttpRequest, network: Network) -> list[list[Any]]:
 @login_required
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     network = get_network_for(request.user, slug)
-    rows = _export_rows(request, network)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        from openpyxl import Workbook  # loaded when exporting, not at start-up
-
-        workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "dues"
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
-    response["Content-Disposition"] = f'attachment; filename="{network.slug}-dues.{fmt}"'
-    return response
+    rows = _export_rows(request, network)
+    filename = f"{network.slug}-dues"
+    if fmt == "csv":
+        return csv_response(filename, EXPORT_COLUMNS, rows)
+    return xlsx_response(filename, EXPORT_COLUMNS, rows, "dues")

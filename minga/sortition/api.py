@@ -42,6 +42,7 @@ class DrawIn(Schema):
     algorithm: Literal["leximin", "legacy"] = "leximin"
     people_csv: str | None = None
     features_csv: str | None = None
+    id_column: str = ""
 
 
 class DrawSummary(Schema):
@@ -74,6 +75,7 @@ class DrawOut(DrawSummary):
     source: str
     algorithm: str
     group_by: str
+    id_column: str
     features: list[str]
     quotas: list[QuotaIn]
     pool: list[PoolMember]
@@ -149,6 +151,7 @@ def _detail(draw: Draw) -> dict[str, Any]:
             "source",
             "algorithm",
             "group_by",
+            "id_column",
             "features",
             "progress_done",
             "progress_total",

@@ -54,15 +54,35 @@ class DrawForm(forms.Form):
     people_csv = forms.FileField(
         label=_("people.csv (optional)"),
         required=False,
-        help_text=_("Sortition Foundation format: an id column and one column per feature."),
+        help_text=_(
+            "One row per person and one column per feature, with a column of ids. A file of "
+            "nothing but feature columns has its people numbered 0, 1, 2, ... in file order. "
+            "At most 5 MB."
+        ),
     )
     features_csv = forms.FileField(
         label=_("features.csv (optional)"),
         required=False,
-        help_text=_("Columns feature, value, min, max."),
+        help_text=_(
+            "Columns feature, value, min, max (min_flex and max_flex may follow), as the "
+            "Sortition Foundation writes it, or category, feature, min, max, as in the "
+            "replication data of Flanigan et al. At most 5 MB."
+        ),
+    )
+    csv_id_column = forms.CharField(
+        label=_("Id column of people.csv (optional)"),
+        max_length=255,
+        required=False,
+        help_text=_("For example nationbuilder_id. Empty: the column named id."),
     )
     csv_group_by = forms.CharField(
-        label=_("Grouping column of people.csv (optional)"), max_length=60, required=False
+        label=_("Grouping columns of people.csv (optional)"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "At most one person is drawn per value of this column, or, for several columns "
+            "separated by commas, per household: primary_address1,primary_zip."
+        ),
     )
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
@@ -71,22 +91,19 @@ class DrawForm(forms.Form):
         assert isinstance(circle_field, forms.ModelChoiceField)
         circle_field.queryset = network.circles.all()
 
-    def _text(self, name: str) -> str | None:
+    def _data(self, name: str) -> bytes | None:
+        """The upload's bytes; the action decodes them through the intake."""
         upload = self.cleaned_data.get(name)
         if upload is None:
             return None
         if upload.size > MAX_UPLOAD:
             self.add_error(name, _("The file is larger than 5 MB."))
             return None
-        try:
-            return str(upload.read().decode("utf-8"))
-        except UnicodeDecodeError:
-            self.add_error(name, _("The file is not UTF-8 text."))
-            return None
+        return bytes(upload.read())
 
     def action_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
-        people, features = self._text("people_csv"), self._text("features_csv")
+        people, features = self._data("people_csv"), self._data("features_csv")
         csv = people is not None or features is not None
         return {
             "title": data["title"],
@@ -98,6 +115,7 @@ class DrawForm(forms.Form):
             "algorithm": data["algorithm"],
             "people_csv": people,
             "features_csv": features,
+            "id_column": data["csv_id_column"].strip() if csv else "",
         }
 
 

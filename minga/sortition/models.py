@@ -66,7 +66,11 @@ class Draw(models.Model):
     )
     pool = models.JSONField(default=list)
     features = models.JSONField(default=list)
-    group_by = models.CharField(_("at most one per"), max_length=60, blank=True)
+    # A column of the pool, or several comma-separated (a household's address columns).
+    group_by = models.CharField(_("at most one per"), max_length=255, blank=True)
+    # For a pool from a people.csv: the column its ids came from; empty when the file had no
+    # id column and its people were numbered 0, 1, 2, ... in file order.
+    id_column = models.CharField(_("id column"), max_length=255, blank=True)
     algorithm = models.CharField(
         _("algorithm"), max_length=10, choices=Algorithm.choices, default=Algorithm.LEXIMIN
     )

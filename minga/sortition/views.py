@@ -25,7 +25,8 @@ from minga.sortition.actions import QuotaRow
 from minga.sortition.engine import csvio
 from minga.sortition.engine.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
 from minga.sortition.forms import FEATURE_LABELS, DrawForm, SeedForm
-from minga.sortition.models import Algorithm, Draw, DrawState
+from minga.sortition.inputs import numbered_note
+from minga.sortition.models import Algorithm, Draw, DrawState, PoolSource
 
 
 def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
@@ -66,6 +67,8 @@ def draw_create(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if draw is not None:
                 messages.success(request, _("Draw created. Now check the quotas."))
+                if draw.source == PoolSource.CSV and not draw.id_column:
+                    messages.info(request, numbered_note("people.csv"))
                 return redirect("draw_quotas", slug=slug, pk=draw.pk)
     return render(request, "sortition/draw_form.html", {"network": network, "form": form})
 
@@ -356,7 +359,7 @@ def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpRespons
     draw = get_draw_for(request.user, network, pk)
     instance = draw.instance()
     if name == "people.csv":
-        extra = [draw.group_by] if draw.group_by else []
+        extra = csvio.group_columns(draw.group_by)
         return _download(csvio.write_people(instance, extra), name, "text/csv")
     if name == "features.csv":
         return _download(csvio.write_features(instance), name, "text/csv")

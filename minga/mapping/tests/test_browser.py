@@ -53,20 +53,21 @@ def test_report_shows_every_chart_in_the_viewers_language(
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert page.get_by_role("cell", name=choice, exact=True).count() == 1
     charts = page.locator("img.chart")
-    expect(charts).to_have_count(4)  # two choice questions, two text ones
+    # three choice questions, one text one, and the staff numbers' distribution
+    expect(charts).to_have_count(5)
     for index in range(charts.count()):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
         expect(chart).to_be_visible()
         expect(chart).not_to_have_js_property("naturalWidth", 0)
     svgs = [r for r in responses if r.url.endswith(".svg") or ".svg?" in r.url]
-    assert len(svgs) == 4 and all(r.status == 200 for r in svgs)
+    assert len(svgs) == 5 and all(r.status == 200 for r in svgs)
     assert all(r.headers["content-type"] == "image/svg+xml" for r in svgs)
     # The crosstab picker draws stacked bars.
     page.select_option("#row", "country")
     page.select_option("#col", "populations")
     page.locator("form.inline").nth(1).locator("button").click()
-    expect(page.locator("img.chart")).to_have_count(5)
+    expect(page.locator("img.chart")).to_have_count(6)
     expect(page.locator("img.chart").first).not_to_have_js_property("naturalWidth", 0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     context.close()

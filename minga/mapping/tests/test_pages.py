@@ -111,7 +111,8 @@ def test_report_reads_in_the_viewers_language_with_counts_and_both_percents(
     assert country_label in page
     assert "66.67%" in page or "66,67%" in page  # women: of respondents
     assert "40.00%" in page or "40,00%" in page  # women: of selections
-    assert page.count('class="chart"') == 4  # country, city, populations + the text chart
+    # country, city, populations, the text chart + the staff numbers' distribution (#11)
+    assert page.count('class="chart"') == 5
 
 
 def test_chart_is_an_svg_drawn_with_matplotlib(world, client_as, survey):

@@ -45,12 +45,20 @@ def test_form_round_trips_through_xlsx():
     ("rows", "message"),
     [
         ([["type", "name"], ["whatever", "q"]], "sheet survey, row 2, column A: value 'whatever'"),
-        ([["type", "name"], ["select_one nope", "q"]], "no list 'nope' in the choices sheet"),
+        (
+            [["type", "name"], ["select_one nope", "q"]],
+            "sheet survey, row 2, column A: value 'select_one nope': "
+            "List name not in choices sheet: nope",
+        ),
         (
             [["type", "name"], ["text", "bad name"]],
             "sheet survey, row 2, column B: value 'bad name'",
         ),
-        ([["type", "name"], ["begin_group", "g"], ["text", "q"]], "group 'g' is never closed"),
+        (
+            [["type", "name"], ["begin_group", "g"], ["text", "q"]],
+            "sheet survey, row 2, column A: value 'begin_group': Unmatched 'begin_group'. "
+            "No matching 'end_group' was found for the name 'g'.",
+        ),
     ],
 )
 def test_invalid_forms_name_sheet_row_and_column(tmp_path, rows, message):

@@ -1,5 +1,6 @@
-"""The pool: a new draft draw, its pool taken from the member directory or from the
-Sortition Foundation's CSV files, with default quotas near each value's share."""
+"""The pool: a new draft draw, its pool taken from the member directory or from a people.csv
+and a features.csv in the layouts the field publishes (`engine/csvio.py`), with default quotas
+near each value's share for a pool from the directory."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from minga.core.permissions import Action, require
 from minga.governance.models import Circle, MemberKind
 from minga.sortition.actions._common import person_of
 from minga.sortition.actions.quotas import QuotaRow
-from minga.sortition.engine import csvio
-from minga.sortition.engine.model import SortitionInputError
+from minga.sortition.engine.csvio import group_columns
+from minga.sortition.inputs import PoolFileError, read_pool
 from minga.sortition.models import Algorithm, Draw, DrawQuota, PoolSource
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ PEOPLE_FEATURES = ("country", "organization_size", "organization_type", "languag
 ORGANIZATION_FEATURES = ("country", "size", "type")
 PEOPLE_GROUPS = ("organization",)
 NONE = "none"
+GROUP_BY_LENGTH = 255  # Draw.group_by's max_length
 
 
 def features_for(pool_kind: str) -> tuple[str, ...]:
@@ -109,12 +111,16 @@ def create_draw(
     circle: Circle | None = None,
     group_by: str = "",
     algorithm: str = Algorithm.LEXIMIN,
-    people_csv: str | None = None,
-    features_csv: str | None = None,
+    people_csv: str | bytes | None = None,
+    features_csv: str | bytes | None = None,
+    id_column: str = "",
 ) -> Draw:
-    """A draft draw, its pool taken from the member directory, or from the Sortition
-    Foundation's people.csv and features.csv when both are given (their quotas come too).
-    Bad input raises ValidationError naming the field, row or column; nothing is stored."""
+    """A draft draw, its pool taken from the member directory, or from a people.csv and a
+    features.csv when both are given (their quotas come too; bytes are decoded by the intake).
+    For the files, `id_column` names the column of ids (default: id; a file of nothing but
+    features is numbered from 0) and `group_by` one or more comma-separated columns of which
+    at most one member is drawn (a household's address). Bad input raises ValidationError
+    naming the field, file, row, column and value; nothing is stored."""
     require(actor, Action.MANAGE_DRAWS, network)
     if not title.strip():
         raise ValidationError({"title": _("Give the draw a title.")})
@@ -137,18 +143,18 @@ def create_draw(
     if (people_csv is None) != (features_csv is None):
         raise ValidationError({"people_csv": _("Upload both people.csv and features.csv.")})
     quota_rows: list[QuotaRow]
+    ids = ""
     if people_csv is not None and features_csv is not None:
         source = PoolSource.CSV
+        group_by = ",".join(group_columns(group_by))
+        if len(group_by) > GROUP_BY_LENGTH:
+            raise ValidationError({"group_by": _("Too many grouping columns.")})
         try:
-            quotas = csvio.parse_features(features_csv, "features.csv")
-        except SortitionInputError as exc:
-            raise ValidationError({"features_csv": str(exc)}) from exc
-        try:
-            people = csvio.parse_people(
-                people_csv, quotas, group_by=group_by or None, source="people.csv"
-            )
-        except SortitionInputError as exc:
-            raise ValidationError({"people_csv": str(exc)}) from exc
+            files = read_pool(people_csv, features_csv, id_column=id_column, group_by=group_by)
+        except PoolFileError as exc:
+            raise ValidationError({exc.field: exc.message}) from exc
+        quotas, people = files.quotas, files.people.people
+        ids = files.people.id_column or ""
         pool: list[dict[str, Any]] = [
             {"id": p.id, "label": p.id, "features": dict(p.features), "group": p.group}
             for p in sorted(people, key=lambda p: p.id)
@@ -191,6 +197,7 @@ def create_draw(
         pool=pool,
         features=chosen,
         group_by=group_by,
+        id_column=ids,
         algorithm=algorithm,
         progress_total=len(pool),
         created_by=person_of(actor),
@@ -204,6 +211,12 @@ def create_draw(
         action=AuditEvent.DRAW_CREATE,
         target=draw,
         network=network,
-        data={"source": source, "pool": len(pool), "seats": seats, "features": chosen},
+        data={
+            "source": source,
+            "pool": len(pool),
+            "seats": seats,
+            "features": chosen,
+            **({"id_column": ids, "group_by": group_by} if source == PoolSource.CSV else {}),
+        },
     )
     return draw

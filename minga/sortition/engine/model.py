@@ -10,8 +10,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation without Django: `makemessages` collects it, and the
+    platform and the command translate it (`SortitionInputError.template`)."""
+    return message
+
+
 class SortitionInputError(ValueError):
-    """The pool, the quotas or the number of seats are malformed (not merely infeasible)."""
+    """The pool, the quotas or the number of seats are malformed (not merely infeasible).
+
+    Built from a marked `template` and its `params`, the error reads in English as a string and
+    can be translated where Django is: `gettext(error.template) % error.params`. Without
+    params, the message is plain English text."""
+
+    def __init__(self, template: str, params: Mapping[str, object] | None = None) -> None:
+        self.template = template
+        self.params: dict[str, object] | None = dict(params) if params is not None else None
+        super().__init__(template % self.params if self.params is not None else template)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="verb", required=True)
         imp = sub.add_parser("import", help="Import answers (all or nothing).")
         imp.add_argument("--network", help="Network slug (optional if there is only one).")
-        imp.add_argument("--form", required=True, help="The XLSForm (.xlsx).")
+        imp.add_argument("--form", required=True, help="The XLSForm (.xlsx or .xls).")
         imp.add_argument("--data", required=True, help="The export: .csv or .xlsx.")
         imp.add_argument("--name", required=True, help="The survey's name, e.g. mapping-2024.")
         imp.add_argument(
@@ -81,8 +81,12 @@ class Command(BaseCommand):
         template.add_argument("path")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from minga.core.intake import IntakeError
+
         try:
             getattr(self, f"do_{options['verb']}")(options)
+        except IntakeError as exc:
+            raise CommandError(exc.message) from exc
         except ValidationError as exc:
             raise CommandError(_messages(exc)) from exc
         except PermissionDenied as exc:
@@ -105,6 +109,7 @@ class Command(BaseCommand):
     def do_import(self, options: dict[str, Any]) -> None:
         from tqdm import tqdm
 
+        from minga.core import intake
         from minga.core.permissions import SYSTEM
         from minga.mapping import actions
         from minga.mapping.xlsform import FormError, read_form
@@ -113,8 +118,14 @@ class Command(BaseCommand):
         actor = actor_from(options)
         if options["organizations"] and actor is SYSTEM:
             raise CommandError("--organizations needs --as USERNAME.")
+        # The one intake checks the files (zip bounds, XML entities, CSV limits) before any
+        # parser reads them; no size limit on files on disk (the importer streams them).
         try:
-            form = read_form(Path(options["form"]).read_bytes())
+            intake.sniff_file(Path(options["form"]))
+            intake.sniff_file(Path(options["data"]))
+            form = read_form(Path(options["form"]))
+        except intake.IntakeError as exc:
+            raise CommandError(exc.message) from exc
         except FormError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         except OSError as exc:
@@ -139,6 +150,10 @@ class Command(BaseCommand):
             f"Imported {result.created} responses into {result.survey.name} "
             f"({result.duplicates} already there)."
         )
+        for repeat, count in result.instances.items():
+            self.stdout.write(f"  {count} instances of the repeat {repeat}")
+        for warning in result.warnings:
+            self.stdout.write(warning)
         if options["organizations"]:
             self.stdout.write(
                 f"Organizations: {result.organizations_created} created, "
@@ -157,6 +172,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{survey.name}: {data['respondents']} respondents")
         for name, question in data["questions"].items():
             self.stdout.write(f"\n{name} ({question['type']}): {question['answered']} answered")
+            if "repeat" in question:
+                self.stdout.write(
+                    f"  (once per instance of {question['repeat']}: {question['instances']} "
+                    f"instances in {question['submissions']} submissions)"
+                )
             for choice, figures in question["options"].items():
                 self.stdout.write(f"  {choice:<30} {figures['count']:>7} {figures['percent']:>7}%")
 

@@ -8,17 +8,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from minga.core.text import comma_list
-from minga.sortition.engine.csvio import load_instance
 from minga.sortition.engine.model import Instance, SortitionInputError
 from minga.sortition.engine.replacement import replay
 from minga.sortition.engine.service import ALGORITHMS, DrawResult, run_draw
+from minga.sortition.inputs import PoolFileError, numbered_note, read_pool, translated
 
 
 class Command(BaseCommand):
     help = (
         "Fair sortition (LEXIMIN) within quotas, with a verifiable seeded draw. "
         "`minga sortition draw --people people.csv --features features.csv --seats K "
-        "--seed SEED [--algorithm leximin|legacy] [--group-by COLUMN] --json`; "
+        "--seed SEED [--algorithm leximin|legacy] [--id-column COLUMN] "
+        "[--group-by COLUMN[,COLUMN...]] --json`; "
         "`minga sortition verify ... --panel id,id,... [--declined id,...]` exits 0 iff that "
         "panel is the one drawn (after replacing, in order, the members who declined)."
     )
@@ -36,7 +37,18 @@ class Command(BaseCommand):
             command.add_argument("--seed", required=True, help="The public random seed (text).")
             command.add_argument("--algorithm", choices=ALGORITHMS, default="leximin")
             command.add_argument(
-                "--group-by", default=None, help="Column of which at most one member is drawn."
+                "--id-column",
+                default="",
+                help="Column of people.csv holding the ids (default: id). A file of nothing but "
+                "feature columns, like the replication data of Flanigan et al., has its people "
+                "numbered 0, 1, 2, ... in file order.",
+            )
+            command.add_argument(
+                "--group-by",
+                default="",
+                help="Column of which at most one member is drawn (an organization), or several, "
+                "comma-separated, compared ignoring case (a household: "
+                "primary_address1,primary_zip).",
             )
             if verb == "draw":
                 command.add_argument("--json", action="store_true", help="Print JSON.")
@@ -63,6 +75,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Smallest probability: {result.min_probability:.6f}")
         self.stdout.write(f"Panel ({len(result.panel)}): {', '.join(result.panel)}")
         self.stdout.write(f"Seconds: {result.seconds:.2f}")
+        for note in self.notes:
+            self.stdout.write(note)
 
     def _verify(self, instance: Instance, result: DrawResult, options: dict[str, Any]) -> None:
         claimed = sorted(comma_list(options["panel"]))
@@ -93,12 +107,27 @@ class Command(BaseCommand):
         for name in ("people", "features"):
             if not options[name].is_file():
                 raise CommandError(f"--{name}: no such file {options[name]}")
+        people, features = options["people"], options["features"]
         try:
-            return load_instance(
-                options["people"], options["features"], options["seats"], options["group_by"]
+            pool = read_pool(
+                people.read_bytes(),
+                features.read_bytes(),
+                people_name=people.name,
+                features_name=features.name,
+                id_column=options["id_column"],
+                group_by=options["group_by"],
             )
-        except (SortitionInputError, UnicodeDecodeError) as exc:
-            raise CommandError(str(exc)) from exc
+            instance = Instance(tuple(pool.people.people), pool.quotas, options["seats"])
+        except PoolFileError as exc:
+            raise CommandError(exc.message) from exc
+        except SortitionInputError as exc:
+            raise CommandError(translated(exc)) from exc
+        self.notes = [numbered_note(people.name)] if pool.people.id_column is None else []
+        if options["verb"] == "verify" or options["json"]:
+            # On stderr, so that the JSON and verify's one line on stdout stay as they are.
+            for note in self.notes:
+                self.stderr.write(note)
+        return instance
 
     def _draw(self, instance: Instance, options: dict[str, Any]) -> DrawResult:
         bar = tqdm(total=len(instance.people), desc="computing probabilities", disable=None)
