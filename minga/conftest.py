@@ -114,6 +114,17 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language: the language a request activates stays
+    active in its thread after the response, and would leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

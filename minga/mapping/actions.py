@@ -172,7 +172,7 @@ def _check_repeat_names(form: Form, repeats: Repeats) -> None:
 def _missing_repeats(form: Form, export: Export, repeats: Repeats) -> list[str]:
     warnings = []
     for repeat in repeats.missing:
-        questions = [q.name for q in form.questions if q.repeat == repeat]
+        questions = [q.key for q in form.questions if q.repeat == repeat]
         warnings.append(
             _(
                 "%(file)s holds no sheet or file for the repeat %(repeat)s, so its questions "

@@ -7,7 +7,8 @@ Central CSV linked by `KEY`/`PARENT_KEY`). Headers may carry group paths joined 
 (KoboToolbox) or `-` (ODK Central), labels instead of names (in any of the form's languages,
 with or without the groups' labels), and a 0/1 column per choice of a select_multiple.
 
-Answers are a dict `{question name: value}`; the instances of a repeat are a list of such
+Answers are a dict `{question key: value}` (its name, or its group path where two groups hold
+the same name: `Question.key`); the instances of a repeat are a list of such
 dicts under the repeat's name (nested repeats inside their parent's instances). No Django
 import: messages are `Message`s (an English msgid and its parameters) that the caller
 translates.
@@ -76,6 +77,22 @@ METADATA = {
     "meta-audit",
 }
 METADATA_PREFIXES = ("_", "meta/", "formhub/", "meta-")
+# The columns ODK Central adds to every export, spelled as it spells them. A form may have
+# a question of the same name in other case (`deviceid`): the exact spelling tells them apart.
+ODK_CENTRAL_COLUMNS = frozenset(
+    {
+        "SubmissionDate",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+    }
+)
 UUID_COLUMNS = ("_uuid", "meta/instanceid", "instanceid")
 # How the tables of a repeat name their rows and their parents' rows.
 KOBO_INDEX, KOBO_PARENT, KOBO_PARENT_TABLE = "_index", "_parent_index", "_parent_table_name"
@@ -376,7 +393,7 @@ class Headers:
 
     def __init__(self, form: Form) -> None:
         self.form = form
-        self.order = {q.name: position for position, q in enumerate(form.questions)}
+        self.order = {q.key: position for position, q in enumerate(form.questions)}
         self.names: dict[str, list[_Target]] = {}
         self.labels: dict[str, list[_Target]] = {}
         # A select_multiple's choices by name and by folded label, built when first asked.
@@ -426,7 +443,7 @@ class Headers:
         return self.names.get(head.casefold()) or self.labels.get(fold(head)) or []
 
     def _choice_of(self, question: Question, ending: str) -> str:
-        known = self._choices.get(question.name)
+        known = self._choices.get(question.key)
         if known is None:
             names = {c.name for c in self.form.choices_of(question)}
             labels: dict[str, str] = {}
@@ -434,7 +451,7 @@ class Headers:
                 for label in choice.labels.values():
                     if label:
                         labels.setdefault(fold(label), choice.name)
-            known = self._choices[question.name] = (names, labels)
+            known = self._choices[question.key] = (names, labels)
         names, labels = known
         if ending in names:
             return ending
@@ -515,7 +532,7 @@ def _foreign(question: Question, section: str) -> Callable[[str], Any]:
                         "question %(question)s is inside the repeat %(repeat)s: its answers "
                         "belong on that repeat's sheet or file"
                     ),
-                    question=question.name,
+                    question=question.key,
                     repeat=question.repeat,
                 )
             )
@@ -525,7 +542,7 @@ def _foreign(question: Question, section: str) -> Callable[[str], Any]:
                     "question %(question)s is asked once per submission: its answers belong "
                     "on the main sheet or file, not on the repeat %(repeat)s"
                 ),
-                question=question.name,
+                question=question.key,
                 repeat=section,
             )
         )
@@ -579,8 +596,8 @@ class Decoder:
                 for label in choice.labels.values():
                     labels.setdefault(fold(label), choice.name)
                 labels.setdefault(fold(choice.name), choice.name)
-            self._choice_names[question.name] = names
-            self._choice_labels[question.name] = labels
+            self._choice_names[question.key] = names
+            self._choice_labels[question.key] = labels
         self._convert: dict[int, Callable[[str], Any]] = {}
         self._map_columns()
         # Skipped types (notes, calculations, the device's metadata) were never part of a
@@ -589,7 +606,7 @@ class Decoder:
             index for index, question in self.columns.items() if question.type not in SKIPPED_TYPES
         }
         # The fast path (`encode`): columns in question-name order, as sorted JSON keys are.
-        order = sorted(self.columns, key=lambda index: self.columns[index].name)
+        order = sorted(self.columns, key=lambda index: self.columns[index].key)
         self._order = order
         self._cells = [self._cells_of(index) for index in order]
         self._hashed_flags = [index in self._hashed for index in order]
@@ -619,7 +636,7 @@ class Decoder:
             for i, index in enumerate(order)
             if self.columns[index].is_select and self.columns[index].repeat == self.section
         ]
-        self._selects = [(self.columns[order[i]].name, self._cells[i]) for i in selects]
+        self._selects = [(self.columns[order[i]].key, self._cells[i]) for i in selects]
         chosen = [order[i] for i in selects] or [0]
         # itemgetter of two or more indexes returns a tuple; of one, the bare cell.
         self._chosen = itemgetter(*chosen, *chosen) if len(chosen) < 2 else itemgetter(*chosen)
@@ -655,6 +672,9 @@ class Decoder:
                 self.parent_table_column = index
                 continue
             named = self.headers.names.get(lowered)
+            if head in ODK_CENTRAL_COLUMNS and not self.headers.form.question(head):
+                skipped.add(index)
+                continue
             if not named and (
                 lowered in METADATA
                 or lowered.startswith(METADATA_PREFIXES)
@@ -691,15 +711,15 @@ class Decoder:
         if ambiguous:
             errors += self._by_position(ambiguous, resolved)
         taken: dict[str, str] = {}
-        mains = {t.question.name for t in resolved.values() if not t.choice}
+        mains = {t.question.key for t in resolved.values() if not t.choice}
         for index, target in sorted(resolved.items()):
             question = target.question
             head = self.header[index].strip()
             if target.choice:
-                if question.name not in mains:
+                if question.key not in mains:
                     self.choice_columns[index] = (question, target.choice)
                 continue
-            if question.name in taken:
+            if question.key in taken:
                 errors.append(
                     located(
                         self.source,
@@ -709,12 +729,12 @@ class Decoder:
                         ),
                         column=column_name(index),
                         header=repr(head),
-                        question=question.name,
-                        other=taken[question.name],
+                        question=question.key,
+                        other=taken[question.key],
                     )
                 )
                 continue
-            taken[question.name] = column_name(index)
+            taken[question.key] = column_name(index)
             self.columns[index] = question
             if question.repeat != self.section:
                 self._convert[index] = _foreign(question, self.section)
@@ -761,44 +781,44 @@ class Decoder:
         assert self.headers is not None
         order = self.headers.order
         errors: list[Message] = []
-        taken = {t.question.name for t in resolved.values() if not t.choice}
+        taken = {t.question.key for t in resolved.values() if not t.choice}
         for position, (index, head, candidates) in enumerate(ambiguous):
             choices = [t for t in candidates if t.choice]
             if choices and len(choices) == len(candidates):
                 before = [
-                    (i, t.question.name)
+                    (i, t.question.key)
                     for i, t in resolved.items()
                     if i < index
                     and not t.choice
-                    and any(c.question.name == t.question.name for c in choices)
+                    and any(c.question.key == t.question.key for c in choices)
                 ]
                 if before:
                     nearest = max(before)[1]
-                    resolved[index] = next(c for c in choices if c.question.name == nearest)
+                    resolved[index] = next(c for c in choices if c.question.key == nearest)
                     continue
             left = max(
-                (order[t.question.name] for i, t in resolved.items() if i < index),
+                (order[t.question.key] for i, t in resolved.items() if i < index),
                 default=-1,
             )
             right = min(
-                (order[t.question.name] for i, t in resolved.items() if i > index),
+                (order[t.question.key] for i, t in resolved.items() if i > index),
                 default=len(order),
             )
-            free = [t for t in candidates if t.choice or t.question.name not in taken]
-            between = [t for t in free if left < order[t.question.name] < right] or free
+            free = [t for t in candidates if t.choice or t.question.key not in taken]
+            between = [t for t in free if left < order[t.question.key] < right] or free
             same = [
                 other
                 for other in ambiguous[position:]
-                if {t.question.name for t in other[2]} == {t.question.name for t in candidates}
+                if {t.question.key for t in other[2]} == {t.question.key for t in candidates}
                 and other[0] not in resolved
             ]
             if len(between) == 1 or (between and len(same) >= len(between)):
-                chosen = min(between, key=lambda t: order[t.question.name])
+                chosen = min(between, key=lambda t: order[t.question.key])
                 resolved[index] = chosen
                 if not chosen.choice:
-                    taken.add(chosen.question.name)
+                    taken.add(chosen.question.key)
                 continue
-            names = [t.question.name + (f"/{t.choice}" if t.choice else "") for t in candidates]
+            names = [t.question.key + (f"/{t.choice}" if t.choice else "") for t in candidates]
             paths = [
                 _question_path(t.question) + (f"/{t.choice}" if t.choice else "")
                 for t in candidates
@@ -830,7 +850,7 @@ class Decoder:
                 return self._value(question, value)
 
             self._convert[index] = convert
-        return _Cells(question.name, convert)
+        return _Cells(question.key, convert)
 
     def select_cells(self, row: list[str]) -> tuple[str, ...]:
         """The select questions' cells of a row passed to `encode`. A tuple of strings only:
@@ -855,7 +875,7 @@ class Decoder:
             if not value or (self.flat_columns and value == LEGACY_EMPTY):
                 continue
             try:
-                answers[question.name] = self._convert[index](value)
+                answers[question.key] = self._convert[index](value)
             except ValueError as exc:
                 errors.append(self._error(number, index, raw, exc))
         self._decode_choices(number, row, answers, errors)
@@ -878,7 +898,7 @@ class Decoder:
         for index, (question, choice) in self.choice_columns.items():
             raw = row[index] if index < len(row) else ""
             cell = raw.strip().casefold()
-            picked = chosen.setdefault(question.name, set())
+            picked = chosen.setdefault(question.key, set())
             if cell in TRUE_CELLS:
                 picked.add(choice)
             elif cell not in FALSE_CELLS:
@@ -930,7 +950,7 @@ class Decoder:
             for repeat, instance in path:
                 node = level.setdefault(repeat, {}).setdefault(instance, {})
                 level = node.setdefault("", {})
-            node.setdefault("answers", {})[question.name] = decoded
+            node.setdefault("answers", {})[question.key] = decoded
 
         def build(level: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             built: dict[str, list[dict[str, Any]]] = {}
@@ -961,7 +981,7 @@ class Decoder:
                         )
                     )
                     continue
-            parts.setdefault(question.name, ["", "", "", ""])[part] = value
+            parts.setdefault(question.key, ["", "", "", ""])[part] = value
         for name, values in parts.items():
             if any(values):
                 answers[name] = " ".join(v for v in values if v)
@@ -969,7 +989,7 @@ class Decoder:
     def _hashed_part(self, answers: dict[str, Any]) -> dict[str, Any]:
         if self._all_hashed:
             return answers
-        unhashed = {self.columns[i].name for i in self.columns if i not in self._hashed}
+        unhashed = {self.columns[i].key for i in self.columns if i not in self._hashed}
         return {k: v for k, v in answers.items() if k not in unhashed}
 
     def finish(self, key: str, answers: dict[str, Any]) -> tuple[str, str]:
@@ -1072,21 +1092,21 @@ class Decoder:
             return number
         if kind == "date":
             return parse_date(value)
-        if kind == "rank" and question.name in self._choice_names:
+        if kind == "rank" and question.key in self._choice_names:
             return self._ranked(question, value)
         return value
 
     def _choice(self, question: Question, value: str) -> str:
-        names = self._choice_names[question.name]
+        names = self._choice_names[question.key]
         if value in names:
             return value
-        found = self._choice_labels[question.name].get(fold(value))
+        found = self._choice_labels[question.key].get(fold(value))
         if found is None:
             raise ValueError(Message(_("not a choice of %(list)s"), list=question.list_name))
         return found
 
     def _choices(self, question: Question, value: str) -> list[str]:
-        names = self._choice_names[question.name]
+        names = self._choice_names[question.key]
         tokens = value.split()
         if all(token in names for token in tokens):
             chosen = set(tokens)
@@ -1096,7 +1116,7 @@ class Decoder:
         return sorted(chosen, key=order.index)
 
     def _ranked(self, question: Question, value: str) -> list[str]:
-        names = self._choice_names[question.name]
+        names = self._choice_names[question.key]
         tokens = value.split()
         if all(token in names for token in tokens):
             return list(dict.fromkeys(tokens))
@@ -1105,7 +1125,7 @@ class Decoder:
     def _labels_in(self, question: Question, value: str) -> set[str]:
         """Labels joined by `, ` (Google Forms), `;` or spaces (Kobo), where a label may hold
         the separator itself."""
-        labels = self._choice_labels[question.name]
+        labels = self._choice_labels[question.key]
         whole = labels.get(fold(value))
         if whole is not None:
             return {whole}

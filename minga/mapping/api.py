@@ -33,7 +33,13 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
         "title": survey.title,
         "respondents": survey.counts().respondents,
         "questions": [
-            {"name": q.name, "type": q.type, "labels": q.labels, "group": "/".join(q.group)}
+            {
+                "name": q.name,
+                "key": q.key,
+                "type": q.type,
+                "labels": q.labels,
+                "group": "/".join(q.group),
+            }
             for q in form.questions
         ],
         "updated_at": survey.updated_at,

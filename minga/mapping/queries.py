@@ -40,10 +40,10 @@ def parse_where(raw: str | None, survey: Survey) -> Where:
         raise ValidationError(
             {
                 "where": _("%(choice)s is not a choice of %(question)s.")
-                % {"choice": choice, "question": question.name}
+                % {"choice": choice, "question": question.key}
             }
         )
-    return question.name, choice.strip()
+    return question.key, choice.strip()
 
 
 def answers(survey: Survey, where: Where = None) -> Iterator[dict[str, Any]]:
@@ -90,7 +90,7 @@ def top(survey: Survey, question_name: str, where: Where = None) -> list[dict[st
                 % {"name": question_name}
             }
         )
-    return stats.top_texts(answers(survey, where), question_name, question.repeat)
+    return stats.top_texts(answers(survey, where), question.key, question.repeat)
 
 
 # The directory: similar organizations and needs ↔ offers ---------------------------------

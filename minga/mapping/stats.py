@@ -1,6 +1,6 @@
 """Systematization: counts, percents, crosstabs and grouped text answers. No Django import.
 
-Answers are dicts `{question name: value}` as decoded by `minga.mapping.answers`
+Answers are dicts `{question key: value}` as decoded by `minga.mapping.answers`
 (select_multiple values are lists of choice names). Counts are additive, so a survey keeps a
 `Tally` of all its answers, updated by each import, and only filtered views stream the rows.
 """
@@ -180,12 +180,12 @@ class Tally:
 
 def select_names(form: Form) -> list[str]:
     """The select questions answered once per submission (outside repeats)."""
-    return [q.name for q in form.questions if q.is_select and not q.repeat]
+    return [q.key for q in form.questions if q.is_select and not q.repeat]
 
 
 def repeated_selects(form: Form) -> list[tuple[str, str]]:
     """`(question, repeat)` of the select questions inside repeats."""
-    return [(q.name, q.repeat) for q in form.questions if q.is_select and q.repeat]
+    return [(q.key, q.repeat) for q in form.questions if q.is_select and q.repeat]
 
 
 def repeats_of(form: Form) -> list[str]:
@@ -211,12 +211,12 @@ def systematize(form: Form, counts: Tally) -> dict[str, Any]:
     for question in form.questions:
         if not question.is_select:
             continue
-        answered = counts.answered.get(question.name, 0)
-        chosen = counts.counts.get(question.name, Counter())
+        answered = counts.answered.get(question.key, 0)
+        chosen = counts.counts.get(question.key, Counter())
         entry: dict[str, Any] = {"type": question.type, "answered": answered}
         options: dict[str, Any] = {}
         if question.type == "select_multiple":
-            selections = counts.selections.get(question.name, 0)
+            selections = counts.selections.get(question.key, 0)
             entry["selections"] = selections
             for choice in form.choices_of(question):
                 count = chosen.get(choice.name, 0)
@@ -231,8 +231,8 @@ def systematize(form: Form, counts: Tally) -> dict[str, Any]:
                 options[choice.name] = {"count": count, "percent": percent(count, answered)}
         entry["options"] = options
         if question.repeat:
-            _add_repeat_figures(entry, question.repeat, question.name, counts)
-        questions[question.name] = entry
+            _add_repeat_figures(entry, question.repeat, question.key, counts)
+        questions[question.key] = entry
     return {"respondents": counts.respondents, "questions": questions}
 
 
@@ -297,12 +297,12 @@ def _pairs(
     elif not col_r or col_r in row_q.group:
         deeper = row_r
     else:
-        row_values = {v for unit in units(answers, row_r) for v in _as_list(unit.get(row_q.name))}
-        col_values = {v for unit in units(answers, col_r) for v in _as_list(unit.get(col_q.name))}
+        row_values = {v for unit in units(answers, row_r) for v in _as_list(unit.get(row_q.key))}
+        col_values = {v for unit in units(answers, col_r) for v in _as_list(unit.get(col_q.key))}
         yield sorted(row_values), sorted(col_values)
         return
     for unit in units(answers, deeper):
-        yield _as_list(unit.get(row_q.name)), _as_list(unit.get(col_q.name))
+        yield _as_list(unit.get(row_q.key)), _as_list(unit.get(col_q.key))
 
 
 def row_percents(table: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
@@ -505,15 +505,15 @@ def summarize(
     summarizers = []
     for question in form.questions:
         kind = summary_kind(question)
-        if kind is None or (wanted is not None and question.name not in wanted):
+        if kind is None or (wanted is not None and question.key not in wanted):
             continue
         summarizers.append(_Summarizer(form, question, kind))
     for answers in rows:
         for summarizer in summarizers:
             question = summarizer.question
-            for value in values(answers, question.name, question.repeat):
+            for value in values(answers, question.key, question.repeat):
                 summarizer.add(value)
-    return {s.question.name: s.result() for s in summarizers}
+    return {s.question.key: s.result() for s in summarizers}
 
 
 def _grouped(groups: dict[str, Counter[str]]) -> list[dict[str, Any]]:

@@ -10,6 +10,6 @@ urlpatterns = [
     path("questionnaire.xlsx", views.template_download, name="mapping_template"),
     path("surveys/<slug:name>/", views.report, name="mapping_report"),
     path("surveys/<slug:name>/crosstab.svg", views.crosstab_chart, name="mapping_crosstab_chart"),
-    path("surveys/<slug:name>/charts/<str:question>.svg", views.chart, name="mapping_chart"),
+    path("surveys/<slug:name>/charts/<path:question>.svg", views.chart, name="mapping_chart"),
     path("surveys/<slug:name>/export.<str:fmt>", views.export, name="mapping_export"),
 ]

@@ -193,13 +193,13 @@ def _question_sections(
     sections: list[dict[str, Any]] = []
     for question in form.questions:
         section: dict[str, Any] = {"question": question, "label": question.label(language)}
-        summary = summaries.get(question.name)
+        summary = summaries.get(question.key)
         if not question.is_select and (
             summary is None or (question.type in METADATA_TYPES and not summary.answered)
         ):
             continue  # a note; the device's metadata when the export did not carry it
         if question.is_select:
-            entry = figures["questions"][question.name]
+            entry = figures["questions"][question.key]
             section["figures"] = entry
             section["rows"] = [
                 {
@@ -210,7 +210,7 @@ def _question_sections(
                 for choice in form.choices_of(question)
             ]
         elif question.type == "text":
-            section["top"] = queries.top(survey, question.name, where)[:15]
+            section["top"] = queries.top(survey, question.key, where)[:15]
         else:
             assert summary is not None
             section["summary"] = summary
@@ -237,7 +237,7 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     filters = [
         {
             "question": q.label(language),
-            "choices": [(f"{q.name}={c.name}", c.label(language)) for c in form.choices_of(q)],
+            "choices": [(f"{q.key}={c.name}", c.label(language)) for c in form.choices_of(q)],
         }
         for q in selects
         if q.type == "select_one"
@@ -264,7 +264,7 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "filters": filters,
             "where": request.GET.get("where", "") if where else "",
             "where_label": _where_label(form, where, language),
-            "selects": [(q.name, q.label(language)) for q in selects],
+            "selects": [(q.key, q.label(language)) for q in selects],
             "row": row,
             "col": col,
             "crosstab": crosstab,
@@ -322,20 +322,20 @@ def chart(request: HttpRequest, slug: str, name: str, question: str) -> HttpResp
     language = _language()
     where = _where(request, survey)
     if target.is_select:
-        entry = queries.systematize(survey, where)["questions"][target.name]
+        entry = queries.systematize(survey, where)["questions"][target.key]
         choices = form.choices_of(target)
         labels = [c.label(language) for c in choices]
         counts = [entry["options"][c.name]["count"] for c in choices]
         percents = [entry["options"][c.name]["percent"] for c in choices]
     elif target.type == "text":
-        top = queries.top(survey, target.name, where)[:15]
+        top = queries.top(survey, target.key, where)[:15]
         total = sum(item["count"] for item in top) or 1
         labels = [item["value"] for item in top]
         counts = [item["count"] for item in top]
         percents = [stats.percent(item["count"], total) for item in top]
     else:
-        found = stats.summarize(form, queries.answers(survey, where), [target.name])
-        summary = found.get(target.name)
+        found = stats.summarize(form, queries.answers(survey, where), [target.key])
+        summary = found.get(target.key)
         svg = _summary_svg(form, target, summary, language) if summary else None
         if svg is None:
             raise Http404("No chart for this question")
@@ -440,12 +440,12 @@ def _export_rows(survey: Survey, where: queries.Where) -> list[list[Any]]:
     for question in form.questions:
         if not question.is_select:
             continue
-        entry = figures["questions"][question.name]
+        entry = figures["questions"][question.key]
         for choice in form.choices_of(question):
             option = entry["options"][choice.name]
             rows.append(
                 [
-                    question.name,
+                    question.key,
                     question.label(language),
                     question.type,
                     entry["answered"],

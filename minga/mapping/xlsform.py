@@ -15,7 +15,8 @@ import io
 import re
 import sys
 import zipfile
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -145,6 +146,13 @@ class Question:
     # The innermost repeat group holding the question ("" outside repeats): its answers
     # come once per instance of that repeat, not once per submission.
     repeat: str = ""
+    # What its answers, figures and parameters are keyed by: its name, or its group path
+    # (`household/name`) where another question of the form has the same name (set by `Form`).
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
 
     @property
     def is_select(self) -> bool:
@@ -166,8 +174,19 @@ class Form:
     choices: dict[str, list[Choice]] = field(default_factory=dict)
     group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def question(self, name: str) -> Question | None:
-        return next((q for q in self.questions if q.name == name), None)
+    def __post_init__(self) -> None:
+        # pyxform allows one name in two groups: such questions are told apart by their paths.
+        counts = Counter(q.name for q in self.questions)
+        self.questions = [
+            replace(q, key=q.name if counts[q.name] == 1 else q.path) for q in self.questions
+        ]
+
+    def question(self, key: str) -> Question | None:
+        """The question with this key (its name, or its group path where names repeat)."""
+        found = next((q for q in self.questions if q.key == key), None)
+        if found is None and "/" in key:
+            found = next((q for q in self.questions if q.path == key), None)
+        return found
 
     def choices_of(self, question: Question) -> list[Choice]:
         return self.choices.get(question.list_name, [])
@@ -178,7 +197,7 @@ class Form:
     def structure(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """What answers mean: names, types and choice names (labels may change freely)."""
         return [
-            (q.name, q.type, tuple(c.name for c in self.choices_of(q)))
+            (q.key, q.type, tuple(c.name for c in self.choices_of(q)))
             for q in self.questions
             if q.type not in SKIPPED_TYPES
         ]

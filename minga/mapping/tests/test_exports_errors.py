@@ -226,7 +226,10 @@ def test_the_page_answers_in_the_persons_language(world, client_as, tmp_path, se
     response = post(client, altered(tmp_path, change), "ukr.xlsx")
     page = response.content.decode()
     assert "1 errores en total; no se importó nada." in page
-    assert "ukr.xlsx, sheet loop, row 4, column q2_1_2_members_sex" in page
+    assert (
+        "ukr.xlsx, hoja loop, fila 4, columna q2_1_2_members_sex: "
+        "valor &#x27;robot&#x27;: no es una opción de sex"
+    ) in page
     assert_nothing_stored()
 
 
