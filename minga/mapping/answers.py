@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from minga.core import intake
-from minga.mapping.xlsform import SKIPPED_TYPES, Form, Question
+from minga.mapping.xlsform import METADATA_TYPES, SKIPPED_TYPES, Form, Question
 
 
 def _(text: str) -> str:
@@ -41,15 +41,7 @@ def _(text: str) -> str:
 
 # Columns Kobo, ODK Central and Google Forms add around the answers; never questions.
 METADATA = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "username",
-    "phonenumber",
-    "simserial",
-    "subscriberid",
-    "audit",
+    *METADATA_TYPES,
     "audit_url",
     "instanceid",
     "timestamp",
