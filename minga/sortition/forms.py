@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minga.core import intake
 from minga.core.models import Network
 from minga.governance.models import Circle, MemberKind
 from minga.sortition.actions import ORGANIZATION_FEATURES, PEOPLE_FEATURES
@@ -20,6 +21,7 @@ FEATURE_LABELS = {
     "type": _("Type"),
 }
 
+# A pool of people and quotas: far below the intake's general upload limit.
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -96,8 +98,11 @@ class DrawForm(forms.Form):
         upload = self.cleaned_data.get(name)
         if upload is None:
             return None
-        if upload.size > MAX_UPLOAD:
-            self.add_error(name, _("The file is larger than 5 MB."))
+        try:
+            limit = min(MAX_UPLOAD, intake.max_upload_bytes())
+            intake.check_size(upload.size, upload.name or name, limit)
+        except intake.IntakeError as exc:
+            self.add_error(name, exc.message)
             return None
         return bytes(upload.read())
 

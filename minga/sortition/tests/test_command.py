@@ -153,3 +153,12 @@ def test_same_output_under_different_hash_seeds(pool_files):
         del result["seconds"]
         outputs.append(result)
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_pool_file_over_the_upload_limit_is_refused_before_it_is_read(pool_files, settings):
+    people, _features = pool_files
+    settings.MINGA_MAX_UPLOAD_BYTES = people.stat().st_size - 1
+    with pytest.raises(CommandError) as failure:
+        run("draw", *files_args(pool_files), "--json")
+    assert f"{people.name} is " in str(failure.value)
+    assert "larger than the" in str(failure.value)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from minga.core import intake
 from minga.core.text import comma_list
 from minga.sortition.engine.model import Instance, SortitionInputError
 from minga.sortition.engine.replacement import replay
@@ -109,6 +110,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name}: no such file {options[name]}")
         people, features = options["people"], options["features"]
         try:
+            # Read whole into memory, so bounded first (survey import streams its rows instead).
+            for path in (people, features):
+                intake.check_size(path.stat().st_size, path.name)
             pool = read_pool(
                 people.read_bytes(),
                 features.read_bytes(),
@@ -118,7 +122,7 @@ class Command(BaseCommand):
                 group_by=options["group_by"],
             )
             instance = Instance(tuple(pool.people.people), pool.quotas, options["seats"])
-        except PoolFileError as exc:
+        except (PoolFileError, intake.IntakeError) as exc:
             raise CommandError(exc.message) from exc
         except SortitionInputError as exc:
             raise CommandError(translated(exc)) from exc
