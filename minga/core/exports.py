@@ -180,7 +180,9 @@ def safe_filename(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def _attachment(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
+def attachment(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """Any download (CSV, XLSX, JSON): the header is built by Django from a `safe_filename`,
+    so no name can break it."""
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
@@ -188,13 +190,13 @@ def _attachment(body: str | bytes, content_type: str, filename: str) -> HttpResp
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Row]) -> HttpResponse:
     """A CSV download (see `csv_text`); `.csv` is added to the filename if missing."""
-    return _attachment(csv_text(header, rows), CSV_CONTENT_TYPE, safe_filename(filename, "csv"))
+    return attachment(csv_text(header, rows), CSV_CONTENT_TYPE, safe_filename(filename, "csv"))
 
 
 def xlsx_response(
     filename: str, header: Sequence[str], rows: Iterable[Row], sheet_title: str
 ) -> HttpResponse:
     """An XLSX download (see `xlsx_bytes`); `.xlsx` is added to the filename if missing."""
-    return _attachment(
+    return attachment(
         xlsx_bytes(header, rows, sheet_title), XLSX_CONTENT_TYPE, safe_filename(filename, "xlsx")
     )

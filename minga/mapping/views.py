@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 from minga.core import intake
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.exports import csv_response, xlsx_response
+from minga.core.exports import (
+    XLSX_CONTENT_TYPE,
+    attachment,
+    csv_response,
+    safe_filename,
+    xlsx_response,
+)
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -164,12 +170,7 @@ def _run_import(request: HttpRequest, network: Network, form: ImportForm) -> lis
 @login_required
 def template_download(request: HttpRequest, slug: str) -> HttpResponse:
     get_network_for(request.user, slug, Action.VIEW_SURVEYS)
-    response = HttpResponse(
-        template_bytes(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
-    return response
+    return attachment(template_bytes(), XLSX_CONTENT_TYPE, TEMPLATE_FILENAME)
 
 
 def _where(request: HttpRequest, survey: Survey) -> queries.Where:
@@ -473,6 +474,4 @@ def export(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse
     if fmt != "json":
         raise Http404("No such format")
     body = json.dumps(queries.systematize(survey, where), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return attachment(body, "application/json", safe_filename(filename, "json"))

@@ -5,12 +5,11 @@
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from minga.core.access import acting_user as _user
-from minga.core.access import get_network_for, get_person_for
+from minga.core.access import get_network_for, named_in_body
 from minga.core.models import Network
 from minga.core.permissions import Action
 from minga.core.schemas import Omittable
@@ -166,14 +165,10 @@ class ItemOut(Schema):
     status: str
 
 
-def _owner(request: HttpRequest, network: Network, data: dict[str, Any]) -> dict[str, Any]:
+def _owner(network: Network, data: dict[str, Any]) -> dict[str, Any]:
+    """The action item's owner named by id: a wrong id is a 422 on `owner`."""
     if data.get("owner") is not None:
-        pk = data["owner"]
-        try:
-            data["owner"] = get_person_for(request.user, network, pk)
-        except Http404:
-            # An id in the body that points nowhere is a bad value, not a missing page.
-            raise ValidationError({"owner": f"No person {pk} in this network."}) from None
+        data["owner"] = named_in_body(network.people.all(), data["owner"], "owner")
     return data
 
 
@@ -185,7 +180,7 @@ def action_plan(request: HttpRequest, slug: str) -> Any:
 @router.post("/networks/{slug}/action-plan", response={201: ItemOut})
 def add_item(request: HttpRequest, slug: str, payload: ItemIn) -> Status[ActionItem]:
     network = get_network_for(request.user, slug, Action.MANAGE_CHARTER)
-    data = _owner(request, network, payload.dict())
+    data = _owner(network, payload.dict())
     return Status(201, actions.add_action_item(actor=_user(request), network=network, **data))
 
 
@@ -193,5 +188,5 @@ def add_item(request: HttpRequest, slug: str, payload: ItemIn) -> Status[ActionI
 def update_item(request: HttpRequest, slug: str, pk: int, payload: ItemPatch) -> ActionItem:
     network = get_network_for(request.user, slug, Action.MANAGE_CHARTER)
     item = get_action_item_for(request.user, network, pk)
-    data = _owner(request, network, payload.dict(exclude_unset=True))
+    data = _owner(network, payload.dict(exclude_unset=True))
     return actions.update_action_item(actor=_user(request), item=item, **data)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
+from minga.core.exports import attachment
 from minga.core.permissions import Action, can
 from minga.core.web import run_action
 from minga.sortition import actions, charts, queries
@@ -345,12 +346,6 @@ def chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-def _download(text: str, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(text, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpResponse:
     """people.csv, features.csv (Sortition Foundation format) and distribution.json:
@@ -360,9 +355,9 @@ def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpRespons
     instance = draw.instance()
     if name == "people.csv":
         extra = csvio.group_columns(draw.group_by)
-        return _download(csvio.write_people(instance, extra), name, "text/csv")
+        return attachment(csvio.write_people(instance, extra), "text/csv", name)
     if name == "features.csv":
-        return _download(csvio.write_features(instance), name, "text/csv")
+        return attachment(csvio.write_features(instance), "text/csv", name)
     if name == "distribution.json" and draw.distribution is not None:
-        return _download(json.dumps(draw.distribution), name, "application/json")
+        return attachment(json.dumps(draw.distribution), "application/json", name)
     raise Http404("No such file")
