@@ -157,6 +157,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("MINGA_TIME_ZONE", "America/Bogota")
 USE_TZ = True
+FORMAT_MODULE_PATH = ["minga.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 STATIC_URL = "/static/"
@@ -177,7 +178,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Email
 globals().update(email_settings(env_str("MINGA_EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env_str("MINGA_DEFAULT_FROM_EMAIL", "minga@localhost")
-MINGA_BASE_URL = env_str("MINGA_BASE_URL", "http://127.0.0.1:8000")
+# Where mailed links point. `PORT=8123 make run` serves (and links) on port 8123.
+MINGA_BASE_URL = env_str("MINGA_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}")
 
 # Background work: a database-backed queue; `minga worker` runs it.
 TASKS = {

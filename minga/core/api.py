@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: django-ninja builds its request
 # models from the annotations at runtime and cannot resolve them as strings.
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from axes.exceptions import AxesBackendPermissionDenied
@@ -428,6 +428,16 @@ class AuditOut(Schema):
 
 @router.get("/networks/{slug}/audit", response=list[AuditOut])
 @paginate(PageNumberPagination, page_size=100)
-def audit_log(request: HttpRequest, slug: str) -> QuerySet[AuditEntry]:
+def audit_log(
+    request: HttpRequest,
+    slug: str,
+    actor: str | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The network's audit log, newest first; optionally only one person's entries
+    (`actor`, a username), one event (`action`, e.g. `step.set_state`), and those from
+    `since` through `until` (dates, in the network's time zone)."""
     network = get_network_for(request.user, slug, Action.VIEW_AUDIT)
-    return queries.audit_entries(network)
+    return queries.audit_entries(network, actor=actor, action=action, since=since, until=until)

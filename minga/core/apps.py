@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "minga.core"
     label = "core"
     verbose_name = _("Networks and people")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from minga.core.views import remember_language_choice
+
+        user_logged_in.connect(remember_language_choice, dispatch_uid="minga.core.language_choice")

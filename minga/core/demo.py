@@ -17,7 +17,7 @@ from minga.core.models import Network, Organization, Person, RoleName, StepState
 
 DEMO_PASSWORD = "minga-demo"
 
-# (name, country, city, type, size, themes)
+# (name, country, city, type, size, themes); content in the network's first language, Spanish.
 ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
     (
         "Ciudadanía Activa del Plata",
@@ -25,7 +25,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Buenos Aires",
         "ngo",
         "medium",
-        ["Citizen participation", "Political advocacy"],
+        ["Participación ciudadana", "Incidencia política"],
     ),
     (
         "Fundación Puentes Comunitarios",
@@ -33,7 +33,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Rosario",
         "foundation",
         "small",
-        ["Citizen participation", "Youth"],
+        ["Participación ciudadana", "Juventudes"],
     ),
     (
         "Colectivo Voces del Litoral",
@@ -41,7 +41,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Resistencia",
         "collective",
         "small",
-        ["Human rights", "Gender equity"],
+        ["Derechos humanos", "Equidad de género"],
     ),
     (
         "Observatorio Legislativo Abierto",
@@ -49,16 +49,23 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Buenos Aires",
         "ngo",
         "medium",
-        ["Transparency", "Public innovation"],
+        ["Transparencia", "Innovación pública"],
     ),
-    ("Red Joven Patagónica", "AR", "Neuquén", "collective", "small", ["Youth", "Environment"]),
+    (
+        "Red Joven Patagónica",
+        "AR",
+        "Neuquén",
+        "collective",
+        "small",
+        ["Juventudes", "Medio ambiente"],
+    ),
     (
         "Laboratorio Cívico Misionero",
         "AR",
         "Posadas",
         "ngo",
         "small",
-        ["Public innovation", "Citizen participation"],
+        ["Innovación pública", "Participación ciudadana"],
     ),
     (
         "Instituto Democracia Aberta",
@@ -66,7 +73,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "São Paulo",
         "ngo",
         "large",
-        ["Political advocacy", "Transparency"],
+        ["Incidencia política", "Transparencia"],
     ),
     (
         "Coletivo Vozes da Periferia",
@@ -74,7 +81,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Rio de Janeiro",
         "collective",
         "small",
-        ["Human rights", "Youth"],
+        ["Derechos humanos", "Juventudes"],
     ),
     (
         "Associação Mulheres no Poder",
@@ -82,7 +89,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Recife",
         "ngo",
         "medium",
-        ["Gender equity", "Political advocacy"],
+        ["Equidad de género", "Incidencia política"],
     ),
     (
         "Rede Amazônia Participativa",
@@ -90,7 +97,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Belém",
         "network",
         "medium",
-        ["Environment", "Indigenous peoples"],
+        ["Medio ambiente", "Pueblos indígenas"],
     ),
     (
         "Laboratório Cidade Comum",
@@ -98,7 +105,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "São Paulo",
         "academic",
         "medium",
-        ["Public innovation", "Citizen participation"],
+        ["Innovación pública", "Participación ciudadana"],
     ),
     (
         "Instituto Território Vivo",
@@ -106,7 +113,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Porto Alegre",
         "ngo",
         "small",
-        ["Environment", "Citizen participation"],
+        ["Medio ambiente", "Participación ciudadana"],
     ),
     (
         "Corporación Deliberemos",
@@ -114,7 +121,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Santiago",
         "ngo",
         "medium",
-        ["Citizen participation", "Deliberative democracy"],
+        ["Participación ciudadana", "Democracia deliberativa"],
     ),
     (
         "Fundación Cabildo Abierto",
@@ -122,7 +129,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Santiago",
         "foundation",
         "large",
-        ["Transparency", "Political advocacy"],
+        ["Transparencia", "Incidencia política"],
     ),
     (
         "Colectiva Mujeres del Sur",
@@ -130,7 +137,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Temuco",
         "collective",
         "small",
-        ["Gender equity", "Indigenous peoples"],
+        ["Equidad de género", "Pueblos indígenas"],
     ),
     (
         "Centro de Estudios Territoriales",
@@ -138,7 +145,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Valparaíso",
         "academic",
         "medium",
-        ["Environment", "Public innovation"],
+        ["Medio ambiente", "Innovación pública"],
     ),
     (
         "Agrupación Vecinos Activos",
@@ -146,16 +153,23 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Coyhaique",
         "collective",
         "small",
-        ["Citizen participation"],
+        ["Participación ciudadana"],
     ),
-    ("ONG Derechos en Red", "CL", "Santiago", "ngo", "small", ["Human rights", "Transparency"]),
+    (
+        "ONG Derechos en Red",
+        "CL",
+        "Santiago",
+        "ngo",
+        "small",
+        ["Derechos humanos", "Transparencia"],
+    ),
     (
         "Fundación Tejido Social",
         "CO",
         "Bogotá",
         "foundation",
         "large",
-        ["Citizen participation", "Human rights"],
+        ["Participación ciudadana", "Derechos humanos"],
     ),
     (
         "Corporación Paz y Territorio",
@@ -163,7 +177,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Medellín",
         "ngo",
         "medium",
-        ["Human rights", "Political advocacy"],
+        ["Derechos humanos", "Incidencia política"],
     ),
     (
         "Colectivo Mujeres que Transforman",
@@ -171,7 +185,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Cali",
         "collective",
         "small",
-        ["Gender equity", "Youth"],
+        ["Equidad de género", "Juventudes"],
     ),
     (
         "Laboratorio de Innovación Pública del Caribe",
@@ -179,17 +193,24 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Barranquilla",
         "academic",
         "medium",
-        ["Public innovation"],
+        ["Innovación pública"],
     ),
-    ("Red Juvenil Andina", "CO", "Pasto", "network", "small", ["Youth", "Citizen participation"]),
-    ("Fundación Agua y Montaña", "CO", "Manizales", "foundation", "small", ["Environment"]),
+    (
+        "Red Juvenil Andina",
+        "CO",
+        "Pasto",
+        "network",
+        "small",
+        ["Juventudes", "Participación ciudadana"],
+    ),
+    ("Fundación Agua y Montaña", "CO", "Manizales", "foundation", "small", ["Medio ambiente"]),
     (
         "Veeduría Ciudadana del Pacífico",
         "CO",
         "Buenaventura",
         "ngo",
         "small",
-        ["Transparency", "Afro-descendant communities"],
+        ["Transparencia", "Afro-descendant communities"],
     ),
     (
         "Corporación Diversidad en Acción",
@@ -197,7 +218,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Bogotá",
         "ngo",
         "small",
-        ["LGBTIQ+ rights", "Human rights"],
+        ["Derechos LGBTIQ+", "Derechos humanos"],
     ),
     (
         "Escuela de Liderazgo Comunitario",
@@ -205,7 +226,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Bucaramanga",
         "ngo",
         "medium",
-        ["Youth", "Political advocacy"],
+        ["Juventudes", "Incidencia política"],
     ),
     (
         "Iniciativa Ciudad Posible",
@@ -213,7 +234,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Ciudad de México",
         "ngo",
         "large",
-        ["Political advocacy", "Public innovation"],
+        ["Incidencia política", "Innovación pública"],
     ),
     (
         "Colectivo Participa Oaxaca",
@@ -221,16 +242,16 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Oaxaca",
         "collective",
         "small",
-        ["Citizen participation", "Indigenous peoples"],
+        ["Participación ciudadana", "Pueblos indígenas"],
     ),
-    ("Observatorio Ciudadano Regio", "MX", "Monterrey", "ngo", "medium", ["Transparency"]),
+    ("Observatorio Ciudadano Regio", "MX", "Monterrey", "ngo", "medium", ["Transparencia"]),
     (
         "Mujeres Haciendo Comunidad",
         "MX",
         "Guadalajara",
         "ngo",
         "small",
-        ["Gender equity", "Human rights"],
+        ["Equidad de género", "Derechos humanos"],
     ),
     (
         "Laboratorio Democracia Digital",
@@ -238,16 +259,16 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Ciudad de México",
         "academic",
         "medium",
-        ["Public innovation", "Deliberative democracy"],
+        ["Innovación pública", "Democracia deliberativa"],
     ),
-    ("Red Verde Peninsular", "MX", "Mérida", "network", "small", ["Environment"]),
+    ("Red Verde Peninsular", "MX", "Mérida", "network", "small", ["Medio ambiente"]),
     (
         "Jóvenes por la Transparencia",
         "MX",
         "Puebla",
         "collective",
         "small",
-        ["Youth", "Transparency"],
+        ["Juventudes", "Transparencia"],
     ),
     (
         "Fundación Voz Pública",
@@ -255,16 +276,16 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Veracruz",
         "foundation",
         "medium",
-        ["Political advocacy", "Citizen participation"],
+        ["Incidencia política", "Participación ciudadana"],
     ),
-    ("Centro de Derechos del Norte", "MX", "Chihuahua", "ngo", "small", ["Human rights"]),
+    ("Centro de Derechos del Norte", "MX", "Chihuahua", "ngo", "small", ["Derechos humanos"]),
     (
         "Asamblea Ciudadana del Bajío",
         "MX",
         "León",
         "collective",
         "small",
-        ["Deliberative democracy", "Citizen participation"],
+        ["Democracia deliberativa", "Participación ciudadana"],
     ),
     (
         "Cooperativa Saberes Comunes",
@@ -272,7 +293,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Córdoba",
         "company",
         "small",
-        ["Public innovation", "Environment"],
+        ["Innovación pública", "Medio ambiente"],
     ),
     (
         "Instituto Participação Cidadã",
@@ -280,7 +301,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Belo Horizonte",
         "ngo",
         "medium",
-        ["Citizen participation", "Public innovation"],
+        ["Participación ciudadana", "Innovación pública"],
     ),
     (
         "Fundación Raíces Diversas",
@@ -288,7 +309,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str, list[str]]] = [
         "Antofagasta",
         "foundation",
         "small",
-        ["LGBTIQ+ rights", "Gender equity"],
+        ["Derechos LGBTIQ+", "Equidad de género"],
     ),
 ]
 

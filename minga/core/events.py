@@ -7,7 +7,14 @@ the API speak of every app's events the same way. A label is a sentence with `%(
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -105,3 +112,117 @@ class AuditEvent(models.TextChoices):
     DRAW_DRAW = "draw.draw", _("%(actor)s drew the panel of the draw %(target)s.")
     DRAW_SEAT = "draw.seat", _("%(actor)s seated the people drawn in %(target)s.")
     DRAW_DECLINE = "draw.decline", _("%(actor)s recorded a decline in the draw %(target)s.")
+
+
+# Reading an entry ------------------------------------------------------------------------
+#
+# An entry's `target_repr` is the object's text when it was recorded: the people's own
+# words (names, titles) but, for some objects, stored values or labels in the language
+# of that moment ("Red: reach done", "… · Member · …"). The events below are rewritten
+# when read, from the entry's data and the choices of the models they name (by label:
+# core imports no step app), so the reader sees titles and labels in their language.
+
+
+def _quoted(text: object) -> str:
+    return f"«{text}»"
+
+
+def _choices_of(model_label: str, field: str) -> list[tuple[str, Any]]:
+    try:
+        model = apps.get_model(model_label)
+    except LookupError:
+        return []
+    return list(model._meta.get_field(field).flatchoices)
+
+
+def _label_of(model_label: str, field: str, value: object) -> str | None:
+    for choice, label in _choices_of(model_label, field):
+        if choice == value:
+            return str(label)
+    return None
+
+
+def _relabel(model_label: str, field: str, text: str) -> str:
+    """`text` with any label of the field as recorded (in English) in the reader's language."""
+    for _choice, label in _choices_of(model_label, field):
+        with translation.override("en"):
+            english = str(label)
+        if english and english in text:
+            text = text.replace(english, str(label))
+    return text
+
+
+def _step_state(data: dict[str, Any], target: str) -> str | None:
+    from minga.core.models import StepState
+    from minga.core.steps import STEPS_BY_KEY
+
+    step = STEPS_BY_KEY.get(str(data.get("step")))
+    if step is None or data.get("state") not in StepState.values:
+        return None
+    return str(
+        _("«%(step)s» to «%(state)s»")
+        % {"step": step.title, "state": StepState(data["state"]).label}
+    )
+
+
+def _ethics_publish(data: dict[str, Any], target: str) -> str | None:
+    if "version" not in data:
+        return None
+    return str(_("version %(version)s") % {"version": data["version"]})
+
+
+def _ethics_sign(data: dict[str, Any], target: str) -> str | None:
+    suffix = f" signed v{data.get('version')}"
+    if "version" not in data or not target.endswith(suffix):
+        return None
+    return str(
+        _("version %(version)s, for %(organization)s")
+        % {"version": data["version"], "organization": _quoted(target.removesuffix(suffix))}
+    )
+
+
+def _mandate(data: dict[str, Any], target: str) -> str | None:
+    return _quoted(_relabel("governance.Mandate", "role", target))
+
+
+def _election(data: dict[str, Any], target: str) -> str | None:
+    return _quoted(_relabel("governance.Election", "role", target))
+
+
+def _contribution(data: dict[str, Any], target: str) -> str | None:
+    return _quoted(_relabel("membership.Contribution", "kind", target))
+
+
+_AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?) ([A-Z]{3})$")
+
+
+def _payment(data: dict[str, Any], target: str) -> str | None:
+    from minga.core.l10n import number
+
+    match = _AMOUNT.search(target)
+    if match is None:
+        return None
+    places = len(match.group(1).partition(".")[2]) or None
+    amount = f"{number(Decimal(match.group(1)), places)} {match.group(2)}"
+    return _quoted(target[: match.start()] + amount)
+
+
+READABLE_TARGETS: dict[str, Callable[[dict[str, Any], str], str | None]] = {
+    AuditEvent.STEP_SET_STATE: _step_state,
+    AuditEvent.ETHICS_PUBLISH: _ethics_publish,
+    AuditEvent.ETHICS_SIGN: _ethics_sign,
+    AuditEvent.MANDATE_APPOINT: _mandate,
+    AuditEvent.MANDATE_END: _mandate,
+    AuditEvent.MANDATE_RENEW: _mandate,
+    AuditEvent.ELECTION_OPEN: _election,
+    AuditEvent.ELECTION_NOMINATE: _election,
+    AuditEvent.CONTRIBUTION_PLEDGE: _contribution,
+    AuditEvent.DUES_PAYMENT: _payment,
+}
+
+
+def readable_target(action: str, data: dict[str, Any], target_repr: str) -> str:
+    """The entry's object as the reader should see it, quoted: «…»."""
+    rewrite = READABLE_TARGETS.get(action)
+    text = rewrite(data if isinstance(data, dict) else {}, target_repr) if rewrite else None
+    return text if text is not None else _quoted(target_repr)

@@ -40,9 +40,19 @@ class NetworkSettingsForm(NetworkForm):
         del self.fields["slug"]
 
 
+def country_choices() -> list[tuple[str, Any]]:
+    """Countries named in the language of the request: a callable, so the names are not
+    frozen in whichever language was active when the form's module was imported."""
+    return list(countries)
+
+
+def any_country_choices() -> list[tuple[str, Any]]:
+    return [("", _("All countries")), *countries]
+
+
 class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    country = LazyTypedChoiceField(label=_("Country"), choices=country_choices)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=OrganizationType.choices)
     size = forms.ChoiceField(label=_("Size"), choices=OrganizationSize.choices)
@@ -78,13 +88,54 @@ class OrganizationForm(forms.Form):
 
 class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", _("All countries")), *countries], required=False
-    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=any_country_choices, required=False)
     size = forms.ChoiceField(
         label=_("Size"), choices=[("", _("All sizes")), *OrganizationSize.choices], required=False
     )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("All types")), *OrganizationType.choices], required=False
+    )
     theme = forms.CharField(label=_("Theme"), required=False)
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("All roles")), *RoleName.choices], required=False
+    )
+
+
+def event_choices() -> list[tuple[str, Any]]:
+    from minga.core.events import AuditEvent
+
+    # Each event named by its own sentence, with "…" for who and what.
+    named = [
+        (event.value, str(event.label) % {"actor": "…", "target": "…"}) for event in AuditEvent
+    ]
+    return [("", _("All events")), *sorted(named, key=lambda choice: choice[1].lstrip("… "))]
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, on its page, in its exports and in the API."""
+
+    # Typed, not picked: a list of every person would outgrow the page in a large network.
+    actor = forms.CharField(
+        label=_("Person (user name)"), max_length=150, required=False, strip=True
+    )
+    action = forms.ChoiceField(label=_("Event"), choices=event_choices, required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
 
 
 class RolesField(forms.MultipleChoiceField):

@@ -222,7 +222,10 @@ class StepProgress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.network}: {self.step} {self.state}"
+        from minga.core.steps import STEPS_BY_KEY
+
+        step = STEPS_BY_KEY.get(self.step)
+        return f"{self.network}: {step.title if step else self.step} · {self.get_state_display()}"
 
 
 def hash_secret(raw: str) -> str:
@@ -338,13 +341,14 @@ class AuditEntry(models.Model):
 
     def sentence(self) -> str:
         """The entry as a sentence in the active language: who did what, on what."""
-        from minga.core.events import AuditEvent
+        from minga.core.events import AuditEvent, readable_target
 
         try:
             template = AuditEvent(self.action).label
         except ValueError:  # an event retired since it was recorded
             return f"{self.who()}: {self.action} {self.target_repr}"
-        return str(template) % {"actor": self.who(), "target": f"«{self.target_repr}»"}
+        target = readable_target(self.action, self.data, self.target_repr)
+        return str(template) % {"actor": self.who(), "target": target}
 
 
 class ScheduledRun(models.Model):

@@ -6,9 +6,13 @@ agree on what they hold and each stays a bounded number of queries as data grows
 
 from __future__ import annotations
 
+from datetime import date
+from functools import reduce
+from operator import or_
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.apps import apps
+from django.db.models import Exists, Prefetch, QuerySet
 from django.utils import timezone
 
 from minga.core.models import (
@@ -33,11 +37,39 @@ def networks_visible_to(user: Any) -> QuerySet[Network]:
     return Network.objects.filter(people__user=user).distinct()
 
 
+def _content_exists(label: str, network: Network) -> Exists | None:
+    try:
+        model = apps.get_model(label)
+    except LookupError:  # the app is not installed
+        return None
+    return Exists(model._default_manager.filter(network=network))
+
+
+def steps_with_content(network: Network) -> set[str]:
+    """The steps holding content (see `Step.content`), in one query."""
+    checks: dict[str, Any] = {}
+    for step in STEPS:
+        exists = [e for label in step.content if (e := _content_exists(label, network))]
+        if exists:
+            checks[step.key] = reduce(or_, exists)
+    if not checks:
+        return set()
+    row = Network.objects.filter(pk=network.pk).values(**checks).first() or {}
+    return {key for key, present in row.items() if present}
+
+
 def step_states(network: Network) -> dict[str, str]:
-    """Each step's state in the network, `not_started` where nobody set one yet."""
-    states = {step.key: StepState.NOT_STARTED.value for step in STEPS}
-    states.update(StepProgress.objects.filter(network=network).values_list("step", "state"))
-    return states
+    """Each step's state in the network: the one its coordinators set; where they set
+    none, "In progress" for a step holding content and "Not started" for the rest."""
+    chosen = dict(StepProgress.objects.filter(network=network).values_list("step", "state"))
+    with_content = steps_with_content(network) if len(chosen) < len(STEPS) else set()
+    return {
+        step.key: chosen.get(step.key)
+        or (
+            StepState.IN_PROGRESS.value if step.key in with_content else StepState.NOT_STARTED.value
+        )
+        for step in STEPS
+    }
 
 
 def organizations_of(
@@ -89,6 +121,23 @@ def pending_invitations(network: Network) -> QuerySet[Invitation]:
     return network.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
-def audit_entries(network: Network) -> QuerySet[AuditEntry]:
-    """The network's audit log, newest first."""
-    return AuditEntry.objects.filter(network=network).select_related("actor")
+def audit_entries(
+    network: Network,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The network's audit log, newest first: by one person (username), of one event,
+    and from `since` through `until` (dates in the network's time zone), when given."""
+    entries = AuditEntry.objects.filter(network=network).select_related("actor")
+    if actor:
+        entries = entries.filter(actor__username=actor)
+    if action:
+        entries = entries.filter(action=action)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    return entries

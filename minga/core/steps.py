@@ -14,6 +14,10 @@ class Step:
     number: str
     title: Promise
     summary: Promise
+    # The models ("app_label.ModelName", each with a `network` field) whose rows are this
+    # step's content: a step holding any reads at least "In progress" until its
+    # coordinators set a state themselves. Labels, not imports: core imports no step app.
+    content: tuple[str, ...] = ()
 
 
 STEPS: tuple[Step, ...] = (
@@ -22,18 +26,21 @@ STEPS: tuple[Step, ...] = (
         "1",
         _("Define the reach"),
         _("Context, purpose, objective, audience, action plan."),
+        ("reach.CharterVersion", "reach.AudienceCriteria", "reach.ActionItem"),
     ),
     Step(
         "governance",
         "2",
         _("Governance model"),
         _("Circles or a coordination body, how decisions are made, protocol and ethics."),
+        ("governance.Circle", "governance.Proposal"),
     ),
     Step(
         "membership",
         "3",
         _("Membership model"),
         _("Who may join and what they contribute: open or with a fee."),
+        ("membership.Plan", "membership.Membership", "membership.Application"),
     ),
     Step(
         "financing",
@@ -58,6 +65,7 @@ STEPS: tuple[Step, ...] = (
         "★",
         _("Mapping the ecosystem"),
         _("A survey of organizations, systematized into counts and charts."),
+        ("mapping.Survey",),
     ),
 )
 STEP_KEYS = tuple(step.key for step in STEPS)

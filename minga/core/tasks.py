@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from minga.core.mail import send_templated_mail
-from minga.core.models import Invitation
+from minga.core.models import Invitation, User
 
 
 @task()
@@ -19,11 +19,13 @@ def send_invitation(invitation_id: int) -> bool:
     )
     if invitation is None or not invitation.is_usable():
         return False
+    # Someone who already has an account reads it in the language stored on it.
+    account = User.objects.filter(email__iexact=invitation.email).exclude(language="").first()
     send_templated_mail(
         to=invitation.email,
         template="core/mail/invitation",
         context={"invitation": invitation},
-        language=invitation.language,
+        language=account.language if account is not None else invitation.language,
     )
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -10,25 +11,40 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from minga.core import actions, queries
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for, get_person_for
+from minga.core.exports import Row, csv_response, xlsx_response
 from minga.core.forms import (
     AccountForm,
+    AuditFilterForm,
     InviteForm,
     NetworkForm,
     NetworkSettingsForm,
     OrganizationFilterForm,
     OrganizationForm,
+    PeopleFilterForm,
     PersonForm,
+    event_choices,
 )
-from minga.core.models import LANGUAGE_CODES, Invitation, StepState, User
+from minga.core.models import (
+    LANGUAGE_CODES,
+    AuditEntry,
+    Invitation,
+    Organization,
+    Person,
+    StepState,
+    User,
+)
 from minga.core.permissions import Action, can
 from minga.core.steps import STEPS, STEPS_BY_KEY
 from minga.core.web import run_action
@@ -136,6 +152,8 @@ def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
     filters = OrganizationFilterForm(request.GET or None)
     wanted = filters.cleaned_data if filters.is_valid() else {}
     organizations = queries.organizations_of(network, **wanted)
+    if (fmt := _export_format(request)) is not None:
+        return _export(fmt, f"{network.slug}-organizations", *_organization_table(organizations))
     page = Paginator(organizations, 50).get_page(request.GET.get("page"))
     template = "core/_organization_rows.html" if request.headers.get("HX-Request") else None
     return render(
@@ -145,6 +163,7 @@ def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "filters": filters,
             "page": page,
+            "export_formats": EXPORT_LINKS,
             "can_manage": can(request.user, Action.MANAGE_ORGANIZATIONS, network),
         },
     )
@@ -204,13 +223,25 @@ def organization_form(request: HttpRequest, slug: str, pk: int | None = None) ->
 @login_required
 def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_PEOPLE)
-    page = Paginator(queries.people_of(network), 100).get_page(request.GET.get("page"))
+    filters = PeopleFilterForm(request.GET or None)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    people = queries.people_of(network, **wanted)
+    if (fmt := _export_format(request)) is not None:
+        return _export(fmt, f"{network.slug}-people", *_people_table(people))
+    page = Paginator(people, 100).get_page(request.GET.get("page"))
     can_manage = can(request.user, Action.MANAGE_PEOPLE, network)
     invitations = queries.pending_invitations(network) if can_manage else Invitation.objects.none()
     return render(
         request,
         "core/people_list.html",
-        {"network": network, "page": page, "can_manage": can_manage, "invitations": invitations},
+        {
+            "network": network,
+            "filters": filters,
+            "page": page,
+            "export_formats": EXPORT_LINKS,
+            "can_manage": can_manage,
+            "invitations": invitations,
+        },
     )
 
 
@@ -293,8 +324,17 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_AUDIT)
-    page = Paginator(queries.audit_entries(network), 100).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"network": network, "page": page})
+    filters = AuditFilterForm(request.GET or None)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    entries = queries.audit_entries(network, **wanted)
+    if (fmt := _export_format(request)) is not None:
+        return _export(fmt, f"{network.slug}-audit", *_audit_table(entries))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {"network": network, "filters": filters, "page": page, "export_formats": EXPORT_LINKS},
+    )
 
 
 @require_POST
@@ -309,6 +349,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated:
         actions.set_language(actor=_user(request), language=language)
+    else:
+        # Written to the account at login (`remember_language_choice`).
+        request.session[LANGUAGE_CHOICE_KEY] = language
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -319,12 +362,114 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+LANGUAGE_CHOICE_KEY = "minga_language_choice"
+
+
+def remember_language_choice(
+    sender: Any, request: HttpRequest | None, user: Any, **kw: Any
+) -> None:
+    """At login (signal `user_logged_in`), a language picked before it, on the login page,
+    becomes the account's language; an account without one takes the language cookie's."""
+    if request is None or not isinstance(user, User):
+        return
+    session = getattr(request, "session", None)
+    chosen = session.pop(LANGUAGE_CHOICE_KEY, "") if session is not None else ""
+    if not chosen and not user.language:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in LANGUAGE_CODES:
+        actions.set_language(actor=user, language=chosen)
+        translation.activate(chosen)
+
+
 @login_required
 def api_token(request: HttpRequest) -> HttpResponse:
     token = None
     if request.method == "POST":
         token = actions.issue_token(actor=_user(request), user=_user(request))
     return render(request, "core/api_token.html", {"token": token})
+
+
+# Exports: the rows a list page shows, with the same filters, as CSV or XLSX ----------------
+
+EXPORT_FORMATS = ("csv", "xlsx")
+# The links' format names, shown inside the translated "Download as %(format)s".
+EXPORT_LINKS = [("csv", "CSV"), ("xlsx", "XLSX")]
+
+
+def _export_format(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("export", "")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def _export(
+    fmt: str, filename: str, header: list[str], rows: Iterable[Row], sheet: str
+) -> HttpResponse:
+    if fmt == "csv":
+        return csv_response(filename, header, rows)
+    return xlsx_response(filename, header, rows, sheet)
+
+
+def _organization_table(
+    organizations: QuerySet[Organization],
+) -> tuple[list[str], Iterable[Row], str]:
+    header = [
+        _("Name"),
+        _("Country"),
+        _("City"),
+        _("Type"),
+        _("Size"),
+        _("Themes"),
+        _("Website"),
+        _("Contact email"),
+        _("Contact phone"),
+    ]
+    rows = (
+        [
+            organization.name,
+            countries.name(organization.country.code) if organization.country else "",
+            organization.city,
+            organization.get_type_display(),
+            organization.get_size_display(),
+            ", ".join(theme.name for theme in organization.themes.all()),
+            organization.website,
+            organization.contact_email,
+            organization.contact_phone,
+        ]
+        for organization in organizations.iterator(chunk_size=500)
+    )
+    return header, rows, _("Organizations")
+
+
+def _people_table(people: QuerySet[Person]) -> tuple[list[str], Iterable[Row], str]:
+    header = [_("Name"), _("User name"), _("Organization"), _("Country"), _("Roles")]
+    rows = (
+        [
+            str(person.user),
+            person.user.get_username(),
+            person.organization.name if person.organization else "",
+            countries.name(person.organization.country.code)
+            if person.organization and person.organization.country
+            else "",
+            ", ".join(str(role.get_name_display()) for role in person.roles.all()),
+        ]
+        for person in people.iterator(chunk_size=500)
+    )
+    return header, rows, _("People")
+
+
+def _audit_table(entries: QuerySet[AuditEntry]) -> tuple[list[str], Iterable[Row], str]:
+    header = [_("When"), _("Who"), _("Event"), _("What happened")]
+    labels = dict(event_choices())
+    rows: Iterable[Row] = (
+        [
+            timezone.localtime(entry.at).replace(tzinfo=None),
+            entry.who(),
+            str(labels.get(entry.action, entry.action)),
+            entry.sentence(),
+        ]
+        for entry in entries.iterator(chunk_size=500)
+    )
+    return header, rows, _("Audit log")
 
 
 def locked_out(

@@ -34,6 +34,31 @@ def run_action(form: BaseForm, action: Callable[[], Any]) -> Any | None:
         return None
 
 
+def needs_confirmation(
+    request: HttpRequest, *, question: str, consequence: str, cancel_url: str, button: str
+) -> HttpResponse | None:
+    """An irreversible step asks first, without JavaScript: a POST without `confirmed=1`
+    answers a page that says what cannot be undone and posts the same fields again with
+    `confirmed=1`; None means it was confirmed and the view goes on."""
+    if request.POST.get("confirmed") == "1":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    context = {
+        "question": question,
+        "consequence": consequence,
+        "cancel_url": cancel_url,
+        "button": button,
+        "action": request.get_full_path(),
+        "fields": fields,
+    }
+    return render(request, "core/confirm.html", context)
+
+
 @login_required
 def step_page(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     """A step of the method: its guide, its state and (as apps grow) its tools."""

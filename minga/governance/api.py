@@ -19,6 +19,7 @@ from minga.core.pagination import PageNumberPagination
 from minga.core.permissions import Action
 from minga.core.schemas import Omittable
 from minga.governance import actions, queries
+from minga.governance import decision_rules as rules
 from minga.governance.access import (
     circle_named,
     get_circle_for,
@@ -133,6 +134,10 @@ class ProposalOut(Schema):
     outcome: str | None
     decided_by: str | None
     tally: TallyOut | None
+    # Added: how many took a position (with the tally, so not while a secret proposal is
+    # open), and how many the quorum needs of the eligible (None without a quorum).
+    turnout: int | None = None
+    needed: int | None = None
     positions: list[VoterPosition] | None
     objections: list[ObjectionOut]
     amendments: list[AmendmentOut]
@@ -170,6 +175,8 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         }
         for o in proposal.objections.select_related("voter_person__user", "voter_organization")
     ]
+    tally = proposal.current_tally() if visible else None
+    counted = queries.turnout(proposal, tally or rules.Tally())
     return {
         "id": proposal.pk,
         "network": proposal.network.slug,
@@ -186,12 +193,12 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "proposer": proposal.proposer.username if proposal.proposer else None,
         "created_at": proposal.created_at,
         "closed_at": proposal.closed_at,
-        "eligible": proposal.eligible_count
-        if proposal.eligible_count is not None
-        else proposal.eligible_total(),
+        "eligible": counted.eligible,
         "outcome": proposal.outcome or None,
         "decided_by": proposal.decided_by or None,
-        "tally": proposal.current_tally().as_dict() if visible else None,
+        "tally": tally.as_dict() if tally is not None else None,
+        "turnout": counted.taken if tally is not None else None,
+        "needed": counted.needed,
         "positions": positions if visible else None,
         "objections": objections if visible or not proposal.secret else [],
         "amendments": [

@@ -13,6 +13,7 @@ counts as taking one) for any result to stand.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -62,6 +63,17 @@ class Tally:
         """Voters who took any position, abstention included."""
         return self.agree + self.disagree + self.abstain + self.object
 
+    @property
+    def sided(self) -> int:
+        """Voters who took a side: everyone but those who abstained (the 3/4 majority is
+        a share of these)."""
+        return self.agree + self.disagree + self.object
+
+    @property
+    def against(self) -> int:
+        """Disagreements and objections: what a majority weighs against agreement."""
+        return self.disagree + self.object
+
     @classmethod
     def of(cls, positions: list[str]) -> Tally:
         return cls(
@@ -87,13 +99,25 @@ class Outcome:
     tally: Tally
 
 
-def quorum_met(tally: Tally, eligible: int, quorum: float | None) -> bool:
+def quorum_needed(eligible: int, quorum: float | None) -> int | None:
+    """How many voters must take a position for a result to stand: the quorum's share of
+    the eligible, rounded up; None without a quorum."""
     if quorum is None:
-        return True
+        return None
     if not 0 <= quorum <= 1:
         raise ValueError("a quorum is a share between 0 and 1")
     # Exact arithmetic: 0.1 + 0.2 style float error must not flip a result.
-    return Fraction(tally.taken) >= Fraction(str(quorum)) * eligible
+    return math.ceil(Fraction(str(quorum)) * eligible)
+
+
+def supermajority_needed(tally: Tally) -> int:
+    """How many of those who took a side must agree for a 3/4 majority (at least one)."""
+    return max(1, math.ceil(Fraction(3, 4) * tally.sided))
+
+
+def quorum_met(tally: Tally, eligible: int, quorum: float | None) -> bool:
+    needed = quorum_needed(eligible, quorum)
+    return needed is None or tally.taken >= needed
 
 
 def decide(
@@ -117,16 +141,14 @@ def decide(
     if rule is Rule.CONSENSUS_THEN_SUPERMAJORITY:
         if tally.disagree == 0 and tally.object == 0 and tally.agree >= 1:
             return Outcome(Result.ADOPTED, DecidedBy.CONSENSUS, tally)
-        sided = tally.agree + tally.disagree + tally.object
         # Nobody agreeing is never a 3/4 majority, even when nobody took a side.
-        adopted = tally.agree > 0 and 4 * tally.agree >= 3 * sided
+        adopted = tally.agree > 0 and 4 * tally.agree >= 3 * tally.sided
         return Outcome(
             Result.ADOPTED if adopted else Result.REJECTED, DecidedBy.SUPERMAJORITY, tally
         )
     if rule is Rule.MAJORITY:
-        against = tally.disagree + tally.object
-        if tally.agree != against:
-            result = Result.ADOPTED if tally.agree > against else Result.REJECTED
+        if tally.agree != tally.against:
+            result = Result.ADOPTED if tally.agree > tally.against else Result.REJECTED
             return Outcome(result, DecidedBy.MAJORITY, tally)
         if tie_break is Position.AGREE:
             return Outcome(Result.ADOPTED, DecidedBy.TIE_BREAK, tally)

@@ -132,6 +132,19 @@ def load(demo: DemoNetwork) -> None:
     actions.close_proposal(actor=coordinator, proposal=meeting)
     backdate(meeting, 30)
 
+    # Too few took a position: the page says how many did and how many were needed.
+    campaign = actions.open_proposal(
+        actor=coordinator,
+        network=network,
+        title="Campaña regional sobre el derecho a la información",
+        text="La red impulsa una campaña regional durante el segundo semestre.",
+        rule="consent",
+        quorum=0.5,
+    )
+    vote(campaign, {0: "agree", 6: "agree", 11: "abstain"})
+    actions.close_proposal(actor=coordinator, proposal=campaign)
+    backdate(campaign, 15)
+
     # Open proposals.
     soon = timezone.now() + timedelta(days=5)
     fee = actions.open_proposal(

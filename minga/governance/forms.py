@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from minga.core.l10n import PercentField, number
 from minga.core.models import Network, Organization, Person
 from minga.governance.models import (
     POSITION_CHOICES,
@@ -17,6 +21,31 @@ from minga.governance.models import (
     MemberKind,
     VotingUnit,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+
+def _quorum_hint() -> str:
+    return gettext(
+        "The percentage of voters who must take a position (abstaining counts), "
+        "for example %(example)s. Empty: no quorum."
+    ) % {"example": number(Decimal("37.5"), 1)}
+
+
+# Written when the page is rendered, in the reader's language and number format.
+quorum_hint = lazy(_quorum_hint, str)
+
+
+def _count_field(label: _StrOrPromise, min_value: int) -> forms.IntegerField:
+    """A whole number typed the reader's way ("1.200" in es, "1,200" in en)."""
+    return forms.IntegerField(
+        label=label,
+        min_value=min_value,
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
 
 class ProposalForm(forms.Form):
@@ -37,13 +66,7 @@ class ProposalForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    quorum = forms.FloatField(
-        label=_("Quorum"),
-        required=False,
-        min_value=0,
-        max_value=1,
-        help_text=_("The share of voters that must take a position, e.g. 0.5. Empty: none."),
-    )
+    quorum = PercentField(label=_("Quorum (%)"), required=False, help_text=quorum_hint())
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,13 +112,9 @@ class CircleForm(forms.Form):
     can_execute = forms.BooleanField(label=_("Executes"), required=False, initial=True)
     can_evaluate = forms.BooleanField(label=_("Evaluates"), required=False, initial=True)
     member_kind = forms.ChoiceField(label=_("Members are"), choices=MemberKind.choices)
-    mandate_months = forms.IntegerField(
-        label=_("Mandate length (months)"), min_value=1, required=False
-    )
+    mandate_months = _count_field(_("Mandate length (months)"), 1)
     renewable = forms.BooleanField(label=_("Mandates can be renewed"), required=False, initial=True)
-    max_renewals = forms.IntegerField(
-        label=_("How many times a mandate can be renewed"), min_value=0, required=False
-    )
+    max_renewals = _count_field(_("How many times a mandate can be renewed"), 0)
     filled_by = forms.ChoiceField(label=_("Filled by"), choices=FilledBy.choices)
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:

@@ -4,9 +4,12 @@ stays on its model (`proposal.voter_for(user)`, `mandate.is_current()`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from minga.core.models import Network, Person
+from minga.governance import decision_rules as rules
 from minga.governance import linkage
 from minga.governance.models import (
     Circle,
@@ -16,6 +19,7 @@ from minga.governance.models import (
     MandateQuerySet,
     Nomination,
     Proposal,
+    ProposalState,
     VotingUnit,
 )
 
@@ -42,6 +46,19 @@ def link_problems(network: Network) -> dict[int, list[str]]:
     """Double-linkage problems of every circle of the network that has a parent."""
     found = linkage.link_problems(linked_parents(network), current_seats(network))
     return {circle: [str(p) for p in problems] for circle, problems in found.items()}
+
+
+def links_broken_by_ending(mandate: Mandate) -> list[Circle]:
+    """The circles whose double link holds now and would not once this mandate ends."""
+    network = mandate.circle.network
+    before = current_seats(network)
+    after = list(before)
+    if mandate.person_id is not None:
+        seat = linkage.Seat(mandate.circle_id, mandate.person_id, mandate.role)
+        if seat in after:
+            after.remove(seat)
+    broken = linkage.broken_by(linked_parents(network), before, after)
+    return list(network.circles.filter(pk__in=broken)) if broken else []
 
 
 def people_who_may_vote(proposal: Proposal) -> list[Person]:
@@ -100,3 +117,80 @@ def proposals(
     if circle is not None:
         rows = rows.filter(circle_id=circle)
     return rows
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many took a position, out of how many who could, and how many the quorum
+    needs (None without a quorum)."""
+
+    taken: int
+    eligible: int
+    needed: int | None
+
+    @property
+    def met(self) -> bool:
+        return self.needed is None or self.taken >= self.needed
+
+
+def turnout(proposal: Proposal, tally: rules.Tally | None = None) -> Turnout:
+    """A proposal's turnout against its quorum: the eligible as counted when it closed,
+    or as they are now while it is open."""
+    tally = tally if tally is not None else proposal.current_tally()
+    eligible = (
+        proposal.eligible_count
+        if proposal.eligible_count is not None
+        else proposal.eligible_total()
+    )
+    return Turnout(tally.taken, eligible, rules.quorum_needed(eligible, proposal.quorum))
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """A proposal in the outcomes export: its tally and turnout once closed (None while
+    open, when a secret proposal's count is not known yet)."""
+
+    proposal: Proposal
+    tally: rules.Tally | None
+    turnout: Turnout | None
+
+
+def proposal_outcomes(network: Network) -> list[OutcomeRow]:
+    """Every proposal of the network, oldest first, with what closing it counted: read
+    from the closed proposal's own row, so one query however many there are."""
+    rows = []
+    for proposal in network.proposals.order_by("created_at", "pk"):
+        if proposal.state == ProposalState.CLOSED and proposal.tally is not None:
+            tally = rules.Tally(**proposal.tally)
+            eligible = proposal.eligible_count or 0
+            counted = Turnout(tally.taken, eligible, rules.quorum_needed(eligible, proposal.quorum))
+            rows.append(OutcomeRow(proposal, tally, counted))
+        else:
+            rows.append(OutcomeRow(proposal, None, None))
+    return rows
+
+
+@dataclass(frozen=True)
+class CircleRow:
+    """A circle as the structure's list shows it beside the diagram."""
+
+    circle: Circle
+    leaders: list[Mandate]
+    delegates: list[Mandate]
+    problems: list[str]
+
+
+def structure(network: Network) -> list[CircleRow]:
+    """Each circle with its parent, its current leaders and delegates, and what is wrong
+    with its double link: the diagram's content as text."""
+    seated = current_mandates_by_circle(network)
+    problems = link_problems(network)
+    return [
+        CircleRow(
+            circle=circle,
+            leaders=[m for m in seated.get(circle.pk, []) if m.role == "leader"],
+            delegates=[m for m in seated.get(circle.pk, []) if m.role == "delegate"],
+            problems=problems.get(circle.pk, []),
+        )
+        for circle in network.circles.select_related("parent__network", "network")
+    ]

@@ -13,6 +13,18 @@ urlpatterns = [
     ),
     path("mandates/", views.mandates, name="mandates"),
     path("proposals/new/", views.proposal_create, name="proposal_create"),
+    path(
+        "proposals/outcomes.csv",
+        views.proposals_export,
+        {"fmt": "csv"},
+        name="proposal_outcomes_csv",
+    ),
+    path(
+        "proposals/outcomes.xlsx",
+        views.proposals_export,
+        {"fmt": "xlsx"},
+        name="proposal_outcomes_xlsx",
+    ),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/position/", views.take_position, name="proposal_position"),
     path("proposals/<int:pk>/amend/", views.amend, name="proposal_amend"),

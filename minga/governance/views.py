@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,12 +18,14 @@ from django.views.decorators.http import require_POST
 from minga.core import actions as core_actions
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
+from minga.core.exports import csv_response, xlsx_response
 from minga.core.models import StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.web import run_action
+from minga.core.web import needs_confirmation, run_action
 from minga.governance import actions, queries
+from minga.governance import decision_rules as rules
 from minga.governance.access import (
     get_circle_for,
     get_election_for,
@@ -42,7 +45,14 @@ from minga.governance.forms import (
     PositionForm,
     ProposalForm,
 )
-from minga.governance.models import ElectionState, Position, voter_q
+from minga.governance.models import (
+    CircleKind,
+    ElectionState,
+    Position,
+    Proposal,
+    ProposalState,
+    voter_q,
+)
 
 PROBLEM_LABELS = {
     "no_leader": gettext_lazy("no leader"),
@@ -57,15 +67,16 @@ PROBLEM_LABELS = {
 def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The step's page: its guide, the structure drawn with its links, proposals."""
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
-    circles = list(network.circles.all())
-    problems = queries.link_problems(network)
-    nodes = [Node(c.pk, c.name, c.kind, c.parent_id, problems.get(c.pk, [])) for c in circles]
-    drawing = layout(nodes)
-    broken = [
-        {"circle": c, "problems": [PROBLEM_LABELS[p] for p in problems[c.pk]]}
-        for c in circles
-        if problems.get(c.pk)
-    ]
+    rows = queries.structure(network)
+    circles = [row.circle for row in rows]
+    drawing = layout(
+        [
+            Node(r.circle.pk, r.circle.name, r.circle.kind, r.circle.parent_id, r.problems)
+            for r in rows
+        ]
+    )
+    structure = [(row, [PROBLEM_LABELS[p] for p in row.problems]) for row in rows]
+    broken = [{"circle": row.circle, "problems": labels} for row, labels in structure if labels]
     manage = can(request.user, Action.MANAGE_GOVERNANCE, network)
     coordinating_form = CoordinatingOrganizationForm(
         initial={"coordinating_organization": network.coordinating_organization_id}, network=network
@@ -83,6 +94,9 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
             "drawing": drawing,
             "broken": broken,
             "circles": circles,
+            "structure": structure,
+            "kinds": dict(CircleKind.choices),
+            "problem_labels": PROBLEM_LABELS,
             "open_proposals": queries.proposals(network, state="open"),
             "closed_proposals": queries.proposals(network, state="closed")[:20],
             "coordinating_form": coordinating_form,
@@ -114,11 +128,12 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"circle": request.GET.get("circle")} if request.GET.get("circle") else None
     form = ProposalForm(request.POST or None, initial=initial, network=network)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data["quorum"] is not None:
+            data["quorum"] = float(data["quorum"])  # a fraction, as the model keeps it
         proposal = run_action(
             form,
-            lambda: actions.open_proposal(
-                actor=_user(request), network=network, **form.cleaned_data
-            ),
+            lambda: actions.open_proposal(actor=_user(request), network=network, **data),
         )
         if proposal is not None:
             return redirect(proposal)
@@ -136,6 +151,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial={"position": mine.position, "reason": mine.reason} if mine else None
     )
     visible = proposal.results_visible()
+    tally = proposal.current_tally() if visible else None
     positions = (
         proposal.positions.select_related("voter_person__user", "voter_organization")
         if visible and proposal.voters_visible()
@@ -153,7 +169,9 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "amend_form": AmendForm(initial={"text": proposal.text}),
             "comment_form": CommentForm(),
             "visible": visible,
-            "tally": proposal.current_tally() if visible else None,
+            "tally": tally,
+            "turnout": queries.turnout(proposal, tally) if tally is not None else None,
+            "needed_to_agree": rules.supermajority_needed(tally) if tally is not None else None,
             "positions": positions,
             "ballots": proposal.ballots.order_by("position", "pk")
             if visible and proposal.secret
@@ -246,11 +264,88 @@ def add_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = _on_proposal(request, slug, pk)
+    if not proposal.is_open:
+        return _closed(request, proposal)
+    user = _user(request)
+    if not (can(user, Action.CLOSE_PROPOSALS, proposal.network) or proposal.led_by(user)):
+        raise PermissionDenied  # before asking, so nobody is asked what they may not do
+    consequence = _(
+        "Nobody can take or change a position any more, and the proposal is decided now "
+        "by its rule (%(rule)s) with the positions taken so far."
+    ) % {"rule": proposal.get_rule_display()}
+    if proposal.secret:
+        consequence += " " + _(
+            "Who took part is kept apart from the positions, for good: nobody will ever "
+            "see who took which position."
+        )
+    page = needs_confirmation(
+        request,
+        question=_("Close “%(title)s” and decide it?") % {"title": proposal.title},
+        consequence=consequence,
+        cancel_url=proposal.get_absolute_url(),
+        button=_("Close and decide"),
+    )
+    if page is not None:
+        return page
     try:
         actions.close_proposal(actor=_user(request), proposal=proposal)
     except actions.ProposalClosed:
         return _closed(request, proposal)
     return redirect(proposal)
+
+
+def _outcome_label(proposal: Proposal) -> str:
+    if proposal.state != ProposalState.CLOSED:
+        return str(proposal.get_state_display())
+    label = str(proposal.get_outcome_display())
+    if proposal.decided_by:
+        label = f"{label} {proposal.get_decided_by_display()}"
+    return label
+
+
+@login_required
+def proposals_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The network's proposals with their outcomes and tallies, as CSV or XLSX: for
+    whoever may read the proposals list."""
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    header = [
+        _("Title"),
+        _("Decision rule"),
+        _("Opened"),
+        _("Closed"),
+        _("Outcome"),
+        _("Agree"),
+        _("Disagree"),
+        _("Abstain"),
+        _("Object"),
+        _("Took a position"),
+        _("Could take a position"),
+        _("Quorum needed"),
+    ]
+    rows = [
+        [
+            row.proposal.title,
+            str(row.proposal.get_rule_display()),
+            timezone.localdate(row.proposal.created_at),
+            timezone.localdate(row.proposal.closed_at) if row.proposal.closed_at else None,
+            _outcome_label(row.proposal),
+            *(
+                (row.tally.agree, row.tally.disagree, row.tally.abstain, row.tally.object)
+                if row.tally is not None
+                else (None, None, None, None)
+            ),
+            *(
+                (row.turnout.taken, row.turnout.eligible, row.turnout.needed)
+                if row.turnout is not None
+                else (None, None, None)
+            ),
+        ]
+        for row in queries.proposal_outcomes(network)
+    ]
+    filename = f"{network.slug}-proposals"
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, rows, sheet_title=_("Proposals"))
+    return csv_response(filename, header, rows)
 
 
 # Circles and mandates -----------------------------------------------------------------------
@@ -350,6 +445,31 @@ def circle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def end_mandate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_GOVERNANCE)
     mandate = get_mandate_for(request.user, network, pk)
+    if mandate.ended_on is not None:
+        messages.error(request, _("This mandate has ended already."))
+        return redirect(mandate.circle)
+    consequence = _(
+        "%(holder)s stops being %(role)s of %(circle)s today. The mandate moves to the "
+        "past holders and cannot be reopened: the seat must be given again."
+    ) % {"holder": mandate.holder, "role": mandate.get_role_display(), "circle": mandate.circle}
+    asking = request.POST.get("confirmed") != "1"
+    if asking and (breaks := queries.links_broken_by_ending(mandate)):
+        consequence += " " + _("It also breaks the double link of: %(circles)s.") % {
+            "circles": ", ".join(circle.name for circle in breaks)
+        }
+        # The confirmation page says so: confirming it goes ahead despite the break.
+        post = request.POST.copy()
+        post["confirm"] = "1"
+        request.POST = post  # type: ignore[assignment]
+    page = needs_confirmation(
+        request,
+        question=_("End this mandate?"),
+        consequence=consequence,
+        cancel_url=mandate.circle.get_absolute_url(),
+        button=_("End the mandate"),
+    )
+    if page is not None:
+        return page
     try:
         actions.end_mandate(
             actor=_user(request), mandate=mandate, confirm_break=request.POST.get("confirm") == "1"

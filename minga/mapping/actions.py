@@ -30,6 +30,7 @@ from minga.mapping.answers import (
     Headers,
     Message,
     Repeats,
+    fold,
     open_export,
     read_repeats,
 )
@@ -69,17 +70,53 @@ def _refusal(exc: DataError) -> ValidationError:
     return ValidationError({"data": [message.render(_) for message in exc.messages]})
 
 
-def _survey_for(*, actor: Actor, network: Network, name: str, form: Form) -> tuple[Survey, bool]:
+def _title_clash(network: Network, titles: list[str], exclude: int | None = None) -> str | None:
+    """The first of `titles` another survey of the network already has (in any language,
+    ignoring case and accents), or None."""
+    wanted = {fold(title): title for title in titles if title.strip()}
+    if not wanted:
+        return None
+    others = Survey.objects.filter(network=network)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    for title, translated in others.values_list("title", "form__titles"):
+        for taken in [title, *(translated or {}).values()]:
+            if taken and fold(str(taken)) in wanted:
+                return wanted[fold(str(taken))]
+    return None
+
+
+def _check_title(network: Network, titles: list[str], exclude: int | None = None) -> None:
+    clash = _title_clash(network, titles, exclude)
+    if clash is not None:
+        raise ValidationError(
+            {
+                "title": _(
+                    "A survey titled “%(title)s” already exists in this network. Give this "
+                    "one a distinct title."
+                )
+                % {"title": clash}
+            },
+            code="duplicate_title",
+        )
+
+
+def _survey_for(
+    *, actor: Actor, network: Network, name: str, form: Form, title: str = ""
+) -> tuple[Survey, bool]:
     if not _SURVEY_NAME.match(name):
         raise ValidationError(
             {"name": _("Use letters, digits, hyphens and underscores only, e.g. mapping-2024.")}
         )
+    title = " ".join(title.split())[:200]
     survey = Survey.objects.select_for_update().filter(network=network, name=name).first()
     if survey is None:
+        # Two surveys never share a title: the form's (in any language), or the one given.
+        _check_title(network, [title] if title else form.all_titles())
         survey = Survey.objects.create(
             network=network,
             name=name,
-            title=form.title[:200],
+            title=title or form.title[:200],
             form=form.to_json(),
             tally=Tally().to_json(),
             created_by=actor if isinstance(actor, User) else None,
@@ -95,6 +132,9 @@ def _survey_for(*, actor: Actor, network: Network, name: str, form: Form) -> tup
                 % {"name": name}
             }
         )
+    if title and title != survey.title:
+        _check_title(network, [title], exclude=survey.pk)
+        survey.title = title
     # Same questions and choices: labels may have been corrected, keep the newest.
     survey.form = form.to_json()
     survey.__dict__.pop("_form", None)
@@ -112,11 +152,14 @@ def import_responses(
     create_organizations: bool = False,
     progress: Callable[[int], None] | None = None,
     filename: str | None = None,
+    title: str = "",
 ) -> ImportResult:
     """Import a KoboToolbox, ODK Central or Google Forms export into the survey `name`
     (created on first import): a CSV, a KoboToolbox XLSX (a sheet per repeat group) or an
     ODK Central zip of CSVs (a file per repeat). `filename` is the file's name as the person
-    knows it (messages name it; default: `data`'s).
+    knows it (messages name it; default: `data`'s). `title` replaces the form's title
+    (`form_title`, per language): a new survey's title must differ from the network's other
+    surveys' titles, or the import is refused with a `title` error.
 
     All or nothing: any bad cell fails the whole import with the first errors and the total,
     and nothing is stored. Submissions already imported (same `_uuid` or KEY, or the same
@@ -142,6 +185,7 @@ def import_responses(
             export=export,
             create_organizations=create_organizations,
             progress=progress,
+            title=title,
         )
     except DataError as exc:
         raise _refusal(exc) from exc
@@ -202,6 +246,7 @@ def _import(
     export: Export,
     create_organizations: bool,
     progress: Callable[[int], None] | None,
+    title: str = "",
 ) -> ImportResult:
     table = export.main
     headers = Headers(form)
@@ -217,7 +262,7 @@ def _import(
     flattened = {r for _q, path in decoder.flat_columns.values() for r, _n in path}
     repeats.missing = [r for r in repeats.missing if r not in flattened]
     _check_repeat_names(form, repeats)
-    survey, created = _survey_for(actor=actor, network=network, name=name, form=form)
+    survey, created = _survey_for(actor=actor, network=network, name=name, form=form, title=title)
     result = ImportResult(survey=survey, warnings=_missing_repeats(form, export, repeats))
     tally = Tally()
     errors: list[CellError] = list(repeats.errors)

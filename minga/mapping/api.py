@@ -21,6 +21,8 @@ router = Router(tags=["mapping"])
 class SurveyOut(Schema):
     name: str
     title: str
+    # The form's title per language (`form_title::Español (es)`), where it gives them.
+    titles: dict[str, str]
     respondents: int
     questions: list[dict[str, Any]]
     updated_at: datetime
@@ -31,6 +33,7 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
     return {
         "name": survey.name,
         "title": survey.title,
+        "titles": form.titles,
         "respondents": survey.counts().respondents,
         "questions": [
             {

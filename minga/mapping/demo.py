@@ -14,20 +14,20 @@ from minga.mapping.template import template_form
 
 SURVEY_NAME = "mapeo-2024"
 FOCUS_OF_THEME = {
-    "Citizen participation": "citizen_participation",
-    "Political advocacy": "political_activism",
-    "Human rights": "human_rights",
-    "Environment": "environment",
-    "Gender equity": "womens_rights",
-    "Public innovation": "innovation_technology",
-    "Transparency": "anticorruption",
+    "Participación ciudadana": "citizen_participation",
+    "Incidencia política": "political_activism",
+    "Derechos humanos": "human_rights",
+    "Medio ambiente": "environment",
+    "Equidad de género": "womens_rights",
+    "Innovación pública": "innovation_technology",
+    "Transparencia": "anticorruption",
 }
 POPULATIONS_OF_THEME = {
-    "Youth": "youth",
-    "Gender equity": "women",
-    "Indigenous peoples": "indigenous",
-    "LGBTIQ+ rights": "lgbtiq",
-    "Human rights": "migrants",
+    "Juventudes": "youth",
+    "Equidad de género": "women",
+    "Pueblos indígenas": "indigenous",
+    "Derechos LGBTIQ+": "lgbtiq",
+    "Derechos humanos": "migrants",
 }
 # A few spellings as people type them, grouped back together by the report.
 SPELLINGS = {"Bogotá": ["Bogotá", "bogota", " BOGOTÁ"], "São Paulo": ["São Paulo", "Sao Paulo"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.models import Network, Organization
@@ -36,10 +37,18 @@ class Survey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.name
+        return self.title_in(get_language() or "es")
 
     def get_absolute_url(self) -> str:
         return reverse("mapping_report", args=[self.network.slug, self.name])
+
+    def title_in(self, language: str) -> str:
+        """The title in the reader's language: the form's `form_title::LANGUAGE` where the
+        survey kept the form's title, else the title given at import, else its name."""
+        form = self.parsed_form() if self.form else None
+        if form is not None and (not self.title or self.title in form.all_titles()):
+            return form.title_in(language) or self.title or self.name
+        return self.title or self.name
 
     def parsed_form(self) -> Form:
         cached: Form | None = self.__dict__.get("_form")

@@ -150,3 +150,111 @@ def _support_labels(network: Network, language: str) -> dict[str, str]:
         if question is not None:
             return {c.name: c.label(language) for c in form.choices_of(question)}
     return {}
+
+
+# The report's summary: who answered, from where -----------------------------------------
+
+TOP_TEXTS = 10  # a free-text question lists its most frequent grouped answers
+
+
+@dataclass
+class CountryCount:
+    code: str
+    name: str
+    count: int
+    share: float  # of the responses
+
+
+@dataclass
+class ReportSummary:
+    """What the report leads with: how many answered, how many of the directory's
+    organizations, how many per country (names in the reader's language)."""
+
+    responses: int
+    organizations: int | None  # responses linked to the directory (unfiltered report only)
+    directory: int  # organizations in the network's directory
+    countries: list[CountryCount]
+    questions: int
+
+
+def _country_name(code: str, fallback: str) -> str:
+    from django_countries import countries
+
+    upper = code.upper()
+    return str(countries.name(upper)) if upper in countries else fallback
+
+
+def _countries(
+    survey: Survey, figures: dict[str, Any], where: Where, language: str
+) -> list[CountryCount]:
+    """Responses per country: from the survey's own country question where it asks one
+    (counted already), else from the answering organizations' countries (one aggregate)."""
+    from django.db.models import Count
+
+    responses = figures["respondents"]
+    form = survey.parsed_form()
+    question = form.question(matching.COUNTRY)
+    pairs: list[tuple[str, str, int]] = []
+    if question is not None and question.type == "select_one" and not question.repeat:
+        options = figures["questions"][question.key]["options"]
+        for choice in form.choices_of(question):
+            count = options[choice.name]["count"]
+            if count:
+                pairs.append((choice.name, choice.label(language), count))
+    elif where is None:
+        rows = (
+            survey.responses.exclude(organization__country="")
+            .filter(organization__isnull=False)
+            .values_list("organization__country")
+            .annotate(count=Count("pk"))
+        )
+        pairs = [(str(code), str(code), count) for code, count in rows]
+    found = [
+        CountryCount(code, _country_name(code, label), count, stats.percent(count, responses))
+        for code, label, count in pairs
+    ]
+    found.sort(key=lambda c: (-c.count, c.name))
+    return found
+
+
+def report_summary(
+    survey: Survey, figures: dict[str, Any], where: Where, language: str
+) -> ReportSummary:
+    network = survey.network
+    linked: int | None = None
+    if where is None:
+        linked = (
+            survey.responses.filter(organization__isnull=False)
+            .values("organization")
+            .distinct()
+            .count()
+        )
+    form = survey.parsed_form()
+    return ReportSummary(
+        responses=figures["respondents"],
+        organizations=linked,
+        directory=network.organizations.count(),
+        countries=_countries(survey, figures, where, language),
+        questions=sum(1 for q in form.questions if stats.summary_kind(q) or q.is_select),
+    )
+
+
+@dataclass
+class TopTexts:
+    """A free-text question's grouped answers: the most frequent, and the rest counted."""
+
+    answered: int
+    top: list[dict[str, Any]]  # value, count, share (percent of those who answered)
+    other_answers: int  # answers in the groups not shown
+    other_groups: int
+
+
+def top_texts(grouped: list[dict[str, Any]], answered: int, limit: int = TOP_TEXTS) -> TopTexts:
+    shown = grouped[:limit]
+    rest = grouped[limit:]
+    return TopTexts(
+        answered=answered,
+        top=[{**item, "share": stats.percent(item["count"], answered)} for item in shown],
+        other_answers=sum(item["count"] for item in rest),
+        other_groups=len(rest),
+    )

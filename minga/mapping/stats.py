@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,9 @@ from minga.mapping.xlsform import (
     Form,
     Question,
 )
+
+# How a histogram writes its numbers (None: plainly, as `_format` does).
+NumberFormat = Callable[[float], str] | None
 
 
 def percent(part: int, whole: int) -> float:
@@ -422,8 +425,11 @@ class Summary:
 
 
 class _Summarizer:
-    def __init__(self, form: Form, question: Question, kind: str) -> None:
+    def __init__(
+        self, form: Form, question: Question, kind: str, number_format: NumberFormat = None
+    ) -> None:
         self.question = question
+        self.number_format = number_format or _format
         self.summary = Summary(kind)
         self.numbers: list[float] = []
         self.days: Counter[str] = Counter()
@@ -474,7 +480,7 @@ class _Summarizer:
             values_ = self.numbers
             mean = round(sum(values_) / len(values_), 2)
             summary.numbers = NumberSummary(len(values_), min(values_), mean, max(values_))
-            summary.bins = number_bins(values_)
+            summary.bins = number_bins(values_, self.number_format)
         elif summary.kind == "number":
             summary.numbers = NumberSummary(0, None, None, None)
         elif summary.kind == "date":
@@ -497,17 +503,22 @@ class _Summarizer:
 
 
 def summarize(
-    form: Form, rows: Iterable[dict[str, Any]], names: Iterable[str] | None = None
+    form: Form,
+    rows: Iterable[dict[str, Any]],
+    names: Iterable[str] | None = None,
+    *,
+    number_format: NumberFormat = None,
 ) -> dict[str, Summary]:
     """One pass over the answers: a `Summary` of each question that is neither a select nor
-    a note (or of those named), counted once per answer (once per instance in a repeat)."""
+    a note (or of those named), counted once per answer (once per instance in a repeat).
+    `number_format` writes the histogram's bounds (a page's: in the reader's language)."""
     wanted = set(names) if names is not None else None
     summarizers = []
     for question in form.questions:
         kind = summary_kind(question)
         if kind is None or (wanted is not None and question.key not in wanted):
             continue
-        summarizers.append(_Summarizer(form, question, kind))
+        summarizers.append(_Summarizer(form, question, kind, number_format))
     for answers in rows:
         for summarizer in summarizers:
             question = summarizer.question
@@ -555,20 +566,33 @@ def _format(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:.4g}"
 
 
-def number_bins(numbers: list[float]) -> list[tuple[str, int]]:
+def number_bins(
+    numbers: list[float], number_format: Callable[[float], str] = _format
+) -> list[tuple[str, int]]:
     """A histogram: one bar per value for few whole numbers (a range's steps, a 1–5 scale),
-    else up to MAX_BINS equal-width bins labelled `low–high`."""
+    else up to MAX_BINS equal-width bins labelled `low–high` (written by `number_format`)."""
+    write = number_format
     low, high = min(numbers), max(numbers)
     whole = all(float(n).is_integer() for n in numbers)
     if whole and high - low < 2 * MAX_BINS:
         counts = Counter(int(n) for n in numbers)
-        return [(str(v), counts.get(v, 0)) for v in range(int(low), int(high) + 1)]
+        return [(write(v), counts.get(v, 0)) for v in range(int(low), int(high) + 1)]
     if low == high:
-        return [(_format(low), len(numbers))]
+        return [(write(low), len(numbers))]
+    if whole:
+        # Whole numbers: bins of whole steps, `4–8` then `9–13` (bounds included).
+        step = math.ceil((high - low + 1) / MAX_BINS)
+        start = int(low)
+        counts = Counter((int(n) - start) // step for n in numbers)
+        bins = (int(high) - start) // step + 1
+        return [
+            (f"{write(start + i * step)}–{write(start + (i + 1) * step - 1)}", counts.get(i, 0))
+            for i in range(bins)
+        ]
     width = (high - low) / MAX_BINS
     counts = Counter(min(int((n - low) / width), MAX_BINS - 1) for n in numbers)
     return [
-        (f"{_format(low + i * width)}–{_format(low + (i + 1) * width)}", counts.get(i, 0))
+        (f"{write(low + i * width)}–{write(low + (i + 1) * width)}", counts.get(i, 0))
         for i in range(MAX_BINS)
     ]
 

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +27,7 @@ from minga.core.exports import (
     safe_filename,
     xlsx_response,
 )
+from minga.core.l10n import number
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -43,6 +44,15 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Survey name"),
         max_length=80,
         help_text=gettext_lazy("Letters, digits and hyphens, e.g. mapping-2024."),
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "Leave empty to use the questionnaire's title. Two surveys of the network never "
+            "share a title."
+        ),
     )
     form_file = forms.FileField(
         label=gettext_lazy("Questionnaire (XLSForm .xlsx or .xls)"),
@@ -105,7 +115,7 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = []
     if form.is_valid():
         errors = _run_import(request, network, form)
-        if not errors:
+        if not errors and not form.errors:
             return redirect("mapping_report", slug=network.slug, name=form.cleaned_data["name"])
     context = _step_context(request, network)
     context.update(
@@ -152,15 +162,24 @@ def _run_import(request: HttpRequest, network: Network, form: ImportForm) -> lis
                 data=path,
                 create_organizations=form.cleaned_data["organizations"],
                 filename=data_name,
+                title=form.cleaned_data["title"],
             )
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "title" in exc.error_dict:
+                # A title another survey has: asked again beside the title field.
+                form.add_error("title", exc.error_dict.pop("title"))
+                return ValidationError(exc.error_dict).messages if exc.error_dict else []
             return list(exc.messages)
         except intake.IntakeError as exc:
             return [exc.message]
     messages.success(
         request,
-        _("Imported %(created)d responses (%(duplicates)d were already there).")
-        % {"created": result.created, "duplicates": result.duplicates},
+        ngettext(
+            "Imported %(created)s response (%(duplicates)s were already there).",
+            "Imported %(created)s responses (%(duplicates)s were already there).",
+            result.created,
+        )
+        % {"created": number(result.created), "duplicates": number(result.duplicates)},
     )
     for warning in result.warnings:
         messages.warning(request, warning)
@@ -190,7 +209,7 @@ def _question_sections(
     form = survey.parsed_form()
     language = _language()
     # Every other question's answers, summarized in one pass over the responses.
-    summaries = stats.summarize(form, queries.answers(survey, where))
+    summaries = stats.summarize(form, queries.answers(survey, where), number_format=_bin_number)
     sections: list[dict[str, Any]] = []
     for question in form.questions:
         section: dict[str, Any] = {"question": question, "label": question.label(language)}
@@ -210,21 +229,26 @@ def _question_sections(
                 }
                 for choice in form.choices_of(question)
             ]
-        elif question.type == "text":
-            section["top"] = queries.top(survey, question.key, where)[:15]
         else:
             assert summary is not None
             section["summary"] = summary
-            section["chart"] = _drawn(summary) is not None
             if summary.kind == "text":
-                section["top"] = summary.top[:15]
-            elif summary.kind == "rank":
+                # Free text: the most frequent grouped answers, listed (never a bar each).
+                section["texts"] = queries.top_texts(summary.top, summary.answered)
+            else:
+                section["chart"] = _drawn(summary) is not None
+            if summary.kind == "rank":
                 section["ranks"] = [
                     (_choice_label(form, question, name, language), summary.mean_ranks.get(name))
                     for name in summary.ranks
                 ]
         sections.append(section)
     return sections
+
+
+def _bin_number(value: float) -> str:
+    """A histogram bin's bound, written as the reader writes numbers."""
+    return number(int(value)) if float(value).is_integer() else number(float(f"{value:.4g}"))
 
 
 @login_required
@@ -254,6 +278,7 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             crosstab = _crosstab_context(form, row, col, table, language)
     query = {"where": request.GET.get("where", "")} if where else {}
     figures = queries.systematize(survey, where)
+    summary = queries.report_summary(survey, figures, where, language)
     return render(
         request,
         "mapping/report.html",
@@ -261,6 +286,8 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "network": survey.network,
             "survey": survey,
             "respondents": figures["respondents"],
+            "summary": summary,
+            "formats": ["CSV", "XLSX", "JSON"],
             "sections": _question_sections(survey, where, figures),
             "filters": filters,
             "where": request.GET.get("where", "") if where else "",
@@ -308,6 +335,9 @@ def _crosstab_context(
     }
 
 
+CHART_CHOICES = 12  # bars in a select question's chart, at most
+
+
 def _svg_response(svg: bytes) -> HttpResponse:
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
@@ -325,23 +355,24 @@ def chart(request: HttpRequest, slug: str, name: str, question: str) -> HttpResp
     if target.is_select:
         entry = queries.systematize(survey, where)["questions"][target.key]
         choices = form.choices_of(target)
+        if len(choices) > CHART_CHOICES:
+            # Many choices: only those chosen, at most CHART_CHOICES (the table has all).
+            chosen = [c for c in choices if entry["options"][c.name]["count"]]
+            kept = sorted(chosen, key=lambda c: -entry["options"][c.name]["count"])
+            keep = {c.name for c in kept[:CHART_CHOICES]}
+            choices = [c for c in chosen if c.name in keep]
         labels = [c.label(language) for c in choices]
         counts = [entry["options"][c.name]["count"] for c in choices]
         percents = [entry["options"][c.name]["percent"] for c in choices]
-    elif target.type == "text":
-        top = queries.top(survey, target.key, where)[:15]
-        total = sum(item["count"] for item in top) or 1
-        labels = [item["value"] for item in top]
-        counts = [item["count"] for item in top]
-        percents = [stats.percent(item["count"], total) for item in top]
-    else:
-        found = stats.summarize(form, queries.answers(survey, where), [target.key])
-        summary = found.get(target.key)
-        svg = _summary_svg(form, target, summary, language) if summary else None
-        if svg is None:
-            raise Http404("No chart for this question")
-        return _svg_response(svg)
-    return _svg_response(charts.bars(labels, counts, percents, target.label(language)))
+        return _svg_response(charts.bars(labels, counts, percents, target.label(language)))
+    found = stats.summarize(
+        form, queries.answers(survey, where), [target.key], number_format=_bin_number
+    )
+    summary = found.get(target.key)
+    drawn = _summary_svg(form, target, summary, language) if summary else None
+    if drawn is None:
+        raise Http404("No chart for this question")
+    return _svg_response(drawn)
 
 
 def _choice_label(form: Form, question: Question, name: str, language: str) -> str:
@@ -385,12 +416,12 @@ def _summary_svg(
             _("Position"),
         )
     if drawn == "top":
-        top = summary.top[:15]
-        total = sum(item["count"] for item in top) or 1
+        # Percents of those who answered, not of the answers shown.
+        texts = queries.top_texts(summary.top, summary.answered)
         return charts.bars(
-            [item["value"] for item in top],
-            [item["count"] for item in top],
-            [stats.percent(item["count"], total) for item in top],
+            [item["value"] for item in texts.top],
+            [item["count"] for item in texts.top],
+            [item["share"] for item in texts.top],
             title,
         )
     return None

@@ -173,6 +173,21 @@ class Form:
     questions: list[Question]
     choices: dict[str, list[Choice]] = field(default_factory=dict)
     group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The title in each language (`form_title::Español (es)` columns of the settings sheet);
+    # `title` is the default one.
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The title in the reader's language (`pt-br` finds `pt`), else the default one."""
+        language = language.lower()
+        for code in (language, language.split("-")[0]):
+            if self.titles.get(code):
+                return self.titles[code]
+        return self.title or pick_label(self.titles, language)
+
+    def all_titles(self) -> list[str]:
+        """Every spelling of the title, the default one first."""
+        return [t for t in dict.fromkeys([self.title, *self.titles.values()]) if t]
 
     def __post_init__(self) -> None:
         # pyxform allows one name in two groups: such questions are told apart by their paths.
@@ -224,6 +239,7 @@ class Form:
                 for list_name, choices in self.choices.items()
             },
             "group_labels": self.group_labels,
+            "titles": self.titles,
         }
 
     @classmethod
@@ -249,6 +265,7 @@ class Form:
                 for name, choices in data["choices"].items()
             },
             group_labels={k: dict(v) for k, v in data.get("group_labels", {}).items()},
+            titles=dict(data.get("titles", {})),
         )
 
 
@@ -322,9 +339,11 @@ def read_form(source: str | Path | bytes | IO[bytes], *, name: str | None = None
     definition: Any = None
     try:
         definition = get_xlsform(data, file_type=f".{kind}")
+        # The title per language is Minga's to read: pyxform writes one title only.
+        titles = _titles(definition)
         warnings: list[str] = []
         pyxform_json = workbook_to_json(definition, warnings=warnings)
-        form = _form(pyxform_json, definition)
+        form = _form(pyxform_json, titles)
         # pyxform's whole check, as before it writes an XForm: types, names, references.
         create_survey_element_from_dict(pyxform_json).to_xml(
             validate=False, pretty_print=False, warnings=warnings
@@ -383,7 +402,7 @@ def _check_size(data: bytes, kind: str, label: str) -> None:
 # pyxform's JSON → Minga's form ----------------------------------------------------------
 
 
-def _form(pyxform_json: dict[str, Any], definition: Any) -> Form:
+def _form(pyxform_json: dict[str, Any], titles: tuple[str, dict[str, str]]) -> Form:
     languages: list[str] = []
 
     def labels_of(element: dict[str, Any]) -> dict[str, str]:
@@ -445,7 +464,8 @@ def _form(pyxform_json: dict[str, Any], definition: Any) -> Form:
                 if code not in languages:
                     languages.append(code)
     return Form(
-        title=_title(definition),
+        title=titles[0],
+        titles=titles[1],
         languages=languages,
         questions=questions,
         choices=choices,
@@ -515,12 +535,27 @@ def _type_of(child: dict[str, Any], choices: dict[str, list[Choice]]) -> tuple[s
     return kind, ""
 
 
-def _title(definition: Any) -> str:
+def _titles(definition: Any) -> tuple[str, dict[str, str]]:
+    """The settings sheet's `form_title` and its `form_title::Español (es)` columns: the
+    default title (`form_title`, else the first language's) and the title per language.
+    The per-language columns are taken out of `definition` (pyxform cannot write them)."""
+    default = ""
+    titles: dict[str, str] = {}
     for row in (definition.settings or [])[:1]:
+        for key in [k for k in row if ":" in str(k)]:
+            if str(key).partition(":")[0].strip().lower() in ("form_title", "set_form_title"):
+                value = row.pop(key)
+                code = language_code(f"label:{str(key).partition(':')[2]}")
+                text = str(value or "").strip()
+                if text and code and code != DEFAULT_LANGUAGE:
+                    titles.setdefault(code, text)
         for key, value in row.items():
-            if str(key).strip().lower() in ("form_title", "set_form_title") and value:
-                return str(value).strip()
-    return ""
+            text = str(value or "").strip()
+            if not text:
+                continue
+            if str(key).strip().lower() in ("form_title", "set_form_title"):
+                default = default or text
+    return default or next(iter(titles.values()), ""), titles
 
 
 # pyxform's reasons, located --------------------------------------------------------------
@@ -747,9 +782,22 @@ def write_form(form: Form, language_names: dict[str, str]) -> bytes:
                 [list_name, choice.name, *[choice.labels.get(c, "") for c in form.languages]]
             )
     settings = workbook.create_sheet("settings")
-    settings.append(["form_title", "default_language"])
+    translated = [code for code in form.languages if form.titles.get(code)]
+    settings.append(
+        [
+            "form_title",
+            *[f"form_title::{language_names.get(c, c)} ({c})" for c in translated],
+            "default_language",
+        ]
+    )
     default = form.languages[0] if form.languages else ""
-    settings.append([form.title, f"{language_names.get(default, default)} ({default})"])
+    settings.append(
+        [
+            form.title,
+            *[form.titles[c] for c in translated],
+            f"{language_names.get(default, default)} ({default})",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -99,7 +99,7 @@ def load(demo: DemoNetwork) -> None:
         city="Cali",
         type="collective",
         size="small",
-        themes=["Citizen participation"],
+        themes=["Participación ciudadana"],
         contact_name="Julián",
         contact_email="julian@ciudadabierta.example.org",
         language="es",

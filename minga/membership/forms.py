@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
+from minga.core.forms import any_country_choices, country_choices
+from minga.core.l10n import LocalizedDecimalField
 from minga.core.models import LANGUAGE_CHOICES, Network, OrganizationSize, OrganizationType
 from minga.core.text import comma_list
 from minga.membership.models import (
@@ -19,25 +21,47 @@ from minga.membership.models import (
 from minga.reach.models import AUDIENCE_KIND_CHOICES
 
 
+def _amount(label: Any, *, required: bool = False) -> LocalizedDecimalField:
+    """An amount typed the way the reader writes it ("1.234,50" in es): positive, at
+    most two decimals."""
+    return LocalizedDecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+
+
 class PlanForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
     period = forms.ChoiceField(label=_("Period"), choices=PlanPeriod.choices)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
-    fee = forms.CharField(label=_("Fee (fixed plan)"), required=False)
-    fee_small = forms.CharField(label=_("Fee, small organizations"), required=False)
-    fee_medium = forms.CharField(label=_("Fee, medium organizations"), required=False)
-    fee_large = forms.CharField(label=_("Fee, large organizations"), required=False)
-    small_income_max = forms.CharField(label=_("Small: annual income up to"), required=False)
-    medium_income_max = forms.CharField(label=_("Medium: annual income up to"), required=False)
+    fee = _amount(_("Fee (fixed plan)"))
+    fee_small = _amount(_("Fee, small organizations"))
+    fee_medium = _amount(_("Fee, medium organizations"))
+    fee_large = _amount(_("Fee, large organizations"))
+    small_income_max = _amount(_("Small: annual income up to"))
+    medium_income_max = _amount(_("Medium: annual income up to"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == PlanKind.FIXED and data.get("fee") is None and "fee" not in self.errors:
+            self.add_error("fee", _("A fixed plan needs its fee."))
+        if kind == PlanKind.VARIABLE:
+            for size in OrganizationSize.values:
+                name = f"fee_{size}"
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("A variable plan needs a fee for each size."))
+        return data
 
     def plan_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        sizes = {size: data.pop(f"fee_{size}") for size in ("small", "medium", "large")}
+        sizes = {size: data.pop(f"fee_{size}") for size in OrganizationSize.values}
         if data["kind"] == PlanKind.VARIABLE:
-            data["fees"] = {size: value for size, value in sizes.items() if value}
-        if not data["fee"]:
-            data["fee"] = None
+            data["fees"] = {size: value for size, value in sizes.items() if value is not None}
         return data
 
 
@@ -83,7 +107,7 @@ class JoinForm(ApplyForm):
 
     applicant_kind = forms.ChoiceField(label=_("Applying as"), choices=AUDIENCE_KIND_CHOICES)
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    country = LazyTypedChoiceField(label=_("Country"), choices=country_choices)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=OrganizationType.choices)
     size = forms.ChoiceField(label=_("Size"), choices=OrganizationSize.choices)
@@ -127,7 +151,7 @@ class CodeForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.CharField(label=_("Amount"))
+    amount = _amount(_("Amount"), required=True)
     on = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -149,9 +173,7 @@ class ContributionForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", _("All countries")), *countries], required=False
-    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=any_country_choices, required=False)
     city = forms.CharField(label=_("City"), required=False)
     theme = forms.CharField(label=_("Theme"), required=False)
     size = forms.ChoiceField(

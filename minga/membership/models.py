@@ -12,9 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minga.core.models import LANGUAGE_CHOICES, Network, Organization, OrganizationSize, Person
-from minga.membership.ledger import EntryKind, status_of
+from minga.membership.ledger import EntryKind, InvoiceStatus, status_of
 
 
 def cents(value: Any) -> Decimal:
@@ -294,6 +295,21 @@ class Invoice(models.Model):
 
     def status(self) -> str:
         return status_of(self.due, self.paid)
+
+    def get_status_display(self) -> str:
+        return invoice_status_label(self.status())
+
+
+# What a person reads for each invoice state (the ledger's arithmetic stays Django-free).
+INVOICE_STATUS_CHOICES = [
+    (InvoiceStatus.OPEN.value, pgettext_lazy("invoice", "Unpaid")),
+    (InvoiceStatus.PARTIAL.value, pgettext_lazy("invoice", "Partly paid")),
+    (InvoiceStatus.PAID.value, pgettext_lazy("invoice", "Paid")),
+]
+
+
+def invoice_status_label(status: str) -> str:
+    return str(dict(INVOICE_STATUS_CHOICES).get(status, status))
 
 
 class LedgerEntry(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from minga.reach.models import AUDIENCE_KIND_CHOICES
 
@@ -15,7 +16,9 @@ def explain(unmet: dict[str, str]) -> str:
             "kind": kind
         }
     if criterion == "country":
-        return _("%(country)s is not among the network's countries.") % {"country": value}
+        return _("%(country)s is not among the network's countries.") % {
+            "country": countries.name(value) or value
+        }
     if criterion == "themes":
         return _("None of the applicant's themes (%(themes)s) is among the network's themes.") % {
             "themes": value or "—"

@@ -11,18 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import csv_response, xlsx_response
-from minga.core.models import Network, StepState
+from minga.core.l10n import number
+from minga.core.models import Network, OrganizationSize, OrganizationType, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.web import run_action
+from minga.core.web import needs_confirmation, run_action
 from minga.membership import actions
 from minga.membership.access import (
     dues_scope_for,
@@ -45,7 +48,15 @@ from minga.membership.forms import (
     PlanForm,
     RejectForm,
 )
-from minga.membership.models import ParticipationLevel
+from minga.membership.ledger import InvoiceStatus
+from minga.membership.models import (
+    INVOICE_STATUS_CHOICES,
+    Application,
+    ApplicationStatus,
+    ParticipationLevel,
+    Plan,
+    PlanKind,
+)
 from minga.membership.queries import (
     active_memberships,
     balances,
@@ -58,11 +69,15 @@ from minga.membership.queries import (
     yearly_income,
 )
 from minga.membership.reasons import explain
+from minga.reach.models import AUDIENCE_KIND_CHOICES
 
 
 def _errors_to_messages(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        messages.error(request, " ".join(str(e) for e in errors))
+    """A form's errors as messages, each after the label of its field."""
+    for name, errors in form.errors.items():
+        text = " ".join(str(e) for e in errors)
+        field = form.fields.get(name)
+        messages.error(request, f"{field.label}: {text}" if field and field.label else text)
 
 
 @login_required
@@ -87,7 +102,6 @@ def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
             "pending": [(a, [explain(u) for u in a.unmet]) for a in pending_applications(network)]
             if manage
             else [],
-            "reject_form": RejectForm(),
             "organization": organization,
             "own_membership": own_membership,
             "member_count": active_memberships(network).count(),
@@ -168,21 +182,64 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "membership/join.html", {"public_network": network, "form": form})
 
 
+def _income_band(plan: Plan, size: str) -> str:
+    """The annual income a size stands for in a plan with income bands ("" without)."""
+    small, medium = plan.small_income_max, plan.medium_income_max
+    if plan.kind != PlanKind.VARIABLE or small is None:
+        return ""
+    currency = plan.currency
+    if size == OrganizationSize.SMALL:
+        return _("annual income up to %(amount)s %(currency)s") % {
+            "amount": number(small, 2),
+            "currency": currency,
+        }
+    if medium is None:
+        return _("annual income above %(amount)s %(currency)s") % {
+            "amount": number(small, 2),
+            "currency": currency,
+        }
+    if size == OrganizationSize.MEDIUM:
+        return _("annual income from %(low)s to %(high)s %(currency)s") % {
+            "low": number(small, 2),
+            "high": number(medium, 2),
+            "currency": currency,
+        }
+    return _("annual income above %(amount)s %(currency)s") % {
+        "amount": number(medium, 2),
+        "currency": currency,
+    }
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def _application_page(
+    request: HttpRequest, network: Network, application: Application, **extra: Any
+) -> HttpResponse:
+    plan = application.plan
+    context = {
+        "network": network,
+        "application": application,
+        "reasons": [explain(u) for u in application.unmet],
+        "can_manage": can(request.user, Action.MANAGE_MEMBERSHIP, network),
+        "applicant_kind": _label(AUDIENCE_KIND_CHOICES, application.applicant_kind),
+        "type": _label(OrganizationType.choices, application.type),
+        "size": _label(OrganizationSize.choices, application.size),
+        "income_band": _income_band(plan, application.size),
+        "country": countries.name(application.country) or application.country,
+        "fee": plan.fee_for(application.size),
+        "reject_form": RejectForm(),
+        **extra,
+    }
+    return render(request, "membership/application.html", context)
+
+
 @login_required
 def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug)
     application = get_application_for(request.user, network, pk)
-    return render(
-        request,
-        "membership/application.html",
-        {
-            "network": network,
-            "application": application,
-            "reasons": [explain(u) for u in application.unmet],
-            "can_manage": can(request.user, Action.MANAGE_MEMBERSHIP, network),
-            "reject_form": RejectForm(),
-        },
-    )
+    return _application_page(request, network, application)
 
 
 @login_required
@@ -192,17 +249,54 @@ def decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpRespo
     application = get_application_for(request.user, network, pk)
     if decision not in ("approve", "reject"):
         raise Http404("No such decision")
+    page_url = reverse("application_detail", args=[slug, pk])
+    if application.status != ApplicationStatus.PENDING:
+        messages.error(request, _("This application was decided already."))
+        return redirect(page_url)
+    if decision == "approve" and not application.eligible:
+        messages.error(
+            request, _("It does not meet the audience's criteria; reject it with a reason.")
+        )
+        return redirect(page_url)
+    form = RejectForm(request.POST)
+    if decision == "reject" and not form.is_valid():
+        # Said before asking for confirmation: the reason is what the applicant reads.
+        return _application_page(request, network, application, reject_form=form)
+    told = {"name": application.name, "email": application.contact_email}
+    if decision == "approve":
+        question = _("Approve the application of %(name)s?") % told
+        consequence = _('%(name)s becomes a member of %(network)s with the plan "%(plan)s".') % {
+            **told,
+            "network": network.name,
+            "plan": application.plan.name,
+        }
+        button = _("Yes, approve it")
+    else:
+        question = _("Reject the application of %(name)s?") % told
+        consequence = (
+            _("The application of %(name)s is closed and cannot be approved later.") % told
+        )
+        button = _("Yes, reject it")
+    if application.contact_email:
+        consequence += " " + _("%(email)s is told by email at once.") % told
+    if (
+        page := needs_confirmation(
+            request, question=question, consequence=consequence, cancel_url=page_url, button=button
+        )
+    ) is not None:
+        return page
     try:
         if decision == "approve":
             actions.approve(actor=_user(request), application=application)
             messages.success(request, _("Approved: the organization is a member now."))
         else:
             actions.reject(
-                actor=_user(request), application=application, reason=request.POST.get("reason", "")
+                actor=_user(request), application=application, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Rejected; the applicant is told why."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect(page_url)
     return redirect("membership", slug=slug)
 
 
@@ -360,14 +454,21 @@ def dues(request: HttpRequest, slug: str) -> HttpResponse:
         network,
         only,
         period=period,
-        status=status if status in ("open", "partial", "paid") else None,
+        status=status if status in {s.value for s in InvoiceStatus} else None,
     )
     page = Paginator(invoices.order_by("-period", "organization__name"), 100).get_page(
         request.GET.get("page")
     )
     rows = balances(network, only=only)
+    manage = can(request.user, Action.MANAGE_DUES, network)
     income = yearly_income(network) if only is None else {}
     chart = mark_safe(income_chart(income, _("Dues received per year"))) if income else ""  # noqa: S308 - matplotlib's own SVG
+    # The chart's figures as a list too: readable on any screen, and by a screen reader.
+    income_rows = [
+        (year, currency, amount)
+        for year, by_currency in income.items()
+        for currency, amount in sorted(by_currency.items())
+    ]
     return render(
         request,
         "membership/dues.html",
@@ -377,8 +478,14 @@ def dues(request: HttpRequest, slug: str) -> HttpResponse:
             "balances": rows,
             "arrears": [r for r in rows if r["months_in_arrears"] > 0 or r["in_arrears_since"]],
             "chart": chart,
-            "can_manage": can(request.user, Action.MANAGE_DUES, network),
-            "payment_form": PaymentForm(),
+            "income_rows": income_rows,
+            "statuses": INVOICE_STATUS_CHOICES,
+            "can_manage": manage,
+            # One form per invoice, each with its own ids so every label names its field.
+            "invoices": [
+                (invoice, PaymentForm(auto_id=f"pay{invoice.pk}_%s") if manage else None)
+                for invoice in page
+            ],
             "run_form": InvoiceRunForm(),
             "period": period,
             "status": status,
@@ -396,9 +503,10 @@ def run_invoices(request: HttpRequest, slug: str) -> HttpResponse:
             created = actions.invoice_period(
                 actor=_user(request), network=network, period=form.cleaned_data["period"]
             )
-            messages.success(request, _("%(count)s invoices created.") % {"count": created})
+            messages.success(request, _("%(count)s invoices created.") % {"count": number(created)})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+    _errors_to_messages(request, form)
     return redirect("dues", slug=slug)
 
 
@@ -419,6 +527,7 @@ def pay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Payment recorded."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+    _errors_to_messages(request, form)
     return redirect("dues", slug=slug)
 
 

@@ -17,6 +17,7 @@ from minga.core.models import Network, Person, User
 from minga.core.permissions import Action, require
 from minga.reach.eligibility import AudienceKind
 from minga.reach.models import (
+    AUDIENCE_KIND_CHOICES,
     ActionItem,
     ActionStatus,
     AudienceCriteria,
@@ -106,8 +107,13 @@ def set_audience(
         if kind not in AudienceKind.__members__.values():
             raise ValidationError(
                 {
-                    "member_kinds": _("%(value)s is not one of: organization, individual, company.")
-                    % {"value": kind}
+                    "member_kinds": _("%(value)s is not a kind of member (%(kinds)s).")
+                    % {
+                        "value": kind,
+                        "kinds": ", ".join(
+                            f"{value}: {label}" for value, label in AUDIENCE_KIND_CHOICES
+                        ),
+                    }
                 }
             )
     codes = [code.strip().upper() for code in countries_ or [] if code.strip()]

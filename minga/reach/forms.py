@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minga.core.forms import country_choices
 from minga.core.models import Network, Person
 from minga.core.text import comma_list
 from minga.reach.models import AUDIENCE_KIND_CHOICES, ActionStatus, CharterVersion
@@ -23,10 +24,15 @@ class AudienceForm(forms.Form):
         choices=AUDIENCE_KIND_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
-    countries = forms.CharField(
+    countries = forms.MultipleChoiceField(
         label=_("Countries"),
+        choices=country_choices,  # a callable: the names in the reader's language
         required=False,
-        help_text=_("Two-letter codes separated by commas, e.g. AR, BR, CL. Empty: any country."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "On a computer, hold Ctrl (⌘ on a Mac) to choose more than one. "
+            "None chosen: any country."
+        ),
     )
     themes = forms.CharField(
         label=_("Themes"),
@@ -40,11 +46,23 @@ class AudienceForm(forms.Form):
         help_text=_("One per line, e.g. We work without party affiliation."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = set(self.initial.get("countries") or ())
+        if chosen:
+            # The countries already chosen come first, so the list shows them.
+            field = self.fields["countries"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            names = country_choices()
+            field.choices = [c for c in names if c[0] in chosen] + [
+                c for c in names if c[0] not in chosen
+            ]
+
     def lists(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "member_kinds": data["member_kinds"],
-            "countries_": comma_list(data["countries"]),
+            "countries_": list(data["countries"]),
             "themes": comma_list(data["themes"]),
             "statements": [s.strip() for s in data["statements"].splitlines() if s.strip()],
         }

@@ -20,7 +20,8 @@ from minga.core.web import run_action
 from minga.reach import actions
 from minga.reach.access import get_action_item_for, get_public_charter
 from minga.reach.forms import ActionItemForm, AudienceForm, CharterForm
-from minga.reach.models import AUDIENCE_KIND_CHOICES, ActionStatus, AudienceCriteria, Charter
+from minga.reach.models import ActionStatus, AudienceCriteria, Charter
+from minga.reach.queries import audience_countries, audience_kinds, audience_themes
 
 
 def _audience_initial(audience: AudienceCriteria | None) -> dict[str, object]:
@@ -28,8 +29,8 @@ def _audience_initial(audience: AudienceCriteria | None) -> dict[str, object]:
         return {"member_kinds": ["organization"]}
     return {
         "member_kinds": audience.member_kinds,
-        "countries": ", ".join(audience.countries),
-        "themes": ", ".join(audience.themes),
+        "countries": list(audience.countries),
+        "themes": ", ".join(audience_themes(audience)),
         "statements": "\n".join(audience.statements),
     }
 
@@ -53,7 +54,9 @@ def reach_home(request: HttpRequest, slug: str) -> HttpResponse:
             "charter": charter,
             "current": network.charter_versions.select_related("author").first(),
             "audience": audience,
-            "kind_labels": dict(AUDIENCE_KIND_CHOICES),
+            "audience_kinds": audience_kinds(audience),
+            "audience_countries": audience_countries(audience),
+            "audience_themes": audience_themes(audience),
             "items": network.action_items.select_related("owner__user"),
             "item_form": ActionItemForm(network=network) if manage else None,
             "statuses": ActionStatus.choices,

@@ -9,17 +9,8 @@ from minga.core import intake
 from minga.core.models import Network
 from minga.governance.models import Circle, MemberKind
 from minga.sortition.actions import ORGANIZATION_FEATURES, PEOPLE_FEATURES
+from minga.sortition.labels import FEATURE_LABELS
 from minga.sortition.models import Algorithm
-
-FEATURE_LABELS = {
-    "country": _("Country"),
-    "organization_size": _("Organization size"),
-    "organization_type": _("Organization type"),
-    "language": _("Language"),
-    "theme": _("Theme"),
-    "size": _("Size"),
-    "type": _("Type"),
-}
 
 # A pool of people and quotas: far below the intake's general upload limit.
 MAX_UPLOAD = 5 * 1024 * 1024

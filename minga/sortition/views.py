@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,15 +20,20 @@ from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import attachment
 from minga.core.permissions import Action, can
-from minga.core.web import run_action
+from minga.core.web import needs_confirmation, run_action
 from minga.sortition import actions, charts, queries
 from minga.sortition.access import get_draw_for, visible_draws
 from minga.sortition.actions import QuotaRow
 from minga.sortition.engine import csvio
+from minga.sortition.engine.model import Instance, SortitionInputError
 from minga.sortition.engine.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
-from minga.sortition.forms import FEATURE_LABELS, DrawForm, SeedForm
+from minga.sortition.forms import DrawForm, SeedForm
 from minga.sortition.inputs import numbered_note
+from minga.sortition.labels import REPLACEMENT_METHODS, DrawLabels, explain, panel_features
 from minga.sortition.models import Algorithm, Draw, DrawState, PoolSource
+
+if TYPE_CHECKING:
+    from minga.sortition.engine.diagnosis import Diagnosis
 
 
 def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
@@ -78,10 +84,13 @@ def draw_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _quota_rows(draw: Draw, data: QueryDict | None = None) -> list[dict[str, Any]]:
-    """The quota table with each feature's label, and the posted min and max when given."""
+    """The quota table with each feature's and value's label, and the posted min and max
+    when given."""
     rows = queries.quota_rows(draw)
+    labels = DrawLabels(draw)
     for row in rows:
-        row["feature_label"] = FEATURE_LABELS.get(row["feature"], row["feature"])
+        row["feature_label"] = labels.feature(row["feature"])
+        row["value_label"] = labels.value(row["feature"], row["value"])
         if data is not None:
             row["min"] = data.get(f"min-{row['index']}", "")
             row["max"] = data.get(f"max-{row['index']}", "")
@@ -92,18 +101,15 @@ def _posted_quotas(rows: list[dict[str, Any]]) -> list[QuotaRow]:
     parsed = []
     for row in rows:
         numbers = []
-        for bound in ("min", "max"):
+        for bound, bound_label in (("min", _("min")), ("max", _("max"))):
             text = str(row[bound]).strip()
             if not text.isdigit():
                 raise ValidationError(
                     {
-                        "quotas": _(
-                            "%(feature)s=%(value)s, %(bound)s: %(text)s is not a whole number."
-                        )
+                        "quotas": _("%(quota)s, %(bound)s: %(text)s is not a whole number.")
                         % {
-                            "feature": row["feature"],
-                            "value": row["value"],
-                            "bound": bound,
+                            "quota": f"{row['feature_label']} = {row['value_label']}",
+                            "bound": bound_label,
                             "text": repr(text),
                         }
                     }
@@ -111,6 +117,22 @@ def _posted_quotas(rows: list[dict[str, Any]]) -> list[QuotaRow]:
             numbers.append(int(text))
         parsed.append(QuotaRow(row["feature"], row["value"], numbers[0], numbers[1]))
     return parsed
+
+
+def _explained(
+    draw: Draw, found: Diagnosis | dict[str, Any] | None, quotas: list[QuotaRow] | None = None
+) -> dict[str, Any] | None:
+    """The engine's diagnosis (or a failed computation's stored one) as the page shows it:
+    sentences in the reader's language, quotas by their labels."""
+    if not found:
+        return None
+    diagnosis = found if isinstance(found, dict) else found.as_json()
+    checked = actions.validate_quotas(draw, quotas) if quotas is not None else None
+    try:
+        instance: Instance | None = draw.instance(checked)
+    except SortitionInputError:
+        instance = None  # quotas that no longer fit the pool: the engine's own words
+    return explain(instance, diagnosis, DrawLabels(draw))
 
 
 @login_required
@@ -132,9 +154,11 @@ def draw_quotas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     diagnosis = None
     if not errors:
         try:
-            diagnosis = actions.check_feasibility(actor=_user(request), draw=draw)
+            found = actions.check_feasibility(actor=_user(request), draw=draw)
         except ValidationError as exc:
             errors = exc.messages
+        else:
+            diagnosis = _explained(draw, found)
     return render(
         request,
         "sortition/quotas.html",
@@ -159,7 +183,8 @@ def feasibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     diagnosis = None
     try:
         quotas = _posted_quotas(_quota_rows(draw, request.POST))
-        diagnosis = actions.check_feasibility(actor=_user(request), draw=draw, quotas=quotas)
+        found = actions.check_feasibility(actor=_user(request), draw=draw, quotas=quotas)
+        diagnosis = _explained(draw, found, quotas)
     except ValidationError as exc:
         errors = exc.messages
     return render(
@@ -185,10 +210,33 @@ def _verify_command(draw: Draw) -> str:
     return " ".join(parts)
 
 
+def _shown_quotas(draw: Draw, labels: DrawLabels) -> list[dict[str, Any]]:
+    return [
+        {
+            "feature": labels.feature(quota.feature),
+            "value": labels.value(quota.feature, quota.value),
+            "min": quota.min,
+            "max": quota.max,
+        }
+        for quota in draw.quotas.all()
+    ]
+
+
+def _shown_results(draw: Draw, labels: DrawLabels) -> dict[str, Any]:
+    """The results with each member's features and each replacement's method as labels."""
+    results = queries.results(draw)
+    for member in results["panel"]:
+        member["shown_features"] = panel_features(labels, member["features"], draw.features)
+    for decline in results["declines"]:
+        decline["method_label"] = REPLACEMENT_METHODS.get(decline["method"], decline["method"])
+    return results
+
+
 @login_required
 def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
     draw = get_draw_for(request.user, network, pk)
+    labels = DrawLabels(draw)
     return render(
         request,
         "sortition/draw_detail.html",
@@ -196,9 +244,10 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "network": network,
             "draw": draw,
             "can_manage": can(request.user, Action.MANAGE_DRAWS, network),
-            "quotas": list(draw.quotas.all()),
-            "feature_labels": FEATURE_LABELS,
-            **queries.results(draw),
+            "quotas": _shown_quotas(draw, labels),
+            "group_by_label": labels.group_by(draw.group_by),
+            "diagnosis": _explained(draw, draw.diagnosis) if draw.diagnosis else None,
+            **_shown_results(draw, labels),
             "seed_form": SeedForm(),
             "verify_command": _verify_command(draw) if draw.panel else "",
             "replacement_procedure": REPLACEMENT_PROCEDURE,
@@ -217,9 +266,35 @@ def progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-def _step(request: HttpRequest, slug: str, pk: int, run: Any, done: str) -> HttpResponse:
+class Confirm:
+    """What an irreversible step asks before it runs: the question, what cannot be undone,
+    and the button that goes ahead."""
+
+    def __init__(self, question: str, consequence: str, button: str) -> None:
+        self.question, self.consequence, self.button = question, consequence, button
+
+
+def _step(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    run: Callable[[Draw], object],
+    done: str,
+    confirm: Callable[[Draw], Confirm] | None = None,
+) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
     draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
+    if confirm is not None:
+        asked = confirm(draw)
+        page = needs_confirmation(
+            request,
+            question=asked.question,
+            consequence=asked.consequence,
+            cancel_url=draw.get_absolute_url(),
+            button=asked.button,
+        )
+        if page is not None:
+            return page
     try:
         run(draw)
     except ValidationError as exc:
@@ -250,6 +325,14 @@ def publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk,
         lambda draw: actions.publish(actor=_user(request), draw=draw),
         _("Published: the network can see the pool, the quotas and the hash."),
+        lambda draw: Confirm(
+            _("Publish the probabilities of %(title)s?") % {"title": draw.title},
+            _(
+                "Publishing fixes the pool, the quotas and the distribution with its SHA-256, "
+                "and shows them to everyone in the network. They can no longer be changed."
+            ),
+            _("Publish"),
+        ),
     )
 
 
@@ -264,17 +347,23 @@ def fix_seed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             for error in field_errors:
                 messages.error(request, str(error))
         return redirect(draw)
+    seed = form.cleaned_data["seed"]
     return _step(
         request,
         slug,
         pk,
         lambda draw: actions.fix_seed(
-            actor=_user(request),
-            draw=draw,
-            seed=form.cleaned_data["seed"],
-            note=form.cleaned_data["note"],
+            actor=_user(request), draw=draw, seed=seed, note=form.cleaned_data["note"]
         ),
         _("Seed fixed."),
+        lambda draw: Confirm(
+            _("Fix the seed %(seed)s?") % {"seed": seed},
+            _(
+                "The seed is fixed for good: with the published distribution it decides who "
+                "is drawn. It can no longer be changed."
+            ),
+            _("Fix the seed"),
+        ),
     )
 
 
@@ -287,6 +376,14 @@ def draw_panel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk,
         lambda draw: actions.draw_panel(actor=_user(request), draw=draw),
         _("Drawn."),
+        lambda draw: Confirm(
+            _("Draw the panel of %(title)s?") % {"title": draw.title},
+            _(
+                "The panel the seed draws is recorded for good and the draw is never "
+                "repeated: someone drawn who declines is replaced, one at a time."
+            ),
+            _("Draw the panel"),
+        ),
     )
 
 
@@ -301,20 +398,35 @@ def seat(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             actor=_user(request), draw=draw, confirm_break=bool(request.POST.get("confirm"))
         ),
         _("The panel holds its seats."),
+        lambda draw: Confirm(
+            _("Give the panel its seats in %(body)s?")
+            % {"body": draw.circle.name if draw.circle else "—"},
+            _(
+                "Everyone on the panel gets a mandate that comes from this draw by lot. "
+                "The draw cannot go back to before the seats were given."
+            ),
+            _("Give them their seats"),
+        ),
     )
 
 
 @login_required
 @require_POST
 def decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    member_id = request.POST.get("member", "")
     return _step(
         request,
         slug,
         pk,
-        lambda draw: actions.decline(
-            actor=_user(request), draw=draw, member_id=request.POST.get("member", "")
-        ),
+        lambda draw: actions.decline(actor=_user(request), draw=draw, member_id=member_id),
         _("Decline recorded; the replacement is on the panel."),
+        lambda draw: Confirm(
+            _("Does %(member)s decline the seat?")
+            % {"member": draw.labels().get(member_id, member_id)},
+            _("%(member)s leaves the panel and cannot return; the replacement is drawn at once.")
+            % {"member": draw.labels().get(member_id, member_id)},
+            _("Record the decline"),
+        ),
     )
 
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from minga.core import l10n
+
 register = template.Library()
 
 
@@ -11,3 +13,15 @@ register = template.Library()
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     """`{{ labels|get_item:code }}`: a dictionary lookup by a variable key."""
     return mapping.get(key, key)
+
+
+@register.filter
+def number(value: Any, places: Any = None) -> str:
+    """`{{ amount|number:2 }}`: a number in the page's language ("1.234,50" in es)."""
+    return l10n.number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def percent(share: Any, places: Any = 1) -> str:
+    """`{{ share|percent }}`: a share (0.175) as "17,5%" in es."""
+    return l10n.percent(share, int(places))

@@ -60,3 +60,28 @@ def test_htmx_directory_filter_updates_in_place(world, live_server, browser):
     expect(page.locator("#organization-rows tbody tr")).to_have_count(1)
     assert page.locator("#organization-rows").inner_text().count("Instituto B") == 1
     context.close()
+
+
+def test_coordinators_header_is_one_line_on_a_laptop_and_its_menu_opens_by_keyboard(
+    world, live_server, browser
+):
+    page = browser.new_page(locale="pt-BR", viewport={"width": 1366, "height": 800})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "carolina")
+    page.fill("input[name=password]", "pw-carolina")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/n/red/people/")
+    tops = page.eval_on_selector_all(
+        "header.site .bar > *", "elements => elements.map(e => e.getBoundingClientRect().top)"
+    )
+    assert max(tops) - min(tops) < 20, tops
+    # The account's links: Tab to the menu, Enter opens it, Log out is reachable.
+    logout = page.locator("header.site details.account button[type=submit]")
+    assert not logout.is_visible()
+    page.focus("header.site details.account summary")
+    page.keyboard.press("Enter")
+    expect(logout).to_be_visible()
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.close()

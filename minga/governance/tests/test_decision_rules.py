@@ -16,6 +16,7 @@ from minga.governance.decision_rules import (
     Tally,
     decide,
     quorum_met,
+    quorum_needed,
 )
 
 counts = st.integers(min_value=0, max_value=400)
@@ -150,3 +151,21 @@ def test_without_quorum_nothing_is_decided(tally, rule, quorum):
         assert outcome.result is Result.NO_QUORUM
     else:
         assert outcome.result is not Result.NO_QUORUM
+
+
+@given(st.integers(min_value=0, max_value=500), st.floats(min_value=0, max_value=1))
+@example(40, 0.5)
+@example(10, 0.3)
+def test_the_quorum_needed_is_the_fewest_positions_that_meet_it(eligible, quorum):
+    needed = quorum_needed(eligible, quorum)
+    assert needed is not None
+    assert quorum_met(Tally(abstain=needed), eligible, quorum)
+    if needed > 0:
+        assert not quorum_met(Tally(abstain=needed - 1), eligible, quorum)
+
+
+def test_no_quorum_needs_nobody_in_particular():
+    assert quorum_needed(40, None) is None
+    assert quorum_needed(40, 0.5) == 20
+    assert quorum_needed(40, 0.375) == 15
+    assert quorum_needed(41, 0.5) == 21

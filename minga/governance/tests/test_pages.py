@@ -73,7 +73,7 @@ def test_proposal_page_flow(world, client_as, open_proposal):
     assert "Withdraw my objection" in page
     coordinator = client_as(world.coordinator)
     assert "Close and decide" in coordinator.get(url).content.decode()
-    coordinator.post(f"{url}close/")
+    coordinator.post(f"{url}close/", {"confirmed": "1"})
     proposal.refresh_from_db()
     assert proposal.outcome == "rejected"
     closed = member.get(url).content.decode()
@@ -95,12 +95,30 @@ def test_ending_a_linking_mandate_asks_for_confirmation(world, client_as, circle
     actions.appoint(actor=world.coordinator, circle=child, role="delegate", person=ana)
     delegate = Mandate.objects.get(circle=child, role="delegate")
     coordinator = client_as(world.coordinator)
-    asked = coordinator.post(f"/n/red/governance/mandates/{delegate.pk}/end/")
+    url = f"/n/red/governance/mandates/{delegate.pk}/end/"
+    asked = coordinator.post(url)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "This cannot be undone." in page
+    assert "It also breaks the double link of: Territorios." in page
+    assert 'name="confirm" value="1"' in page and 'name="confirmed" value="1"' in page
+    assert Mandate.objects.get(pk=delegate.pk).ended_on is None
+    coordinator.post(url, {"confirm": "1", "confirmed": "1"})
+    assert Mandate.objects.get(pk=delegate.pk).ended_on is not None
+
+
+def test_a_link_that_breaks_after_the_question_is_asked_again(world, client_as, circles):
+    """Confirming an ending that the page did not say breaks a link still asks about it."""
+    general, child = circles
+    ana = world.network.people.get(user=world.other_member)
+    actions.appoint(actor=world.coordinator, circle=general, role="member", person=ana)
+    actions.appoint(actor=world.coordinator, circle=child, role="delegate", person=ana)
+    delegate = Mandate.objects.get(circle=child, role="delegate")
+    coordinator = client_as(world.coordinator)
+    asked = coordinator.post(f"/n/red/governance/mandates/{delegate.pk}/end/", {"confirmed": "1"})
     assert asked.status_code == 409
     assert "Territorios" in asked.content.decode()
     assert Mandate.objects.get(pk=delegate.pk).ended_on is None
-    coordinator.post(f"/n/red/governance/mandates/{delegate.pk}/end/", {"confirm": "1"})
-    assert Mandate.objects.get(pk=delegate.pk).ended_on is not None
 
 
 def test_coordinator_sets_the_coordinating_organization_on_the_page(world, client_as):

@@ -34,7 +34,7 @@ def form_of(name: str) -> Form:
 
 def do_import(world, form: Form, data: Path, name: str = "s") -> actions.ImportResult:
     return actions.import_responses(
-        actor=SYSTEM, network=world.network, name=name, form=form, data=data
+        actor=SYSTEM, network=world.network, name=name, form=form, data=data, title=name
     )
 
 

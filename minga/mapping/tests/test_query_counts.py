@@ -46,7 +46,12 @@ def grower(world, tmp_path):
                     ]
                 )
         actions.import_responses(
-            actor=world.coordinator, network=world.network, name=name, form=small_form(), data=path
+            actor=world.coordinator,
+            network=world.network,
+            name=name,
+            form=small_form(),
+            data=path,
+            title="" if name == "mapeo" else f"Mapeo {name}",  # two surveys, two titles
         )
 
     grow()

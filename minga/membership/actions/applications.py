@@ -104,7 +104,9 @@ def apply_for_organization(
         size=organization.size,
         themes=[theme.name for theme in organization.themes.all()],
         website=organization.website,
-        contact_email=organization.contact_email,
+        # Who to ask and to tell: the person who applied for it.
+        contact_name=str(submitter)[:150] if submitter else "",
+        contact_email=organization.contact_email or (submitter.email if submitter else ""),
         language=(submitter.language if submitter else "") or "es",
         plan=plan,
         level=level,

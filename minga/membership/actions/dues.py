@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minga.core.audit import record
 from minga.core.events import AuditEvent
+from minga.core.l10n import number
 from minga.core.models import Network, Organization
 from minga.core.permissions import Action, require
 from minga.membership.actions._common import money, user_of
@@ -58,7 +59,12 @@ def invoice_period(*, actor: Actor, network: Network, period: str) -> int:
     try:
         parsed = Period.parse(period)
     except ValueError as exc:
-        raise ValidationError({"period": str(exc)}) from exc
+        raise ValidationError(
+            {
+                "period": _("%(value)s is not a period: use YYYY (annual) or YYYY-MM (monthly).")
+                % {"value": period}
+            }
+        ) from exc
     plan_period = PlanPeriod.MONTHLY if parsed.is_monthly else PlanPeriod.ANNUAL
     memberships = (
         active_memberships(network)
@@ -133,7 +139,11 @@ def record_payment(
                     "%(amount)s is more than the %(remaining)s %(currency)s still owed "
                     "on this invoice."
                 )
-                % {"amount": value, "remaining": remaining, "currency": invoice.currency}
+                % {
+                    "amount": number(value, 2),
+                    "remaining": number(remaining, 2),
+                    "currency": invoice.currency,
+                }
             }
         )
     entry = _entry(

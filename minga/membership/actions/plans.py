@@ -57,7 +57,10 @@ def create_plan(
         missing = [size for size in OrganizationSize.values if size not in given]
         if missing:
             raise ValidationError(
-                {"fees": _("Give a fee for: %(sizes)s.") % {"sizes": ", ".join(missing)}}
+                {
+                    "fees": _("Give a fee for: %(sizes)s.")
+                    % {"sizes": ", ".join(str(OrganizationSize(size).label) for size in missing)}
+                }
             )
         plan.fee_small = money(given["small"], "fees")
         plan.fee_medium = money(given["medium"], "fees")

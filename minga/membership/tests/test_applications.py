@@ -31,7 +31,7 @@ def test_application_reports_each_unmet_criterion(world, api_as):
     body = response.json()
     assert body["eligible"] is False
     assert [u["criterion"] for u in body["unmet"]] == ["country", "themes", "statement"]
-    assert body["reasons"][0] == "CO is not among the network's countries."
+    assert body["reasons"][0] == "Colombia is not among the network's countries."
     # Coordinators cannot approve it; they reject with a reason, and the applicant is told.
     api = api_as(world.coordinator)
     assert (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
@@ -51,4 +53,33 @@ def test_charter_directory_and_signing(world, live_server, browser, plans, local
     expect(page.locator("#member-rows tbody tr")).to_have_count(1)
     expect(page.locator("#member-rows")).to_contain_text(signed)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+
+
+def test_the_treasurers_dues_page_fits_a_phone_and_takes_a_payment_in_portuguese(
+    live_server, browser
+):
+    """40 organizations' balances and invoices, each with its payment form, at 360 px."""
+    from django.core.management import call_command
+
+    from minga.core.models import User
+    from minga.membership.models import LedgerEntry
+
+    call_command("demo", verbosity=0)
+    User.objects.filter(username="tesoreria").update(language="pt-br")
+    page = browser.new_page(locale="pt-BR", viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/accounts/login/?next=/n/demo/membership/dues/?status=open")
+    page.fill("input[name=username]", "tesoreria")
+    page.fill("input[name=password]", "minga-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/membership/dues/**")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    payments = LedgerEntry.objects.filter(kind="payment").count()
+    form = page.locator("form[action*='/pay/']").first
+    form.locator("input[name=amount]").fill("12,50")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert LedgerEntry.objects.filter(kind="payment").count() == payments + 1
+    assert LedgerEntry.objects.filter(kind="payment").latest("pk").amount == -Decimal("12.50")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.close()

@@ -16,6 +16,7 @@ from minga.core.permissions import SYSTEM, Action, require
 from minga.sortition.actions._common import clear_results, in_state, locked
 from minga.sortition.engine.draw import input_sha256
 from minga.sortition.engine.model import SortitionInputError
+from minga.sortition.inputs import translated
 from minga.sortition.models import Algorithm, Draw, DrawState
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def compute(*, actor: Actor, draw: Draw, background: bool = True) -> Draw:
     try:
         draw.instance()
     except SortitionInputError as exc:
-        raise ValidationError({"quotas": str(exc)}) from exc
+        raise ValidationError({"quotas": translated(exc)}) from exc
     clear_results(draw)
     draw.state = DrawState.COMPUTING
     draw.computing_since = timezone.now()

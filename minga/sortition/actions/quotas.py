@@ -12,9 +12,12 @@ from django.utils.translation import gettext as _
 
 from minga.core.audit import record
 from minga.core.events import AuditEvent
+from minga.core.l10n import number
 from minga.core.permissions import Action, require
 from minga.sortition.actions._common import clear_results, in_state, locked
 from minga.sortition.engine.model import Quota, SortitionInputError
+from minga.sortition.inputs import translated
+from minga.sortition.labels import DrawLabels
 from minga.sortition.models import Draw, DrawQuota, DrawState
 
 if TYPE_CHECKING:
@@ -33,30 +36,34 @@ class QuotaRow:
 def validate_quotas(draw: Draw, rows: Iterable[QuotaRow]) -> dict[str, dict[str, Quota]]:
     """The quotas as the engine wants them; every value of each feature is needed."""
     values = draw.feature_values()
+    labels = DrawLabels(draw)
     quotas: dict[str, dict[str, Quota]] = {}
     for row in rows:
-        label = f"{row.feature}={row.value}"
         if row.feature not in values:
             raise ValidationError(
-                {"quotas": _("%(label)s: not a feature of this pool.") % {"label": label}}
+                {
+                    "quotas": _("%(label)s: not a feature of this pool.")
+                    % {"label": f"{row.feature}={row.value}"}
+                }
             )
+        label = labels.pair(row.feature, row.value)
         if row.min < 0 or row.max < row.min:
             raise ValidationError(
                 {
                     "quotas": _("%(label)s: need 0 <= min <= max, got %(min)s and %(max)s.")
-                    % {"label": label, "min": row.min, "max": row.max}
+                    % {"label": label, "min": number(row.min), "max": number(row.max)}
                 }
             )
         if row.value in quotas.setdefault(row.feature, {}):
             raise ValidationError({"quotas": _("%(label)s is listed twice.") % {"label": label}})
         quotas[row.feature][row.value] = Quota(row.min, row.max)
     for feature, given in quotas.items():
-        missing = [v for v in values[feature] if v not in given]
+        missing = [labels.value(feature, v) for v in values[feature] if v not in given]
         if missing:
             raise ValidationError(
                 {
                     "quotas": _("%(feature)s: no quota for %(values)s.")
-                    % {"feature": feature, "values": ", ".join(missing)}
+                    % {"feature": labels.feature(feature), "values": ", ".join(missing)}
                 }
             )
     return {f: quotas[f] for f in sorted(quotas)}
@@ -100,5 +107,5 @@ def check_feasibility(
     try:
         instance = draw.instance(checked)
     except SortitionInputError as exc:
-        raise ValidationError({"quotas": str(exc)}) from exc
+        raise ValidationError({"quotas": translated(exc)}) from exc
     return diagnose(instance)

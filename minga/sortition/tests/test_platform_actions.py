@@ -188,7 +188,7 @@ def test_quotas_must_cover_every_value_of_a_feature(world, make_draw):
         actions.set_quotas(
             actor=world.coordinator, draw=draw, quotas=[QuotaRow("country", "AR", 1, 1)]
         )
-    assert "country: no quota for BR, CO" in caught.value.messages[0]
+    assert "Country: no quota for Brazil, Colombia" in caught.value.messages[0]
     assert draw.quotas.count() == 6
 
 

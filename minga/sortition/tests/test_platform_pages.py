@@ -34,7 +34,9 @@ def test_list_and_results_pages_by_role(world, make_draw, client_as, role):
     assert client.get(f"/n/red/sortition/{published.pk}/quotas/").status_code == (
         200 if role in MANAGERS else 403
     )
-    response = client.post(f"/n/red/sortition/{published.pk}/seed/", {"seed": "12"})
+    response = client.post(
+        f"/n/red/sortition/{published.pk}/seed/", {"seed": "12", "confirmed": "1"}
+    )
     assert response.status_code == (302 if role in MANAGERS else 403)
     published.refresh_from_db()
     assert (published.state == DrawState.SEED_FIXED) == (role in MANAGERS)
@@ -116,14 +118,15 @@ def test_the_feasibility_fragment_shows_the_smallest_relaxation(world, make_draw
     text = response.content.decode()
     assert response.status_code == 200 and 'id="feasibility"' in text
     assert "No panel meets these quotas." in text
-    assert "country = " in text and "min 1 → 0" in text
+    assert "<li>Country = Colombia: min 1 → 0 </li>" in text
+    assert "Country: the minimums add up to 4, more than the 3 seats." in text
     data[f"min-{ar}"] = data[f"max-{ar}"] = 1
     assert (
         "Feasible" in client.post(f"/n/red/sortition/{draw.pk}/feasibility/", data).content.decode()
     )
     data[f"min-{ar}"] = "x"
     assert (
-        "country=AR, min: &#x27;x&#x27; is not a whole number"
+        "Country = Argentina, min: &#x27;x&#x27; is not a whole number"
         in client.post(f"/n/red/sortition/{draw.pk}/feasibility/", data).content.decode()
     )
     assert draw.quota_map()["country"]["AR"].min == 1
@@ -185,14 +188,15 @@ def test_results_page_shows_chart_hash_seed_panel_and_verify_command(
 def test_the_coordinator_walks_the_draw_through_the_pages(world, make_draw, client_as, body):
     draw = make_draw("computed")
     client = client_as(world.coordinator)
-    client.post(f"/n/red/sortition/{draw.pk}/publish/")
-    client.post(f"/n/red/sortition/{draw.pk}/seed/", {"seed": "5", "note": "bolillero"})
-    client.post(f"/n/red/sortition/{draw.pk}/draw/")
-    client.post(f"/n/red/sortition/{draw.pk}/seat/")
+    yes = {"confirmed": "1"}
+    client.post(f"/n/red/sortition/{draw.pk}/publish/", yes)
+    client.post(f"/n/red/sortition/{draw.pk}/seed/", {"seed": "5", "note": "bolillero", **yes})
+    client.post(f"/n/red/sortition/{draw.pk}/draw/", yes)
+    client.post(f"/n/red/sortition/{draw.pk}/seat/", yes)
     draw.refresh_from_db()
     assert draw.state == DrawState.SEATED and draw.seed_note == "bolillero"
     response = client.post(
-        f"/n/red/sortition/{draw.pk}/decline/", {"member": draw.panel[0]}, follow=True
+        f"/n/red/sortition/{draw.pk}/decline/", {"member": draw.panel[0], **yes}, follow=True
     )
     assert b"replacement, round 1" in response.content
     assert body.mandates.current().count() == 3

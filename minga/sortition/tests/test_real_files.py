@@ -267,7 +267,7 @@ def test_the_replication_files_upload_numbered_from_zero_and_say_so(world, clien
     assert sorted(row["id"] for row in draw.pool) == sorted(str(i) for i in range(200))
     assert draw.quota_map()["leaning"]["conservative"].min == 9
     page = client.get(draw.get_absolute_url()).content.decode()
-    assert "ids: row numbers from 0 (people.csv has no id column)" in page
+    assert "ids: row numbers from 0 (<code>people.csv</code> has no id column)" in page
 
 
 def test_an_upload_with_its_id_column_and_households_draws_and_verifies(

@@ -55,6 +55,11 @@ class Command(BaseCommand):
         imp.add_argument("--data", required=True, help="The export: .csv or .xlsx.")
         imp.add_argument("--name", required=True, help="The survey's name, e.g. mapping-2024.")
         imp.add_argument(
+            "--title",
+            default="",
+            help="The survey's title (default: the form's); two surveys never share one.",
+        )
+        imp.add_argument(
             "--organizations",
             action="store_true",
             help="Create or update the answering organizations (needs --as).",
@@ -91,7 +96,8 @@ class Command(BaseCommand):
             raise CommandError(_messages(exc)) from exc
         except PermissionDenied as exc:
             raise CommandError(
-                f"{options.get('actor')} may not do this in the network (see their roles)."
+                _("%(actor)s may not do this in the network (see their roles).")
+                % {"actor": options.get("actor")}
             ) from exc
 
     def _survey(self, options: dict[str, Any]) -> Survey:
@@ -100,7 +106,10 @@ class Command(BaseCommand):
         network = _network(options.get("network"))
         survey = Survey.objects.filter(network=network, name=options["name"]).first()
         if survey is None:
-            raise CommandError(f"No survey {options['name']} in the network {network.slug}.")
+            raise CommandError(
+                _("No survey %(name)s in the network %(network)s.")
+                % {"name": options["name"], "network": network.slug}
+            )
         return survey
 
     def _print(self, data: Any) -> None:
@@ -117,7 +126,7 @@ class Command(BaseCommand):
         network = _network(options.get("network"))
         actor = actor_from(options)
         if options["organizations"] and actor is SYSTEM:
-            raise CommandError("--organizations needs --as USERNAME.")
+            raise CommandError(_("--organizations needs --as USERNAME."))
         # The one intake checks the files (zip bounds, XML entities, CSV limits) before any
         # parser reads them; no size limit on files on disk (the importer streams them).
         try:
@@ -145,20 +154,35 @@ class Command(BaseCommand):
                 data=Path(options["data"]),
                 create_organizations=options["organizations"],
                 progress=advance,
+                title=options["title"],
             )
         self.stdout.write(
-            f"Imported {result.created} responses into {result.survey.name} "
-            f"({result.duplicates} already there)."
+            _("Imported %(created)d responses into %(survey)s (%(duplicates)d already there).")
+            % {
+                "created": result.created,
+                "survey": result.survey.name,
+                "duplicates": result.duplicates,
+            }
         )
         for repeat, count in result.instances.items():
-            self.stdout.write(f"  {count} instances of the repeat {repeat}")
+            self.stdout.write(
+                "  "
+                + _("%(count)d instances of the repeat %(repeat)s")
+                % {"count": count, "repeat": repeat}
+            )
         for warning in result.warnings:
             self.stdout.write(warning)
         if options["organizations"]:
             self.stdout.write(
-                f"Organizations: {result.organizations_created} created, "
-                f"{result.organizations_updated} updated, "
-                f"{len(result.organizations_skipped)} skipped (no known country)."
+                _(
+                    "Organizations: %(created)d created, %(updated)d updated, %(skipped)d "
+                    "skipped (no known country)."
+                )
+                % {
+                    "created": result.organizations_created,
+                    "updated": result.organizations_updated,
+                    "skipped": len(result.organizations_skipped),
+                }
             )
 
     def do_systematize(self, options: dict[str, Any]) -> None:
