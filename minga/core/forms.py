@@ -18,6 +18,7 @@ from minga.core.models import (
     OrganizationType,
     RoleName,
 )
+from minga.core.pickers import OrganizationPick
 from minga.core.text import comma_list
 
 
@@ -150,16 +151,14 @@ class RolesField(forms.MultipleChoiceField):
 
 
 class PersonForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label=_("Organization they represent"), queryset=Organization.objects.none(), required=False
-    )
+    organization = OrganizationPick(label=_("Organization they represent"), required=False)
     roles = RolesField()
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = network.organizations.all()
+        assert isinstance(field, OrganizationPick)
+        field.bind(network)
 
 
 class InviteForm(PersonForm):

@@ -30,4 +30,10 @@ urlpatterns = [
     path("n/<slug:slug>/people/invite/", views.invite, name="invite"),
     path("n/<slug:slug>/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("n/<slug:slug>/audit/", views.audit_log, name="audit_log"),
+    path(
+        "n/<slug:slug>/pick/organizations/",
+        views.pick_organizations,
+        name="pick_organizations",
+    ),
+    path("n/<slug:slug>/pick/people/", views.pick_people, name="pick_people"),
 ]

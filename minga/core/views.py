@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from minga.core import actions, queries
+from minga.core import actions, pickers, queries
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for, get_person_for
 from minga.core.exports import Row, csv_response, xlsx_response
@@ -486,3 +486,29 @@ def locked_out(
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+# Pickers ----------------------------------------------------------------------------------
+
+
+def _typed(request: HttpRequest) -> str:
+    # htmx sends the box under its field's name, whatever the form calls it.
+    return next((text for key in request.GET if (text := request.GET.get(key, "").strip())), "")
+
+
+@login_required
+def pick_organizations(request: HttpRequest, slug: str) -> HttpResponse:
+    """Suggestions for an organization box (`minga.core.pickers`): at most a screenful."""
+    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
+    text = _typed(request)
+    suggestions = pickers.organization_suggestions(network, text) if text.strip() else []
+    return render(request, "core/_suggestions.html", {"suggestions": suggestions})
+
+
+@login_required
+def pick_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """Suggestions for a person box, by user name or full name."""
+    network = get_network_for(request.user, slug, Action.VIEW_PEOPLE)
+    text = _typed(request)
+    suggestions = pickers.person_suggestions(network, text) if text.strip() else []
+    return render(request, "core/_suggestions.html", {"suggestions": suggestions})

@@ -115,7 +115,7 @@ def test_coordinator_changes_a_persons_roles(world, client_as):
     person = Person.objects.get(user=world.member)
     response = client_as(world.coordinator).post(
         f"/n/red/people/{person.pk}/edit/",
-        {"organization": world.org_b.pk, "roles": ["member", "treasurer"]},
+        {"organization": world.org_b.name, "roles": ["member", "treasurer"]},
     )
     assert response.status_code == 302
     person.refresh_from_db()
