@@ -119,7 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 for every real account (tests swap in a fast hasher below).
 ACCOUNT_PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2, at most MINGA_HASHES_AT_ONCE hashes at a time per process.
+    "minga.core.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 PASSWORD_HASHERS = ACCOUNT_PASSWORD_HASHERS

@@ -104,6 +104,8 @@ class PeopleFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", _("All roles")), *RoleName.choices], required=False
     )
+    # One organization's people (the link from an organization's page), kept while filtering.
+    organization = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
 
 def event_choices() -> list[tuple[str, Any]]:

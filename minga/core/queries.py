@@ -6,7 +6,8 @@ agree on what they hold and each stays a bounded number of queries as data grows
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -121,6 +122,11 @@ def pending_invitations(network: Network) -> QuerySet[Invitation]:
     return network.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
+def _day_start(day: date) -> datetime:
+    """Midnight opening `day` in the current time zone (the network's), as an aware time."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
 def audit_entries(
     network: Network,
     *,
@@ -130,14 +136,77 @@ def audit_entries(
     until: date | None = None,
 ) -> QuerySet[AuditEntry]:
     """The network's audit log, newest first: by one person (username), of one event,
-    and from `since` through `until` (dates in the network's time zone), when given."""
+    and from `since` through `until` (dates in the network's time zone), when given.
+    Dates bound `at` as a range, so the (network, at, id) index serves them."""
     entries = AuditEntry.objects.filter(network=network).select_related("actor")
     if actor:
         entries = entries.filter(actor__username=actor)
     if action:
         entries = entries.filter(action=action)
     if since:
-        entries = entries.filter(at__date__gte=since)
+        entries = entries.filter(at__gte=_day_start(since))
     if until:
-        entries = entries.filter(at__date__lte=until)
-    return entries
+        entries = entries.filter(at__lt=_day_start(until + timedelta(days=1)))
+    return entries.order_by("-at", "-pk")
+
+
+AUDIT_PAGE_SIZE = 100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def audit_cursor(entry: AuditEntry) -> str:
+    """Where an entry sits in the log, for a link: its time (microseconds) and id."""
+    return f"{(entry.at - _EPOCH) // timedelta(microseconds=1)}.{entry.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
+    at, _, pk = cursor.partition(".")
+    try:
+        return _EPOCH + timedelta(microseconds=int(at)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+@dataclass
+class AuditPage:
+    """One page of the log and the cursors of the pages beside it (None: no such page)."""
+
+    entries: list[AuditEntry]
+    newer: str | None
+    older: str | None
+
+
+def audit_page(
+    entries: QuerySet[AuditEntry],
+    *,
+    before: str = "",
+    after: str = "",
+    size: int = AUDIT_PAGE_SIZE,
+) -> AuditPage:
+    """A page of `entries` (newest first) by keyset: the `size` entries older than the
+    cursor `before`, or newer than the cursor `after`, or the newest. One query, walking
+    the (network, at, id) index from the cursor: no count, no offset, whatever the log's
+    length. An unreadable cursor gives the newest page."""
+    if (mark := _parse_cursor(after)) is not None:
+        at, pk = mark
+        rows = list(
+            entries.filter(at__gte=at).exclude(at=at, pk__lte=pk).order_by("at", "pk")[: size + 1]
+        )
+        shown = rows[:size][::-1]
+        if shown:  # else nothing is newer: the newest page
+            return AuditPage(
+                shown,
+                newer=audit_cursor(shown[0]) if len(rows) > size else None,
+                older=audit_cursor(shown[-1]),  # the cursor's entry, at least
+            )
+    mark = _parse_cursor(before) if not after else None
+    if mark is not None:
+        at, pk = mark
+        entries = entries.filter(at__lte=at).exclude(at=at, pk__gte=pk)
+    rows = list(entries.order_by("-at", "-pk")[: size + 1])
+    shown = rows[:size]
+    return AuditPage(
+        shown,
+        newer=audit_cursor(shown[0]) if mark is not None and shown else None,
+        older=audit_cursor(shown[-1]) if len(rows) > size else None,
+    )

@@ -56,8 +56,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    networks = queries.networks_visible_to(request.user)
-    return render(request, "core/home.html", {"networks": networks})
+    networks = queries.networks_visible_to(request.user).order_by("name", "pk")
+    # A platform administrator sees every network: a page at a time.
+    page = Paginator(networks, 50).get_page(request.GET.get("page"))
+    return render(request, "core/home.html", {"networks": page, "page": page})
 
 
 @login_required
@@ -169,18 +171,27 @@ def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+PEOPLE_ON_ORGANIZATION = 50
+PENDING_INVITATIONS_SHOWN = 20
+
+
 @login_required
 def organization_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
     organization = get_organization_for(request.user, network, pk)
     people = organization.people.select_related("user").prefetch_related("roles")
+    shown = list(people[: PEOPLE_ON_ORGANIZATION + 1])
     return render(
         request,
         "core/organization_detail.html",
         {
             "network": network,
             "organization": organization,
-            "people": people,
+            # The first of its people; the people list, filtered to it, pages the rest.
+            "people": shown[:PEOPLE_ON_ORGANIZATION],
+            # Counted only when there are more than it shows.
+            "people_count": people.count() if len(shown) > PEOPLE_ON_ORGANIZATION else len(shown),
+            "people_shown": PEOPLE_ON_ORGANIZATION,
             "can_manage": can(request.user, Action.MANAGE_ORGANIZATIONS, network),
         },
     )
@@ -231,6 +242,8 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     can_manage = can(request.user, Action.MANAGE_PEOPLE, network)
     invitations = queries.pending_invitations(network) if can_manage else Invitation.objects.none()
+    invitations = invitations.order_by("expires_at", "pk")  # the next to expire first
+    pending = list(invitations[: PENDING_INVITATIONS_SHOWN + 1])
     return render(
         request,
         "core/people_list.html",
@@ -240,7 +253,11 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "export_formats": EXPORT_LINKS,
             "can_manage": can_manage,
-            "invitations": invitations,
+            "invitations": pending[:PENDING_INVITATIONS_SHOWN],
+            # Counted only when there are more than it shows.
+            "invitation_count": invitations.count()
+            if len(pending) > PENDING_INVITATIONS_SHOWN
+            else len(pending),
         },
     )
 
@@ -329,11 +346,20 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     entries = queries.audit_entries(network, **wanted)
     if (fmt := _export_format(request)) is not None:
         return _export(fmt, f"{network.slug}-audit", *_audit_table(entries))
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    # Newer/older by keyset, never page numbers: no count and no offset over a long log.
+    page = queries.audit_page(
+        entries, before=request.GET.get("before", ""), after=request.GET.get("after", "")
+    )
     return render(
         request,
         "core/audit_log.html",
-        {"network": network, "filters": filters, "page": page, "export_formats": EXPORT_LINKS},
+        {
+            "network": network,
+            "filters": filters,
+            "page": page,
+            "paged": bool(request.GET.get("before") or request.GET.get("after")),
+            "export_formats": EXPORT_LINKS,
+        },
     )
 
 

@@ -10,12 +10,13 @@ from typing import Any, Literal, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.models import Network
-from minga.core.pagination import PageNumberPagination
+from minga.core.pagination import PageNumberPagination, SerializedPage
 from minga.core.permissions import Action
 from minga.core.schemas import Omittable
 from minga.governance import actions, queries
@@ -146,35 +147,26 @@ class ProposalOut(Schema):
 
 def proposal_out(proposal: Proposal) -> dict[str, Any]:
     """The proposal as the API shows it: the tally only once allowed, and who took which
-    position only when positions are not secret."""
+    position only when positions are not secret. Positions, objections, amendments and
+    comments are read as rows (`.values()`), never built into model objects."""
     visible = proposal.results_visible()
     positions = None
-    if proposal.voters_visible():
-        positions = [
+    if visible and proposal.voters_visible():
+        positions = [queries.position_out(row) for row in queries.position_rows(proposal)]
+    objections = []
+    if visible or not proposal.secret:
+        objections = [
             {
-                "voter_type": "person" if p.voter_person_id else "organization",
-                "voter_id": p.voter_person_id or p.voter_organization_id,
-                "voter": str(p.voter),
-                "position": p.position,
-                "reason": p.reason,
-                "updated_at": p.updated_at,
+                "id": o["pk"],
+                "reason": o["reason"] if visible else "",
+                "status": o["status"],
+                "raised_at": o["raised_at"],
+                "resolved_at": o["resolved_at"],
+                "resolution": o["resolution"],
+                "voter": None if proposal.secret else queries.objection_voter(o),
             }
-            for p in proposal.positions.select_related("voter_person__user", "voter_organization")
+            for o in queries.objection_rows(proposal)
         ]
-    objections = [
-        {
-            "id": o.pk,
-            "reason": o.reason if visible else "",
-            "status": o.status,
-            "raised_at": o.raised_at,
-            "resolved_at": o.resolved_at,
-            "resolution": o.resolution,
-            "voter": None
-            if proposal.secret
-            else str(o.voter_person or o.voter_organization or "") or None,
-        }
-        for o in proposal.objections.select_related("voter_person__user", "voter_organization")
-    ]
     tally = proposal.current_tally() if visible else None
     counted = queries.turnout(proposal, tally or rules.Tally())
     return {
@@ -199,15 +191,12 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "tally": tally.as_dict() if tally is not None else None,
         "turnout": counted.taken if tally is not None else None,
         "needed": counted.needed,
-        "positions": positions if visible else None,
-        "objections": objections if visible or not proposal.secret else [],
-        "amendments": [
-            {"previous_text": a.previous_text, "new_text": a.new_text, "note": a.note, "at": a.at}
-            for a in proposal.amendments.all()
-        ],
+        "positions": positions,
+        "objections": objections,
+        "amendments": list(proposal.amendments.values("previous_text", "new_text", "note", "at")),
         "comments": [
-            {"author": c.author.username if c.author else None, "text": c.text, "at": c.at}
-            for c in proposal.comments.select_related("author")
+            {"author": c["author__username"], "text": c["text"], "at": c["at"]}
+            for c in proposal.comments.values("author__username", "text", "at")
         ],
     }
 
@@ -248,6 +237,17 @@ def open_proposal(request: HttpRequest, slug: str, payload: ProposalIn) -> Statu
 @router.get("/proposals/{pk}", response=ProposalOut)
 def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     return proposal_out(get_proposal_for(request.user, pk))
+
+
+@router.get("/proposals/{pk}/positions", response=list[VoterPosition])
+@paginate(PageNumberPagination, page_size=100)
+def list_positions(request: HttpRequest, pk: int) -> Any:
+    """The proposal's positions a page at a time, each as in the proposal's `positions`.
+    Never for a secret proposal: who took which position is not shown, ever (403)."""
+    proposal = get_proposal_for(request.user, pk)
+    if not proposal.voters_visible():
+        raise HttpError(403, "Positions on a secret proposal are never shown one by one.")
+    return SerializedPage(queries.position_rows(proposal), queries.position_out)
 
 
 class PositionIn(Schema):

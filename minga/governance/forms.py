@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.l10n import PercentField, number
-from minga.core.models import Network, Organization, Person
+from minga.core.models import Network
+from minga.core.pickers import OrganizationPick, PersonPick
 from minga.governance.models import (
     POSITION_CHOICES,
     RULE_CHOICES,
@@ -126,12 +127,8 @@ class CircleForm(forms.Form):
 
 class AppointForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MandateRole.choices)
-    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.none(), required=False
-    )
-    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False
-    )
+    person = PersonPick(label=_("Person"), required=False)
+    organization = OrganizationPick(label=_("Organization"), required=False)
     starts_on = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -144,38 +141,34 @@ class AppointForm(forms.Form):
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         organization = self.fields["organization"]
-        assert isinstance(person, forms.ModelChoiceField)
-        assert isinstance(organization, forms.ModelChoiceField)
-        person.queryset = network.people.select_related("user")
-        organization.queryset = network.organizations.all()
+        assert isinstance(person, PersonPick)
+        assert isinstance(organization, OrganizationPick)
+        person.bind(network)
+        organization.bind(network)
         if not organizations:
             del self.fields["organization"]
 
 
 class CoordinatingOrganizationForm(forms.Form):
-    coordinating_organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+    coordinating_organization = OrganizationPick(
         label=_("Organization in charge of general coordination"),
-        queryset=Organization.objects.none(),
         required=False,
-        empty_label=_("None"),
         help_text=_("Its position breaks ties on operational matters decided by majority."),
     )
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["coordinating_organization"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = network.organizations.all()
+        assert isinstance(field, OrganizationPick)
+        field.bind(network)
 
 
 class NominationForm(forms.Form):
-    nominee: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
-        label=_("Nominee"), queryset=Person.objects.none()
-    )
+    nominee = PersonPick(label=_("Nominee"))
     reason = forms.CharField(label=_("Why this person"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["nominee"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = network.people.select_related("user")
+        assert isinstance(field, PersonPick)
+        field.bind(network)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -320,9 +320,17 @@ class Proposal(models.Model):
         )
 
     def current_tally(self) -> rules.Tally:
+        """The closed proposal's stored count, or, while open, the positions counted by
+        the database (one grouped query, however many there are)."""
         if not self.is_open and self.tally is not None:
             return rules.Tally(**self.tally)
-        return rules.Tally.of(list(self.positions.values_list("position", flat=True)))
+        counts: dict[str, int] = dict(
+            self.positions.order_by()
+            .values_list("position")
+            .annotate(n=Count("pk"))
+            .values_list("position", "n")
+        )
+        return rules.Tally(**{str(p): counts.get(p, 0) for p in rules.Position})
 
 
 def voter_q(voter: Person | Organization) -> Q:
@@ -359,6 +367,8 @@ class Position(models.Model):
 
     class Meta:
         ordering = ["updated_at", "pk"]
+        # A page of a proposal's positions reads this index in order and stops there.
+        indexes = [models.Index(fields=["proposal", "updated_at", "id"], name="position_page")]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "voter_person"],
@@ -454,6 +464,7 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["raised_at", "pk"]
+        indexes = [models.Index(fields=["proposal", "raised_at", "id"], name="objection_page")]
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.reason[:40]}"

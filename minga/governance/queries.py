@@ -5,6 +5,7 @@ stays on its model (`proposal.voter_for(user)`, `mandate.is_current()`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -18,6 +19,8 @@ from minga.governance.models import (
     Mandate,
     MandateQuerySet,
     Nomination,
+    Objection,
+    Position,
     Proposal,
     ProposalState,
     VotingUnit,
@@ -83,17 +86,36 @@ def mandates(network: Network, *, current: bool | None = None) -> MandateQuerySe
     return rows
 
 
-def current_mandates_by_circle(network: Network) -> dict[int, list[Mandate]]:
-    """Current mandates by circle id (circles nobody sits in are left out)."""
+def current_mandates_by_circle(
+    network: Network, roles: tuple[str, ...] | None = None
+) -> dict[int, list[Mandate]]:
+    """Current mandates by circle id (circles nobody sits in are left out), optionally
+    only those of some roles."""
     seated: dict[int, list[Mandate]] = {}
-    for mandate in mandates(network, current=True):
+    rows = mandates(network, current=True)
+    if roles is not None:
+        rows = rows.filter(role__in=roles)
+    for mandate in rows:
         seated.setdefault(mandate.circle_id, []).append(mandate)
     return seated
 
 
-def circle_mandates(circle: Circle) -> list[Mandate]:
-    """A circle's mandates, current and past, with their holders."""
-    return list(circle.mandates.select_related("person__user", "organization"))
+def circle_current_mandates(circle: Circle) -> MandateQuerySet:
+    """A circle's current mandates with their holders, by role then seniority (page it)."""
+    return (
+        circle.mandates.current()
+        .select_related("person__user", "organization")
+        .order_by("role", "starts_on", "pk")
+    )
+
+
+def circle_past_mandates(circle: Circle) -> MandateQuerySet:
+    """A circle's ended mandates with their holders, the latest ended first."""
+    return (
+        circle.mandates.past()
+        .select_related("person__user", "organization")
+        .order_by("-ended_on", "-pk")
+    )
 
 
 def circle_children(circle: Circle) -> QuerySet[Circle]:
@@ -111,7 +133,7 @@ def proposals(
     network: Network, *, state: str | None = None, circle: int | None = None
 ) -> QuerySet[Proposal]:
     """The network's proposals, newest first, optionally of one state or one circle."""
-    rows = network.proposals.select_related("circle")
+    rows = network.proposals.select_related("circle").order_by("-created_at", "-pk")
     if state:
         rows = rows.filter(state=state)
     if circle is not None:
@@ -183,7 +205,8 @@ class CircleRow:
 def structure(network: Network) -> list[CircleRow]:
     """Each circle with its parent, its current leaders and delegates, and what is wrong
     with its double link: the diagram's content as text."""
-    seated = current_mandates_by_circle(network)
+    # Only the seats the list names: a body may seat thousands of members.
+    seated = current_mandates_by_circle(network, roles=("leader", "delegate"))
     problems = link_problems(network)
     return [
         CircleRow(
@@ -194,3 +217,73 @@ def structure(network: Network) -> list[CircleRow]:
         )
         for circle in network.circles.select_related("parent__network", "network")
     ]
+
+
+# A proposal's positions, objections and discussion as plain rows ------------------------------
+
+# What a position row carries: enough to name its voter without building a model object.
+POSITION_VALUES = (
+    "voter_person_id",
+    "voter_organization_id",
+    "voter_person__user__username",
+    "voter_person__user__first_name",
+    "voter_person__user__last_name",
+    "voter_organization__name",
+    "position",
+    "reason",
+    "updated_at",
+)
+
+
+def _person_name(row: dict[str, Any], prefix: str) -> str:
+    """A person's name as `str(person)` gives it: the full name, or else the user name."""
+    first = row[f"{prefix}__user__first_name"] or ""
+    last = row[f"{prefix}__user__last_name"] or ""
+    return f"{first} {last}".strip() or row[f"{prefix}__user__username"] or ""
+
+
+def position_rows(proposal: Proposal) -> QuerySet[Position, Any]:
+    """The proposal's positions, in the order they were last changed, as rows (dicts) for
+    `position_out` (slice it to page it)."""
+    rows: QuerySet[Position, Any] = proposal.positions.order_by("updated_at", "pk").values(
+        *POSITION_VALUES
+    )
+    return rows
+
+
+def position_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A position row as the API shows it: who (person or organization), and what."""
+    person = row["voter_person_id"]
+    return {
+        "voter_type": "person" if person else "organization",
+        "voter_id": person or row["voter_organization_id"],
+        "voter": _person_name(row, "voter_person")
+        if person
+        else row["voter_organization__name"] or "",
+        "position": row["position"],
+        "reason": row["reason"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def objection_rows(proposal: Proposal) -> QuerySet[Objection, Any]:
+    return proposal.objections.values(
+        "pk",
+        "reason",
+        "status",
+        "raised_at",
+        "resolved_at",
+        "resolution",
+        "voter_person_id",
+        "voter_person__user__username",
+        "voter_person__user__first_name",
+        "voter_person__user__last_name",
+        "voter_organization__name",
+    )
+
+
+def objection_voter(row: dict[str, Any]) -> str | None:
+    """Who raised the objection (None once a secret proposal closed and unlinked it)."""
+    if row["voter_person_id"]:
+        return _person_name(row, "voter_person") or None
+    return row["voter_organization__name"] or None

@@ -12,6 +12,7 @@ urlpatterns = [
         name="coordinating_organization",
     ),
     path("mandates/", views.mandates, name="mandates"),
+    path("proposals/", views.proposal_list, name="proposal_list"),
     path("proposals/new/", views.proposal_create, name="proposal_create"),
     path(
         "proposals/outcomes.csv",

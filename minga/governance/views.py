@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -54,6 +56,37 @@ from minga.governance.models import (
     voter_q,
 )
 
+# How many proposals a list shows at a time, and positions a proposal's page.
+PROPOSALS_PER_PAGE = 20
+DECIDED_ON_HOME = 10
+POSITIONS_PER_PAGE = 50
+OBJECTIONS_PER_PAGE = 20
+MEMBERS_PER_PAGE = 50  # a circle's current seats
+PAST_ON_CIRCLE = 20  # the latest past holders on a circle's page; all on the mandates page
+MANDATES_PER_PAGE = 100
+
+
+def _page(rows: QuerySet[Any], number: str | None, per_page: int) -> Page[Any]:
+    """One page of `rows` and how many there are in all, in one query (a counting subquery),
+    whether there are none or thousands; as `Paginator.get_page`, a page number that is
+    not one reads the first page and one beyond the last reads the last."""
+    paginator = Paginator(rows, per_page)
+    try:
+        wanted = max(int(number or 1), 1)
+    except ValueError:
+        wanted = 1
+    start = (wanted - 1) * per_page
+    # The total as a scalar subquery over the rows' own filter (no joins, read once).
+    total = (
+        rows.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("pk")).values("n")
+    )
+    items = list(rows.annotate(_total=Subquery(total))[start : start + per_page])
+    if not items and wanted > 1:
+        return paginator.get_page(wanted)
+    paginator.__dict__["count"] = items[0]._total if items else 0  # Paginator.count, known
+    return Page(items, wanted, paginator)
+
+
 PROBLEM_LABELS = {
     "no_leader": gettext_lazy("no leader"),
     "no_delegate": gettext_lazy("no delegate"),
@@ -79,7 +112,10 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
     broken = [{"circle": row.circle, "problems": labels} for row, labels in structure if labels]
     manage = can(request.user, Action.MANAGE_GOVERNANCE, network)
     coordinating_form = CoordinatingOrganizationForm(
-        initial={"coordinating_organization": network.coordinating_organization_id}, network=network
+        initial={"coordinating_organization": network.coordinating_organization}, network=network
+    )
+    open_page = Paginator(queries.proposals(network, state="open"), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
     return render(
         request,
@@ -97,10 +133,28 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
             "structure": structure,
             "kinds": dict(CircleKind.choices),
             "problem_labels": PROBLEM_LABELS,
-            "open_proposals": queries.proposals(network, state="open"),
-            "closed_proposals": queries.proposals(network, state="closed")[:20],
+            "open_proposals": open_page,
+            "page": open_page,
+            "closed_proposals": queries.proposals(network, state="closed")[:DECIDED_ON_HOME],
             "coordinating_form": coordinating_form,
         },
+    )
+
+
+@login_required
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's open or decided proposals, newest first, a page at a time."""
+    network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
+    state = request.GET.get("state")
+    if state not in ProposalState.values:
+        state = ProposalState.OPEN
+    page = Paginator(queries.proposals(network, state=state), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "governance/proposal_list.html",
+        {"network": network, "state": state, "proposals": page, "page": page},
     )
 
 
@@ -116,6 +170,8 @@ def set_coordinating_organization(request: HttpRequest, slug: str) -> HttpRespon
             coordinating_organization=form.cleaned_data["coordinating_organization"],
         )
         messages.success(request, _("Saved."))
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(message) for message in error))
     return redirect("governance", slug=slug)
 
 
@@ -152,10 +208,23 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     visible = proposal.results_visible()
     tally = proposal.current_tally() if visible else None
-    positions = (
-        proposal.positions.select_related("voter_person__user", "voter_organization")
-        if visible and proposal.voters_visible()
-        else Position.objects.none()
+    # A page of who took which position (or, once a secret proposal closed, of the reasons
+    # given anonymously); the tally above counts them all in the database.
+    if visible and proposal.voters_visible():
+        rows: Any = proposal.positions.select_related("voter_person__user", "voter_organization")
+    elif visible and proposal.secret:
+        rows = proposal.ballots.exclude(reason="").order_by("position", "pk")
+    else:
+        rows = Position.objects.none()
+    page = _page(rows, request.GET.get("page"), POSITIONS_PER_PAGE)
+    objections = (
+        _page(
+            proposal.objections.select_related("voter_person__user", "voter_organization"),
+            request.GET.get("objections"),
+            OBJECTIONS_PER_PAGE,
+        )
+        if visible
+        else None
     )
     return render(
         request,
@@ -172,15 +241,10 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "tally": tally,
             "turnout": queries.turnout(proposal, tally) if tally is not None else None,
             "needed_to_agree": rules.supermajority_needed(tally) if tally is not None else None,
-            "positions": positions,
-            "ballots": proposal.ballots.order_by("position", "pk")
-            if visible and proposal.secret
-            else [],
-            "objections": proposal.objections.select_related(
-                "voter_person__user", "voter_organization"
-            )
-            if visible
-            else [],
+            "positions": page if not proposal.secret else [],
+            "ballots": page if proposal.secret else [],
+            "page": page,
+            "objections": objections,
             "amendments": proposal.amendments.all(),
             "comments": proposal.comments.select_related("author"),
             "can_close": proposal.is_open
@@ -419,15 +483,18 @@ def circle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if saved is not None:
                 return redirect(circle)
     problems = queries.link_problems(network).get(circle.pk, [])
-    mandates = queries.circle_mandates(circle)
+    current = Paginator(queries.circle_current_mandates(circle), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "governance/circle_detail.html",
         {
             "network": network,
             "circle": circle,
-            "current": [m for m in mandates if m.is_current()],
-            "past": [m for m in mandates if m.ended_on is not None],
+            "current": current,
+            "page": current,
+            "past": list(queries.circle_past_mandates(circle)[:PAST_ON_CIRCLE]),
             "problems": [PROBLEM_LABELS[p] for p in problems],
             "children": queries.circle_children(circle),
             "form": form,
@@ -499,8 +566,11 @@ def renew_mandate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def mandates(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_GOVERNANCE)
-    rows = queries.mandates(network).order_by("circle__name", "-starts_on")
-    return render(request, "governance/mandates.html", {"network": network, "mandates": rows})
+    rows = queries.mandates(network).order_by("circle__name", "-starts_on", "pk")
+    page = Paginator(rows, MANDATES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "governance/mandates.html", {"network": network, "mandates": page, "page": page}
+    )
 
 
 # Elections ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -21,7 +22,7 @@ from minga.core.audit import record
 from minga.core.events import AuditEvent
 from minga.core.models import Network, Organization, User
 from minga.core.permissions import Action, Actor, require
-from minga.mapping import matching, stats
+from minga.mapping import derived, matching, stats
 from minga.mapping.answers import (
     CellError,
     DataError,
@@ -118,6 +119,7 @@ def _survey_for(
             name=name,
             title=title or form.title[:200],
             form=form.to_json(),
+            titles={"title": form.title, "titles": form.titles},
             tally=Tally().to_json(),
             created_by=actor if isinstance(actor, User) else None,
         )
@@ -137,6 +139,7 @@ def _survey_for(
         survey.title = title
     # Same questions and choices: labels may have been corrected, keep the newest.
     survey.form = form.to_json()
+    survey.titles = {"title": form.title, "titles": form.titles}
     survey.__dict__.pop("_form", None)
     return survey, False
 
@@ -264,6 +267,8 @@ def _import(
     _check_repeat_names(form, repeats)
     survey, created = _survey_for(actor=actor, network=network, name=name, form=form, title=title)
     result = ImportResult(survey=survey, warnings=_missing_repeats(form, export, repeats))
+    # Responses after this pk are this import's: their choices and traits get indexed.
+    since = 0 if created else (survey.responses.aggregate(last=Max("pk"))["last"] or 0)
     tally = Tally()
     errors: list[CellError] = list(repeats.errors)
     error_total = repeats.error_total
@@ -387,7 +392,12 @@ def _import(
     merged = survey.counts()
     merged.merge(tally)
     survey.tally = merged.to_json()
+    survey.respondents = merged.respondents
     survey.save()
+    # The other questions' summaries, the filter's index and the directory's traits: read
+    # by the report, the API, the command and the organization pages instead of the answers.
+    if result.created or created:
+        derived.refresh_survey(survey, since)
     record(
         actor=actor,
         action=AuditEvent.SURVEY_CREATE if created else AuditEvent.SURVEY_IMPORT,
@@ -401,6 +411,14 @@ def _import(
         },
     )
     return result
+
+
+@transaction.atomic
+def refresh_matches(*, actor: Actor, network: Network) -> None:
+    """Rebuild what the directory's matches read (each organization's newest response's
+    traits) after responses were linked to organizations outside an import (a bulk load)."""
+    require(actor, Action.MANAGE_SURVEYS, network)
+    derived.refresh_traits(network)
 
 
 def _existing_keys(survey: Survey, batch: dict[str, Any]) -> set[str]:

@@ -34,7 +34,7 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
         "name": survey.name,
         "title": survey.title,
         "titles": form.titles,
-        "respondents": survey.counts().respondents,
+        "respondents": survey.respondents,
         "questions": [
             {
                 "name": q.name,
@@ -57,7 +57,8 @@ class SurveyList(Schema):
 @router.get("/networks/{slug}/surveys", response=SurveyList)
 def list_surveys(request: HttpRequest, slug: str) -> Any:
     network = get_network_for(request.user, slug, Action.VIEW_SURVEYS)
-    surveys = [_survey_out(s) for s in queries.surveys_of(network)]
+    # The questions are shown (the form is read); the tally is not.
+    surveys = [_survey_out(s) for s in queries.surveys_with_forms(network)]
     return {"items": surveys, "count": len(surveys)}
 
 

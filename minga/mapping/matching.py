@@ -92,3 +92,26 @@ def needs_met_by(target: Profile, others: Iterable[Profile]) -> list[Match]:
     ]
     result.sort(key=lambda m: (-len(m.topics), m.key))
     return result
+
+
+# Stored profiles: an organization's answers as rows the database can count (no themes: the
+# directory keeps those). `similar` counts shared TRAIT rows (and themes); a need meets an
+# offer where NEED:x of one is OFFER:x of another.
+TRAIT = "trait:"
+NEED = "need:"
+OFFER = "offer:"
+ANSWERED = "answered:"  # every surveyed organization holds this row
+
+
+def stored_traits(answers: dict[str, Any]) -> list[str]:
+    """The rows of an organization's profile, from its newest response's answers (and
+    ANSWERED: it answered a survey)."""
+    found = profile(0, [], answers)
+    return sorted(
+        [
+            ANSWERED,
+            *(TRAIT + t for t in found.traits),
+            *(NEED + n for n in found.needs),
+            *(OFFER + o for o in found.offers),
+        ]
+    )

@@ -11,8 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from minga.core.models import Network, Organization
-from minga.mapping import matching, stats
-from minga.mapping.models import Response, Survey
+from minga.mapping import derived, matching, stats
+from minga.mapping.models import (
+    OrganizationTrait,
+    QuestionSummary,
+    ResponseChoice,
+    Survey,
+)
 
 Where = tuple[str, str] | None
 
@@ -20,9 +25,20 @@ Where = tuple[str, str] | None
 # Surveys and their figures ---------------------------------------------------------------
 
 
+# What a list of surveys shows: never the form nor the tally (large JSON documents).
+LISTED = ("pk", "network", "name", "title", "titles", "respondents", "created_at", "updated_at")
+
+
 def surveys_of(network: Network) -> list[Survey]:
-    """The network's surveys, newest first (the reverse manager sets each one's network)."""
-    return list(network.surveys.all())
+    """The network's surveys, newest first (the reverse manager sets each one's network),
+    without their forms and tallies (`Survey.titles` and `respondents` say what lists show)."""
+    return list(network.surveys.only(*LISTED))
+
+
+def surveys_with_forms(network: Network) -> list[Survey]:
+    """The network's surveys with their forms (a list showing the questions), never their
+    tallies."""
+    return list(network.surveys.defer("tally"))
 
 
 def parse_where(raw: str | None, survey: Survey) -> Where:
@@ -48,16 +64,51 @@ def parse_where(raw: str | None, survey: Survey) -> Where:
 
 def answers(survey: Survey, where: Where = None) -> Iterator[dict[str, Any]]:
     """Every response's answers in import order (ties in text grouping go to the first seen
-    spelling), streamed in chunks (constant memory); with `where`, only the matching ones."""
+    spelling), streamed in chunks (constant memory); with `where`, only the matching ones,
+    found by the index of single choices (`ResponseChoice`, the report's filters), not by
+    their answers (a multiple-choice question's are read)."""
+    responses = survey.responses.all()
+    question = survey.parsed_form().question(where[0]) if where is not None else None
+    if where is not None and question is not None and derived.is_indexed(question):
+        responses = responses.filter(
+            pk__in=ResponseChoice.objects.filter(
+                survey=survey, question=where[0], choice=where[1]
+            ).values("response_id")
+        )
     rows: Iterator[dict[str, Any]] = (
-        survey.responses.order_by("pk").values_list("answers", flat=True).iterator(chunk_size=5000)
+        responses.order_by("pk").values_list("answers", flat=True).iterator(chunk_size=5000)
     )
-    if where is None:
+    if where is None or (question is not None and derived.is_indexed(question)):
         return rows
-    question, choice = where
-    found = survey.parsed_form().question(question)
-    repeat = found.repeat if found is not None else ""
-    return (row for row in rows if stats.matches(row, question, choice, repeat))
+    # A multiple-choice question's choices are not indexed: its answers are read.
+    key, choice = where
+    repeat = question.repeat if question is not None else ""
+    return (row for row in rows if stats.matches(row, key, choice, repeat))
+
+
+def summaries(
+    survey: Survey, where: Where = None, number_format: stats.NumberFormat = None
+) -> dict[str, stats.Summary]:
+    """The summary of every question that is neither a select nor a note: as the last
+    import stored it (one query, points left out) or, filtered, from the matching answers."""
+    if where is not None:
+        form = survey.parsed_form()
+        return stats.summarize(form, answers(survey, where), number_format=number_format)
+    rows = QuestionSummary.objects.filter(survey=survey).defer("points")
+    found = {row.question: stats.Summary.from_json(row.data, number_format) for row in rows}
+    return {q.key: found[q.key] for q in survey.parsed_form().questions if q.key in found}
+
+
+def summary(
+    survey: Survey, key: str, where: Where = None, number_format: stats.NumberFormat = None
+) -> stats.Summary | None:
+    """One question's summary, with its points (a chart's)."""
+    if where is not None:
+        form = survey.parsed_form()
+        found = stats.summarize(form, answers(survey, where), [key], number_format=number_format)
+        return found.get(key)
+    row = QuestionSummary.objects.filter(survey=survey, question=key).first()
+    return stats.Summary.from_json(row.data, number_format, row.points) if row else None
 
 
 def systematize(survey: Survey, where: Where = None) -> dict[str, Any]:
@@ -104,41 +155,105 @@ class OrganizationMatches:
     surveyed: bool
 
 
-def _latest_answers(network: Network) -> dict[int, dict[str, Any]]:
-    answers: dict[int, dict[str, Any]] = {}
-    rows = (
-        Response.objects.filter(organization__network=network)
-        .order_by("imported_at", "pk")
-        .values_list("organization_id", "answers")
-    )
-    for organization_id, data in rows:
-        answers[organization_id] = data  # the newest response wins
-    return answers
+SIMILAR = 5  # similar organizations shown
+MATCHES = 10  # organizations shown per side of needs ↔ offers, the most topics first
 
 
 def matches_for(organization: Organization, language: str) -> OrganizationMatches:
+    """An organization's matches, counted by the database over the stored traits
+    (`OrganizationTrait`, its newest response's) and the directory's themes: at most
+    SIMILAR similar organizations and MATCHES per side of needs ↔ offers, whatever the
+    network's size."""
     network = organization.network
-    organizations = list(network.organizations.prefetch_related("themes"))
-    answers = _latest_answers(network)
-    by_pk = {o.pk: o for o in organizations}
-    profiles = {
-        o.pk: matching.profile(o.pk, [t.slug for t in o.themes.all()], answers.get(o.pk, {}))
-        for o in organizations
-    }
-    target = profiles[organization.pk]
-    others = list(profiles.values())
-    labels = _support_labels(network, language)
+    mine = list(
+        OrganizationTrait.objects.filter(organization=organization).values_list("trait", flat=True)
+    )
+    traits = [t for t in mine if t.startswith(matching.TRAIT)]
+    wanted = [
+        matching.OFFER + t.removeprefix(matching.NEED) for t in mine if t.startswith(matching.NEED)
+    ]
+    offered = [
+        matching.NEED + t.removeprefix(matching.OFFER) for t in mine if t.startswith(matching.OFFER)
+    ]
+    similar = _similar(network, organization.pk, traits)
+    offer_keys = _meeting(network, organization.pk, wanted)
+    need_keys = _meeting(network, organization.pk, offered)
+    topics: dict[tuple[int, str], list[str]] = {}
+    if offer_keys or need_keys:
+        for key, trait in OrganizationTrait.objects.filter(
+            organization_id__in={*offer_keys, *need_keys}, trait__in=[*wanted, *offered]
+        ).values_list("organization_id", "trait"):
+            side, _colon, topic = trait.partition(":")
+            topics.setdefault((key, side), []).append(topic)
+    keys = {k for k, _n in similar} | set(offer_keys) | set(need_keys)
+    by_pk = (
+        Organization.objects.filter(network=network).select_related("network").in_bulk(keys)
+        if keys
+        else {}
+    )
+    labels = _support_labels(network, language) if offer_keys or need_keys else {}
+
+    def named(key: int, side: str) -> tuple[Organization, list[str]]:
+        return by_pk[key], [labels.get(t, t) for t in sorted(topics.get((key, side), []))]
+
+    offer_side, need_side = matching.OFFER.rstrip(":"), matching.NEED.rstrip(":")
     return OrganizationMatches(
-        similar=[(by_pk[s.key], s.shared) for s in matching.similar(target, others)],
-        offer_to_me=[
-            (by_pk[m.key], [labels.get(t, t) for t in m.topics])
-            for m in matching.offers_for(target, others)
-        ],
-        need_from_me=[
-            (by_pk[m.key], [labels.get(t, t) for t in m.topics])
-            for m in matching.needs_met_by(target, others)
-        ],
-        surveyed=organization.pk in answers,
+        similar=[(by_pk[k], shared) for k, shared in similar if k in by_pk],
+        offer_to_me=[named(k, offer_side) for k in offer_keys if k in by_pk],
+        need_from_me=[named(k, need_side) for k in need_keys if k in by_pk],
+        surveyed=matching.ANSWERED in mine,
+    )
+
+
+def _similar(network: Network, pk: int, traits: list[str]) -> list[tuple[int, int]]:
+    """`(organization, shared)`: those sharing the most themes and traits with `pk` (at least
+    one), most shared first, ties by key: one aggregate over two indexed tables (`pk`'s
+    themes read by a subquery)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    through = quote(Organization.themes.through._meta.db_table)
+    organizations = quote(Organization._meta.db_table)
+    organization_id, theme_id = quote("organization_id"), quote("theme_id")
+    parts = [
+        f"SELECT t.{organization_id} AS org FROM {through} t "  # noqa: S608
+        f"INNER JOIN {organizations} o ON o.{quote('id')} = t.{organization_id} "
+        f"WHERE o.{quote('network_id')} = %s AND t.{organization_id} <> %s AND t.{theme_id} IN "
+        f"(SELECT {theme_id} FROM {through} WHERE {organization_id} = %s)"
+    ]
+    params: list[Any] = [network.pk, pk, pk]
+    if traits:
+        marks = ", ".join(["%s"] * len(traits))
+        parts.append(
+            f"SELECT {organization_id} AS org FROM {quote(OrganizationTrait._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote('network_id')} = %s AND {quote('trait')} IN ({marks}) "
+            f"AND {organization_id} <> %s"
+        )
+        params += [network.pk, *traits, pk]
+    # Identifiers are the models' own, quoted; every value is a parameter.
+    sql = (
+        f"SELECT m.org, COUNT(*) AS shared FROM ({' UNION ALL '.join(parts)}) m "  # noqa: S608
+        "GROUP BY m.org ORDER BY shared DESC, m.org LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, SIMILAR])
+        return [(int(org), int(shared)) for org, shared in cursor.fetchall()]
+
+
+def _meeting(network: Network, pk: int, wanted: list[str]) -> list[int]:
+    """Those holding the most of the `wanted` traits (offers of what `pk` needs, or needs
+    of what it offers), the most first, ties by key."""
+    from django.db.models import Count
+
+    if not wanted:
+        return []
+    return list(
+        OrganizationTrait.objects.filter(network=network, trait__in=wanted)
+        .exclude(organization_id=pk)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .values_list("organization_id", flat=True)[:MATCHES]
     )
 
 
@@ -154,7 +269,7 @@ def _support_labels(network: Network, language: str) -> dict[str, str]:
 
 # The report's summary: who answered, from where -----------------------------------------
 
-TOP_TEXTS = 10  # a free-text question lists its most frequent grouped answers
+TOP_TEXTS = stats.STORED_TEXTS  # a free-text question lists its most frequent groups
 
 
 @dataclass
@@ -249,12 +364,30 @@ class TopTexts:
     other_groups: int
 
 
-def top_texts(grouped: list[dict[str, Any]], answered: int, limit: int = TOP_TEXTS) -> TopTexts:
+def top_texts(
+    grouped: list[dict[str, Any]],
+    answered: int,
+    limit: int = TOP_TEXTS,
+    *,
+    other_answers: int = 0,
+    other_groups: int = 0,
+) -> TopTexts:
+    """The first `limit` groups; `other_*` count groups already left out (a stored summary
+    keeps `stats.STORED_TEXTS` of them)."""
     shown = grouped[:limit]
     rest = grouped[limit:]
     return TopTexts(
         answered=answered,
         top=[{**item, "share": stats.percent(item["count"], answered)} for item in shown],
-        other_answers=sum(item["count"] for item in rest),
-        other_groups=len(rest),
+        other_answers=other_answers + sum(item["count"] for item in rest),
+        other_groups=other_groups + len(rest),
+    )
+
+
+def texts_of(summary: stats.Summary) -> TopTexts:
+    return top_texts(
+        summary.top,
+        summary.answered,
+        other_answers=summary.other_answers,
+        other_groups=summary.other_groups,
     )

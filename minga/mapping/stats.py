@@ -382,6 +382,7 @@ TEXT_KINDS = frozenset(
     )
 )
 MAX_POINTS = 5000  # drawn on a point map; every point is counted
+STORED_TEXTS = 10  # a stored text summary keeps the most frequent groups, counts the rest
 MAX_BINS = 12
 _TIME = re.compile(r"(?:^|[T ])(\d{1,2}):(\d{2})")
 
@@ -422,6 +423,72 @@ class Summary:
     points: list[tuple[float, float]] = field(default_factory=list)
     top: list[dict[str, Any]] = field(default_factory=list)
     unreadable: int = 0
+    # A stored summary (`from_json`) keeps the first STORED_TEXTS groups of `top` and counts
+    # the rest here, and the points apart (`point_count` of them; `points` empty unless read).
+    other_answers: int = 0
+    other_groups: int = 0
+    stored_points: int | None = None
+    bounds: list[Bound] = field(default_factory=list)
+
+    @property
+    def point_count(self) -> int:
+        return len(self.points) if self.stored_points is None else self.stored_points
+
+    def to_json(self) -> dict[str, Any]:
+        """What is stored at import: the bins' bounds (labels are the reader's), the first
+        STORED_TEXTS text groups and the rest counted; points apart (`points`)."""
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "answered": self.answered,
+            "unreadable": self.unreadable,
+        }
+        if self.numbers is not None:
+            n = self.numbers
+            data["numbers"] = [n.answered, n.minimum, n.mean, n.maximum]
+        if self.kind == "number":
+            data["bounds"] = [list(bound) for bound in self.bounds]
+        elif self.bins:
+            data["bins"] = [list(pair) for pair in self.bins]
+        if self.ranks:
+            data["ranks"] = self.ranks
+            data["mean_ranks"] = self.mean_ranks
+        if self.kind == "text":
+            rest = self.top[STORED_TEXTS:]
+            data["top"] = self.top[:STORED_TEXTS]
+            data["other_answers"] = self.other_answers + sum(item["count"] for item in rest)
+            data["other_groups"] = self.other_groups + len(rest)
+        data["points"] = self.point_count
+        return data
+
+    @classmethod
+    def from_json(
+        cls,
+        data: dict[str, Any],
+        number_format: NumberFormat = None,
+        points: list[Any] | None = None,
+    ) -> Summary:
+        numbers = data.get("numbers")
+        bounds: list[Bound] = [(b[0], b[1], b[2]) for b in data.get("bounds", [])]
+        bins = (
+            bin_labels(bounds, number_format or _format)
+            if "bounds" in data
+            else [(str(label), int(count)) for label, count in data.get("bins", [])]
+        )
+        return cls(
+            kind=data["kind"],
+            answered=data.get("answered", 0),
+            numbers=NumberSummary(*numbers) if numbers is not None else None,
+            bins=bins,
+            ranks=data.get("ranks", {}),
+            mean_ranks=data.get("mean_ranks", {}),
+            points=[(p[0], p[1]) for p in points] if points is not None else [],
+            top=data.get("top", []),
+            unreadable=data.get("unreadable", 0),
+            other_answers=data.get("other_answers", 0),
+            other_groups=data.get("other_groups", 0),
+            stored_points=None if points is not None else data.get("points", 0),
+            bounds=bounds,
+        )
 
 
 class _Summarizer:
@@ -480,7 +547,8 @@ class _Summarizer:
             values_ = self.numbers
             mean = round(sum(values_) / len(values_), 2)
             summary.numbers = NumberSummary(len(values_), min(values_), mean, max(values_))
-            summary.bins = number_bins(values_, self.number_format)
+            summary.bounds = number_bounds(values_)
+            summary.bins = bin_labels(summary.bounds, self.number_format)
         elif summary.kind == "number":
             summary.numbers = NumberSummary(0, None, None, None)
         elif summary.kind == "date":
@@ -571,14 +639,32 @@ def number_bins(
 ) -> list[tuple[str, int]]:
     """A histogram: one bar per value for few whole numbers (a range's steps, a 1–5 scale),
     else up to MAX_BINS equal-width bins labelled `low–high` (written by `number_format`)."""
+    return bin_labels(number_bounds(numbers), number_format)
+
+
+Bound = tuple[float, float | None, int]  # a bin's low and high bounds (None: one value), count
+
+
+def bin_labels(
+    bounds: list[Bound], number_format: Callable[[float], str] = _format
+) -> list[tuple[str, int]]:
+    """The bins of `number_bounds`, labelled `value` or `low–high` by `number_format`."""
     write = number_format
+    return [
+        (write(low) if high is None else f"{write(low)}–{write(high)}", count)
+        for low, high, count in bounds
+    ]
+
+
+def number_bounds(numbers: list[float]) -> list[Bound]:
+    """`number_bins` before its labels are written (stored at import, written per reader)."""
     low, high = min(numbers), max(numbers)
     whole = all(float(n).is_integer() for n in numbers)
     if whole and high - low < 2 * MAX_BINS:
         counts = Counter(int(n) for n in numbers)
-        return [(write(v), counts.get(v, 0)) for v in range(int(low), int(high) + 1)]
+        return [(v, None, counts.get(v, 0)) for v in range(int(low), int(high) + 1)]
     if low == high:
-        return [(write(low), len(numbers))]
+        return [(low, None, len(numbers))]
     if whole:
         # Whole numbers: bins of whole steps, `4–8` then `9–13` (bounds included).
         step = math.ceil((high - low + 1) / MAX_BINS)
@@ -586,15 +672,11 @@ def number_bins(
         counts = Counter((int(n) - start) // step for n in numbers)
         bins = (int(high) - start) // step + 1
         return [
-            (f"{write(start + i * step)}–{write(start + (i + 1) * step - 1)}", counts.get(i, 0))
-            for i in range(bins)
+            (start + i * step, start + (i + 1) * step - 1, counts.get(i, 0)) for i in range(bins)
         ]
     width = (high - low) / MAX_BINS
     counts = Counter(min(int((n - low) / width), MAX_BINS - 1) for n in numbers)
-    return [
-        (f"{write(low + i * width)}–{write(low + (i + 1) * width)}", counts.get(i, 0))
-        for i in range(MAX_BINS)
-    ]
+    return [(low + i * width, low + (i + 1) * width, counts.get(i, 0)) for i in range(MAX_BINS)]
 
 
 def date_bins(days: Counter[str]) -> list[tuple[str, int]]:

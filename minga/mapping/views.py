@@ -86,7 +86,7 @@ def _step_context(request: HttpRequest, network: Network) -> dict[str, Any]:
 
 
 def _survey_rows(surveys: list[Survey]) -> list[dict[str, Any]]:
-    return [{"survey": s, "respondents": s.counts().respondents} for s in surveys]
+    return [{"survey": s, "respondents": s.respondents} for s in surveys]
 
 
 @login_required
@@ -208,8 +208,9 @@ def _question_sections(
 ) -> list[dict[str, Any]]:
     form = survey.parsed_form()
     language = _language()
-    # Every other question's answers, summarized in one pass over the responses.
-    summaries = stats.summarize(form, queries.answers(survey, where), number_format=_bin_number)
+    # Every other question's answers, as the import summarized them (or, filtered, in one
+    # pass over the matching responses).
+    summaries = queries.summaries(survey, where, number_format=_bin_number)
     sections: list[dict[str, Any]] = []
     for question in form.questions:
         section: dict[str, Any] = {"question": question, "label": question.label(language)}
@@ -234,7 +235,7 @@ def _question_sections(
             section["summary"] = summary
             if summary.kind == "text":
                 # Free text: the most frequent grouped answers, listed (never a bar each).
-                section["texts"] = queries.top_texts(summary.top, summary.answered)
+                section["texts"] = queries.texts_of(summary)
             else:
                 section["chart"] = _drawn(summary) is not None
             if summary.kind == "rank":
@@ -365,10 +366,7 @@ def chart(request: HttpRequest, slug: str, name: str, question: str) -> HttpResp
         counts = [entry["options"][c.name]["count"] for c in choices]
         percents = [entry["options"][c.name]["percent"] for c in choices]
         return _svg_response(charts.bars(labels, counts, percents, target.label(language)))
-    found = stats.summarize(
-        form, queries.answers(survey, where), [target.key], number_format=_bin_number
-    )
-    summary = found.get(target.key)
+    summary = queries.summary(survey, target.key, where, number_format=_bin_number)
     drawn = _summary_svg(form, target, summary, language) if summary else None
     if drawn is None:
         raise Http404("No chart for this question")
@@ -383,7 +381,7 @@ def _choice_label(form: Form, question: Question, name: str, language: str) -> s
 def _drawn(summary: stats.Summary) -> str | None:
     if summary.bins and any(count for _label, count in summary.bins):
         return "histogram"
-    if summary.points:
+    if summary.point_count:
         return "points"
     if summary.ranks and summary.mean_ranks:
         return "ranks"
@@ -417,7 +415,7 @@ def _summary_svg(
         )
     if drawn == "top":
         # Percents of those who answered, not of the answers shown.
-        texts = queries.top_texts(summary.top, summary.answered)
+        texts = queries.texts_of(summary)
         return charts.bars(
             [item["value"] for item in texts.top],
             [item["count"] for item in texts.top],

@@ -32,6 +32,7 @@ from minga.membership.access import (
 )
 from minga.membership.models import Application, EthicsCode, Invoice, Membership, Plan
 from minga.membership.queries import (
+    DuesFilters,
     active_memberships,
     balances,
     dues_invoices,
@@ -144,6 +145,21 @@ class ApplicationOut(Schema):
     decision_reason: str
 
 
+APPLICATION_COLUMNS = (
+    "pk",
+    "network_id",
+    "organization_id",
+    "name",
+    "plan_id",
+    "level",
+    "status",
+    "eligible",
+    "unmet",
+    "decision_reason",
+    "created_at",
+)
+
+
 def application_out(application: Application) -> dict[str, Any]:
     return {
         "id": application.pk,
@@ -161,14 +177,14 @@ def application_out(application: Application) -> dict[str, Any]:
 
 @router.get("/networks/{slug}/membership/applications", response=list[ApplicationOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_applications(
-    request: HttpRequest, slug: str, status: str | None = None
-) -> list[dict[str, Any]]:
+def list_applications(request: HttpRequest, slug: str, status: str | None = None) -> Any:
     network = get_network_for(request.user, slug)
     applications = visible_applications(request.user, network)
     if status:
         applications = applications.filter(status=status)
-    return [application_out(a) for a in applications]
+    # Only the page is serialized, from the columns it shows.
+    shown = applications.only(*APPLICATION_COLUMNS).order_by("-created_at", "-pk")
+    return SerializedPage(shown, application_out)
 
 
 @router.post("/networks/{slug}/membership/applications", response={201: ApplicationOut})
@@ -228,7 +244,9 @@ class MemberOut(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_members(request: HttpRequest, slug: str) -> QuerySet[Membership]:
     network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
-    return active_memberships(network)
+    return active_memberships(network).only(
+        "pk", "organization_id", "plan_id", "level", "joined_on"
+    )
 
 
 class LevelIn(Schema):
@@ -467,10 +485,22 @@ class BalanceOut(Schema):
     months_in_arrears: int
 
 
+class BalanceFilters(Schema):
+    organization: int | None = None
+    q: str = ""
+    country: str = ""
+    plan: int | None = None
+    status: Literal["open", "paid", "partial"] | None = None
+    arrears: bool = False
+
+
 @router.get("/networks/{slug}/dues/balances", response=list[BalanceOut])
 def list_balances(
-    request: HttpRequest, slug: str, organization: int | None = None
+    request: HttpRequest, slug: str, filters: Query[BalanceFilters]
 ) -> list[dict[str, Any]]:
+    """Every balance (a stable contract: a list, not pages), narrowed like the dues
+    page: by name (`q`), country, plan, invoice state and arrears."""
+    organization = filters.organization
     network = get_network_for(request.user, slug)
     only = dues_scope_for(request.user, network)
     if only is None:
@@ -485,5 +515,15 @@ def list_balances(
             "paid": f"{row['paid']:.2f}",
             "balance": f"{row['balance']:.2f}",
         }
-        for row in balances(network, only=only)
+        for row in balances(
+            network,
+            only=only,
+            filters=DuesFilters(
+                name=filters.q.strip(),
+                country=filters.country.upper(),
+                plan=filters.plan,
+                status=filters.status or "",
+                arrears=filters.arrears,
+            ),
+        )
     ]

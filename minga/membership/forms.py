@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
 from minga.core.forms import any_country_choices, country_choices
@@ -12,12 +13,14 @@ from minga.core.l10n import LocalizedDecimalField
 from minga.core.models import LANGUAGE_CHOICES, Network, OrganizationSize, OrganizationType
 from minga.core.text import comma_list
 from minga.membership.models import (
+    INVOICE_STATUS_CHOICES,
     ContributionKind,
     ParticipationLevel,
     Plan,
     PlanKind,
     PlanPeriod,
 )
+from minga.membership.queries import DuesFilters
 from minga.reach.models import AUDIENCE_KIND_CHOICES
 
 
@@ -198,3 +201,47 @@ class DirectoryFilterForm(forms.Form):
         plan = self.fields["plan"]
         assert isinstance(plan, forms.ModelChoiceField)
         plan.queryset = network.plans.all()
+
+
+class DuesFilterForm(forms.Form):
+    """What the dues page narrows its balances and invoices to."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = LazyTypedChoiceField(label=_("Country"), choices=any_country_choices, required=False)
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("All plans")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *INVOICE_STATUS_CHOICES], required=False
+    )
+    period = forms.CharField(label=_("Period"), required=False, max_length=7)
+    arrears = forms.BooleanField(label=_("Only those in arrears"), required=False)
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.fields["plan"]
+        assert isinstance(plan, forms.ModelChoiceField)
+        plan.queryset = network.plans.all()
+        # Only the countries the network's organizations are in: a short list to read,
+        # and a page that does not carry every country in the world.
+        present = network.organizations.order_by().values_list("country", flat=True).distinct()
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [
+            ("", _("All countries")),
+            *sorted(((code, countries.name(code)) for code in present), key=lambda c: c[1]),
+        ]
+
+    def filters(self) -> DuesFilters:
+        """The chosen filters (none when the form is not valid)."""
+        if not self.is_valid():
+            return DuesFilters()
+        data = self.cleaned_data
+        return DuesFilters(
+            name=data["q"].strip(),
+            country=data["country"] or "",
+            plan=data["plan"].pk if data["plan"] else None,
+            status=data["status"],
+            period=data["period"].strip(),
+            arrears=data["arrears"],
+        )

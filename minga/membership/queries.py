@@ -5,12 +5,14 @@ derived reads: models answer only about themselves."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
@@ -95,51 +97,183 @@ def dues_invoices(
     period: str | None = None,
     organization: int | None = None,
     status: str | None = None,
+    filters: DuesFilters | None = None,
+    today: date | None = None,
+    payments: bool = True,
 ) -> QuerySet[Invoice]:
     """The network's invoices (or one organization's) with what was paid on them,
-    filtered by period, organization and state; unordered."""
+    filtered by period, organization and state, and by the dues page's `filters` (its
+    plan is the invoice's); unordered. Without `payments` (and without a state, which
+    needs them), not annotated: a page of them is cheaper, then `with_payments` it."""
     invoices = Invoice.objects.filter(network=network).select_related("organization")
     if only is not None:
         invoices = invoices.filter(organization=only)
+    if filters is not None:
+        today = today or timezone.localdate()
+        invoices = invoices.filter(
+            _organization_filter(network, replace(filters, plan=None), today)
+        )
+        if filters.plan is not None:
+            invoices = invoices.filter(plan_id=filters.plan)
+        period = period or filters.period
+        status = status or filters.status or None
     if period:
         invoices = invoices.filter(period=period)
     if organization is not None:
         invoices = invoices.filter(organization_id=organization)
-    return with_status(invoices, status) if status else with_payments(invoices)
+    if status:
+        return with_status(invoices, status)
+    return with_payments(invoices) if payments else invoices
 
 
-def balances(
-    network: Network, only: Organization | None = None, today: date | None = None
-) -> list[dict[str, Any]]:
-    """Per organization: invoiced, paid, balance (the sum of its entries), and arrears
-    (the oldest overdue invoice not fully paid). Three queries whatever the size."""
-    today = today or timezone.localdate()
-    entries = LedgerEntry.objects.filter(network=network)
+def with_payments_of(invoices: Iterable[Invoice]) -> list[Invoice]:
+    """These invoices (a page of them, in their order) with what was paid on them: one
+    query for them all. Those annotated already stay as they are."""
+    invoices = list(invoices)
+    missing = [i.pk for i in invoices if "paid_amount" not in i.__dict__]
+    if missing:
+        sums = with_payments(Invoice.objects.filter(pk__in=missing)).order_by()
+        found = {i.pk: i.__dict__ for i in sums.only("pk")}
+        for invoice in invoices:
+            if invoice.pk in found:
+                invoice.__dict__["due_amount"] = found[invoice.pk]["due_amount"]
+                invoice.__dict__["paid_amount"] = found[invoice.pk]["paid_amount"]
+    return invoices
+
+
+@dataclass(frozen=True)
+class DuesFilters:
+    """What the dues page narrows its balances and invoices to (every field optional)."""
+
+    name: str = ""
+    country: str = ""
+    plan: int | None = None
+    status: str = ""
+    period: str = ""
+    arrears: bool = False
+
+
+def _overdue(network: Network, today: date) -> QuerySet[Invoice]:
+    """Invoices past their due date and not fully paid (annotated like `with_payments`)."""
+    return with_payments(Invoice.objects.filter(network=network, due_on__lt=today)).filter(
+        Q(paid_amount__lt=F("due_amount"))
+    )
+
+
+def _in_arrears(network: Network, today: date) -> Q:
+    """Rows (ledger entries, invoices) of an organization with an overdue invoice not fully
+    paid: one subquery, not one per row."""
+    return Q(organization_id__in=_overdue(network, today).values("organization_id"))
+
+
+def _organization_filter(
+    network: Network, filters: DuesFilters, today: date, to: str = "organization__"
+) -> Q:
+    """The organizations `filters` keep (but its invoice state), as a condition on an
+    invoice or a ledger entry (or, with `to=""`, on an organization); each subquery runs
+    once, not once per row."""
+    key = f"{to}pk"
+    condition = Q()
+    if filters.name:
+        condition &= Q(**{f"{to}name__icontains": filters.name})
+    if filters.country:
+        condition &= Q(**{f"{to}country": filters.country})
+    if filters.plan is not None:
+        members = active_memberships(network).filter(plan_id=filters.plan)
+        condition &= Q(**{f"{key}__in": members.values("organization_id")})
+    if filters.arrears:
+        condition &= Q(**{f"{key}__in": _overdue(network, today).values("organization_id")})
+    return condition
+
+
+def _in_state(network: Network, filters: DuesFilters, to: str = "organization__") -> Q:
+    """Organizations with an invoice in the state `filters` asks for (any without)."""
+    if filters.status not in {s.value for s in InvoiceStatus}:
+        return Q()
+    in_state = with_status(Invoice.objects.filter(network=network), filters.status)
+    return Q(**{f"{to}pk__in": in_state.values("organization_id")})
+
+
+def _kept_entries(
+    network: Network, only: Organization | None, filters: DuesFilters, today: date
+) -> QuerySet[LedgerEntry]:
+    """The ledger entries of the organizations `filters` keep: an invoice state keeps
+    those with an invoice in that state, `arrears` those with an overdue invoice not
+    fully paid."""
+    entries = LedgerEntry.objects.filter(network=network).filter(
+        _organization_filter(network, filters, today), _in_state(network, filters)
+    )
     if only is not None:
         entries = entries.filter(organization=only)
-    totals = (
+    return entries
+
+
+def balance_organizations(
+    network: Network,
+    only: Organization | None = None,
+    filters: DuesFilters | None = None,
+    today: date | None = None,
+) -> QuerySet[Organization]:
+    """The organizations with dues (an entry in the ledger) that `filters` keep, by name:
+    page these, then read `balance_rows` for the page's organizations only."""
+    filters = filters or DuesFilters()
+    today = today or timezone.localdate()
+    organizations = network.organizations.filter(
+        Exists(LedgerEntry.objects.filter(network=network, organization=OuterRef("pk"))),
+        _organization_filter(network, filters, today, to=""),
+        _in_state(network, filters, to=""),
+    )
+    if only is not None:
+        organizations = organizations.filter(pk=only.pk)
+    return organizations.order_by("name", "pk").only("pk", "network_id", "name")
+
+
+def balance_rows(
+    network: Network,
+    only: Organization | None = None,
+    filters: DuesFilters | None = None,
+    today: date | None = None,
+    organizations: Iterable[int] | None = None,
+) -> QuerySet[Any]:
+    """Per organization and currency, by name: invoiced, paid and balance (sums of its
+    ledger entries), computed by the database, for the organizations `filters` keep
+    (and, given, only these `organizations`: a page of `balance_organizations`)."""
+    entries = _kept_entries(network, only, filters or DuesFilters(), today or timezone.localdate())
+    if organizations is not None:
+        entries = entries.filter(organization_id__in=list(organizations))
+    return (
         entries.values("organization_id", "organization__name", "currency")
         .annotate(
             invoiced=Sum("amount", filter=~Q(kind=EntryKind.PAYMENT)),
             paid=Sum("amount", filter=Q(kind=EntryKind.PAYMENT)),
             balance=Sum("amount"),
         )
-        .order_by("organization__name")
+        .order_by("organization__name", "organization_id", "currency")
     )
-    overdue = with_payments(Invoice.objects.filter(network=network, due_on__lt=today)).filter(
-        Q(paid_amount__lt=F("due_amount"))
-    )
-    if only is not None:
-        overdue = overdue.filter(organization=only)
-    since = dict(
-        overdue.values("organization_id")
-        .annotate(since=Min("due_on"))
-        .values_list("organization_id", "since")
-    )
-    rows = []
-    for row in totals:
+
+
+def with_arrears(
+    network: Network,
+    rows: Iterable[dict[str, Any]],
+    today: date | None = None,
+    *,
+    page: bool = True,
+) -> list[dict[str, Any]]:
+    """`balance_rows` (a page of them) as the pages and the API show them: exact cents,
+    and since when each organization is in arrears (its oldest overdue invoice not fully
+    paid). One query for the arrears of all the rows."""
+    today = today or timezone.localdate()
+    rows = list(rows)
+    since: dict[int, date] = {}
+    overdue = _overdue(network, today)
+    if page:  # a page of rows: the overdue invoices of their organizations only
+        overdue = overdue.filter(organization_id__in={row["organization_id"] for row in rows})
+    for organization, due_on in overdue.order_by().values_list("organization_id", "due_on"):
+        since[organization] = min(due_on, since.get(organization, due_on))
+    shown = []
+    for row in rows:
         first_overdue = since.get(row["organization_id"])
-        rows.append(
+        shown.append(
             {
                 "organization": row["organization_id"],
                 "name": row["organization__name"],
@@ -151,7 +285,60 @@ def balances(
                 "months_in_arrears": months_between(first_overdue, today) if first_overdue else 0,
             }
         )
-    return rows
+    return shown
+
+
+def balances(
+    network: Network,
+    only: Organization | None = None,
+    today: date | None = None,
+    filters: DuesFilters | None = None,
+) -> list[dict[str, Any]]:
+    """Per organization: invoiced, paid, balance (the sum of its entries), and arrears
+    (the oldest overdue invoice not fully paid); every organization (the API's list, a
+    member's page). Two queries whatever the size."""
+    today = today or timezone.localdate()
+    rows = balance_rows(network, only, filters, today)
+    # Every row: the overdue invoices are read whole (one organization's when `only`).
+    return with_arrears(network, rows, today, page=only is not None)
+
+
+def dues_totals(
+    network: Network,
+    only: Organization | None = None,
+    filters: DuesFilters | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """Per currency, over the organizations `balance_rows` keeps: how many there are, how
+    many are in arrears, and what was invoiced, paid and is owed; summed by the database."""
+    today = today or timezone.localdate()
+    totals = (
+        _kept_entries(network, only, filters or DuesFilters(), today)
+        .values("currency")
+        .annotate(
+            organizations=Count("organization", distinct=True),
+            in_arrears=Count(
+                "organization",
+                distinct=True,
+                filter=_in_arrears(network, today),
+            ),
+            invoiced=Sum("amount", filter=~Q(kind=EntryKind.PAYMENT)),
+            paid=Sum("amount", filter=Q(kind=EntryKind.PAYMENT)),
+            balance=Sum("amount"),
+        )
+        .order_by("currency")
+    )
+    return [
+        {
+            "currency": row["currency"],
+            "organizations": row["organizations"],
+            "in_arrears": row["in_arrears"],
+            "invoiced": cents(row["invoiced"] or 0),
+            "paid": -cents(row["paid"] or 0),
+            "balance": cents(row["balance"] or 0),
+        }
+        for row in totals
+    ]
 
 
 def yearly_income(network: Network) -> dict[int, dict[str, Decimal]]:

@@ -21,7 +21,13 @@ from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import csv_response, xlsx_response
 from minga.core.l10n import number
-from minga.core.models import Network, OrganizationSize, OrganizationType, StepState
+from minga.core.models import (
+    Network,
+    Organization,
+    OrganizationSize,
+    OrganizationType,
+    StepState,
+)
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
@@ -42,30 +48,35 @@ from minga.membership.forms import (
     CodeForm,
     ContributionForm,
     DirectoryFilterForm,
+    DuesFilterForm,
     InvoiceRunForm,
     JoinForm,
     PaymentForm,
     PlanForm,
     RejectForm,
 )
-from minga.membership.ledger import InvoiceStatus
 from minga.membership.models import (
-    INVOICE_STATUS_CHOICES,
     Application,
     ApplicationStatus,
     ParticipationLevel,
     Plan,
     PlanKind,
+    Signature,
 )
 from minga.membership.queries import (
     active_memberships,
+    balance_organizations,
+    balance_rows,
     balances,
     current_membership,
     dues_invoices,
+    dues_totals,
     member_directory,
     own_organization,
     pending_applications,
     unsigned_organizations,
+    with_arrears,
+    with_payments_of,
     yearly_income,
 )
 from minga.membership.reasons import explain
@@ -80,12 +91,26 @@ def _errors_to_messages(request: HttpRequest, form: Any) -> None:
         messages.error(request, f"{field.label}: {text}" if field and field.label else text)
 
 
+PENDING_PER_PAGE = 20
+
+
 @login_required
 def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug)
     manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
     organization = own_organization(request.user, network)
     own_membership = current_membership(organization) if organization else None
+    # A page of the applications waiting, without the columns this page does not show.
+    pending = (
+        pending_applications(network).only(
+            "pk", "network_id", "name", "level", "eligible", "unmet", "plan__name", "created_at"
+        )
+        if manage
+        else Application.objects.none()
+    )
+    pending_page = Paginator(pending.order_by("-created_at", "-pk"), PENDING_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "membership/step.html",
@@ -99,9 +124,8 @@ def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
             "can_view_dues": can(request.user, Action.VIEW_DUES, network),
             "plans": network.plans.all(),
             "plan_form": PlanForm() if manage else None,
-            "pending": [(a, [explain(u) for u in a.unmet]) for a in pending_applications(network)]
-            if manage
-            else [],
+            "page": pending_page,
+            "pending": [(a, [explain(u) for u in a.unmet]) for a in pending_page],
             "organization": organization,
             "own_membership": own_membership,
             "member_count": active_memberships(network).count(),
@@ -384,6 +408,10 @@ def delivered(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(contribution.membership)
 
 
+SIGNATURES_PER_PAGE = 50
+UNSIGNED_SHOWN = 20
+
+
 @login_required
 def ethics(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug)
@@ -407,8 +435,21 @@ def ethics(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect("ethics", slug=slug)
     code = network.ethics_codes.first()
-    signatures = code.signatures.select_related("organization") if code else []
-    signed = {s.organization_id for s in signatures}
+    signatures = (
+        code.signatures.select_related("organization").only(
+            "pk", "code_id", "signer_name", "signed_at", "organization__name"
+        )
+        if code
+        else Signature.objects.none()
+    )
+    page = Paginator(signatures.order_by("signed_at", "pk"), SIGNATURES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    unsigned = (
+        unsigned_organizations(network, code).only("pk", "name")
+        if code and manage
+        else Organization.objects.none()
+    )
     organization = own_organization(request.user, network)
     return render(
         request,
@@ -416,12 +457,17 @@ def ethics(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "code": code,
-            "signatures": signatures,
-            "unsigned": list(unsigned_organizations(network, code)) if code and manage else [],
+            "page": page,
+            "signatures": page,
+            # The first few, and how many: the directory lists them all, a page at a time.
+            "unsigned": unsigned[:UNSIGNED_SHOWN],
+            "unsigned_count": unsigned.count() if code and manage else 0,
             "can_manage": manage,
             "form": form,
             "organization": organization,
-            "has_signed": organization is not None and organization.pk in signed,
+            "has_signed": organization is not None
+            and code is not None
+            and code.signatures.filter(organization=organization).exists(),
         },
     )
 
@@ -444,22 +490,38 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 # Dues ---------------------------------------------------------------------------------------
 
 
+BALANCES_PER_PAGE = 50
+INVOICES_PER_PAGE = 25
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The request's filters, without its page numbers, for the download links."""
+    query = request.GET.copy()
+    for name in ("page", "invoices"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 def dues(request: HttpRequest, slug: str) -> HttpResponse:
+    """Balances and invoices, a page of each, narrowed by one set of filters; totals
+    summed by the database over everything the filters keep."""
     network = get_network_for(request.user, slug)
     only = dues_scope_for(request.user, network)
-    period = request.GET.get("period", "")
-    status = request.GET.get("status", "")
-    invoices = dues_invoices(
-        network,
-        only,
-        period=period,
-        status=status if status in {s.value for s in InvoiceStatus} else None,
+    form = DuesFilterForm(request.GET or None, network=network)
+    filters = form.filters()
+    # A page of organizations, then the sums of their entries only.
+    organizations = balance_organizations(network, only, filters)
+    balance_page = Paginator(organizations, BALANCES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = balance_rows(network, only, filters, organizations=[o.pk for o in balance_page])
+    # Paged first, then what was paid on the page's invoices only (with a state to
+    # filter by, the database needs the sums of them all).
+    invoices = dues_invoices(network, only, filters=filters, payments=False).only(
+        "pk", "period", "amount", "currency", "due_on", "organization__name"
     )
-    page = Paginator(invoices.order_by("-period", "organization__name"), 100).get_page(
-        request.GET.get("page")
-    )
-    rows = balances(network, only=only)
+    invoice_page = Paginator(
+        invoices.order_by("-period", "organization__name", "pk"), INVOICES_PER_PAGE
+    ).get_page(request.GET.get("invoices"))
     manage = can(request.user, Action.MANAGE_DUES, network)
     income = yearly_income(network) if only is None else {}
     chart = mark_safe(income_chart(income, _("Dues received per year"))) if income else ""  # noqa: S308 - matplotlib's own SVG
@@ -474,21 +536,21 @@ def dues(request: HttpRequest, slug: str) -> HttpResponse:
         "membership/dues.html",
         {
             "network": network,
-            "page": page,
-            "balances": rows,
-            "arrears": [r for r in rows if r["months_in_arrears"] > 0 or r["in_arrears_since"]],
+            "filters": form,
+            "page": balance_page,
+            "balances": with_arrears(network, rows),
+            "totals": dues_totals(network, only, filters),
+            "invoice_page": invoice_page,
             "chart": chart,
             "income_rows": income_rows,
-            "statuses": INVOICE_STATUS_CHOICES,
             "can_manage": manage,
             # One form per invoice, each with its own ids so every label names its field.
             "invoices": [
                 (invoice, PaymentForm(auto_id=f"pay{invoice.pk}_%s") if manage else None)
-                for invoice in page
+                for invoice in with_payments_of(invoice_page)
             ],
             "run_form": InvoiceRunForm(),
-            "period": period,
-            "status": status,
+            "export_query": _filter_query(request) if form.is_valid() else "",
         },
     )
 
@@ -535,7 +597,9 @@ EXPORT_COLUMNS = ["organization", "period", "amount", "paid", "status", "currenc
 
 
 def _export_rows(request: HttpRequest, network: Network) -> list[list[Any]]:
-    invoices = dues_invoices(network, dues_scope_for(request.user, network))
+    """Every invoice the dues page's filters keep (a download is complete)."""
+    filters = DuesFilterForm(request.GET or None, network=network).filters()
+    invoices = dues_invoices(network, dues_scope_for(request.user, network), filters=filters)
     # Amounts stay Decimals (exact cents) and dates dates: numbers and dates in the
     # workbook, never text (which the export helper would neutralize).
     return [
@@ -548,7 +612,9 @@ def _export_rows(request: HttpRequest, network: Network) -> list[list[Any]]:
             i.currency,
             i.due_on,
         ]
-        for i in invoices.order_by("period", "organization__name")
+        for i in invoices.only(
+            "pk", "period", "amount", "currency", "due_on", "organization__name"
+        ).order_by("period", "organization__name")
     ]
 
 

@@ -8,12 +8,12 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.permissions import Action
-from minga.sortition import actions
+from minga.sortition import actions, queries
 from minga.sortition.access import get_any_draw_for, visible_draws
 from minga.sortition.actions import QuotaRow
 from minga.sortition.models import Draw
@@ -138,7 +138,7 @@ def _summary(draw: Draw) -> dict[str, Any]:
         "seats": draw.seats,
         "pool_kind": draw.pool_kind,
         "state": draw.state,
-        "pool_size": len(draw.pool),
+        "pool_size": draw.pool_size,
         "distribution_sha256": draw.distribution_sha256,
     }
 
@@ -204,12 +204,15 @@ def _rows(quotas: list[QuotaIn]) -> list[QuotaRow]:
 def list_draws(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
     return [
-        _summary(draw) for draw in visible_draws(request.user, network).select_related("network")
+        _summary(draw)
+        for draw in queries.draw_summaries(visible_draws(request.user, network)).select_related(
+            "network"
+        )
     ]
 
 
 @router.post("/networks/{slug}/draws", response={201: DrawOut})
-def create_draw(request: HttpRequest, slug: str, payload: DrawIn) -> tuple[int, dict[str, Any]]:
+def create_draw(request: HttpRequest, slug: str, payload: DrawIn) -> Status[dict[str, Any]]:
     network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
     circle = None
     if payload.circle is not None:
@@ -222,7 +225,7 @@ def create_draw(request: HttpRequest, slug: str, payload: DrawIn) -> tuple[int, 
         circle=circle,
         **payload.dict(exclude={"circle"}),
     )
-    return 201, _detail(draw)
+    return Status(201, _detail(draw))
 
 
 @router.get("/draws/{pk}", response=DrawOut)
@@ -248,10 +251,10 @@ def check_feasibility(request: HttpRequest, pk: int, payload: FeasibilityIn) -> 
 
 
 @router.post("/draws/{pk}/compute", response={202: DrawOut})
-def compute(request: HttpRequest, pk: int) -> tuple[int, dict[str, Any]]:
+def compute(request: HttpRequest, pk: int) -> Status[dict[str, Any]]:
     draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
     actions.compute(actor=_user(request), draw=draw)
-    return 202, _detail(draw)
+    return Status(202, _detail(draw))
 
 
 @router.post("/draws/{pk}/publish", response=DrawOut)
@@ -283,14 +286,17 @@ def seat(request: HttpRequest, pk: int, payload: SeatIn) -> dict[str, Any]:
 
 
 @router.post("/draws/{pk}/declines", response={201: DeclineOut})
-def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> tuple[int, dict[str, Any]]:
+def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> Status[dict[str, Any]]:
     draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
     entry = actions.decline(
         actor=_user(request), draw=draw, member_id=payload.member, confirm_break=payload.confirm
     )
-    return 201, {
-        "round": entry.round,
-        "member_id": entry.member_id,
-        "replacement_id": entry.replacement_id,
-        "method": entry.method,
-    }
+    return Status(
+        201,
+        {
+            "round": entry.round,
+            "member_id": entry.member_id,
+            "replacement_id": entry.replacement_id,
+            "method": entry.method,
+        },
+    )

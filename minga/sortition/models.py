@@ -65,6 +65,9 @@ class Draw(models.Model):
         _("pool from"), max_length=12, choices=PoolSource.choices, default=PoolSource.DIRECTORY
     )
     pool = models.JSONField(default=list)
+    # How many the pool holds, kept beside it (the pool never changes once created), so a
+    # list of draws shows it without loading the pool.
+    pool_size = models.PositiveIntegerField(default=0)
     features = models.JSONField(default=list)
     # A column of the pool, or several comma-separated (a household's address columns).
     group_by = models.CharField(_("at most one per"), max_length=255, blank=True)

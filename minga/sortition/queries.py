@@ -6,7 +6,26 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.db.models import QuerySet
+
 from minga.sortition.models import Draw
+
+# A draw's large columns: its pool (the whole directory, megabytes at scale) and what the
+# computation made of it. Lists of draws never read them (`Draw.pool_size` counts the pool).
+LARGE_COLUMNS = (
+    "pool",
+    "distribution",
+    "probabilities",
+    "legacy_probabilities",
+    "diagnosis",
+    "panel",
+    "current_panel",
+)
+
+
+def draw_summaries(draws: QuerySet[Draw]) -> QuerySet[Draw]:
+    """`draws` as a list shows them: title, body, seats, pool size, state; no large column."""
+    return draws.select_related("circle").defer(*LARGE_COLUMNS)
 
 
 def quota_rows(draw: Draw) -> list[dict[str, Any]]:

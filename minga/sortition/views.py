@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -41,6 +42,9 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+DRAWS_PER_PAGE = 50
+
+
 @login_required
 def draw_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
@@ -50,7 +54,9 @@ def draw_list(request: HttpRequest, slug: str) -> HttpResponse:
         "sortition/draw_list.html",
         {
             "network": network,
-            "draws": list(visible_draws(request.user, network)),
+            "page": Paginator(
+                queries.draw_summaries(visible_draws(request.user, network)), DRAWS_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "can_manage": can(request.user, Action.MANAGE_DRAWS, network),
             "coordination_body": coordination_body,
         },

@@ -124,13 +124,13 @@ def test_a_link_that_breaks_after_the_question_is_asked_again(world, client_as, 
 def test_coordinator_sets_the_coordinating_organization_on_the_page(world, client_as):
     client_as(world.coordinator).post(
         "/n/red/governance/coordinating-organization/",
-        {"coordinating_organization": world.org_b.pk},
+        {"coordinating_organization": world.org_b.name.upper()},
     )
     world.network.refresh_from_db()
     assert world.network.coordinating_organization == world.org_b
     client_as(world.member).post(
         "/n/red/governance/coordinating-organization/",
-        {"coordinating_organization": world.org_a.pk},
+        {"coordinating_organization": world.org_a.name},
     )
     world.network.refresh_from_db()
     assert world.network.coordinating_organization == world.org_b

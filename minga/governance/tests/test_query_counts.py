@@ -119,7 +119,7 @@ def discussed(world, open_proposal):
                 actor=world.coordinator, proposal=proposal, text=f"Texto {index}.", note="Ajuste"
             )
 
-    grow(1)
+    grow(2)  # an agreement and an objection: both lists are counted from the first size
     return proposal, grow
 
 
@@ -167,8 +167,9 @@ def test_a_proposal_page_takes_as_many_queries_for_more_positions_and_comments(
     url = f"/n/red/governance/proposals/{proposal.pk}/"
     assert_queries_flat(client, url, grow)
     page = client.get(url)
-    assert len(page.context["positions"]) == 4
-    assert len(page.context["comments"]) == 4
+    assert len(page.context["positions"]) == 5
+    assert len(page.context["objections"]) == 2
+    assert len(page.context["comments"]) == 5
 
 
 # API --------------------------------------------------------------------------------------
@@ -210,4 +211,13 @@ def test_the_api_proposal_takes_as_many_queries_for_more_positions_and_comments(
     client = api_client(world.member)
     assert_queries_flat(client, f"/api/v1/proposals/{proposal.pk}", grow)
     shown = client.get(f"/api/v1/proposals/{proposal.pk}").json()
-    assert (len(shown["positions"]), len(shown["comments"]), len(shown["amendments"])) == (4, 4, 4)
+    assert (len(shown["positions"]), len(shown["comments"]), len(shown["amendments"])) == (5, 5, 5)
+    assert len(shown["objections"]) == 2
+
+
+def test_the_api_positions_take_as_many_queries_for_more_positions(world, api_client, discussed):
+    proposal, grow = discussed
+    client = api_client(world.member)
+    url = f"/api/v1/proposals/{proposal.pk}/positions"
+    assert_queries_flat(client, url, grow)
+    assert client.get(url).json()["count"] == 5

@@ -195,6 +195,7 @@ def create_draw(
         pool_kind=pool_kind,
         source=source,
         pool=pool,
+        pool_size=len(pool),
         features=chosen,
         group_by=group_by,
         id_column=ids,

@@ -233,7 +233,7 @@ class Command(BaseCommand):
 
         network = _network(options.get("network"))
         for survey in queries.surveys_of(network):
-            self.stdout.write(f"{survey.name}\t{survey.counts().respondents}\t{survey}")
+            self.stdout.write(f"{survey.name}\t{survey.respondents}\t{survey}")
 
     def do_template(self, options: dict[str, Any]) -> None:
         from minga.mapping.template import template_bytes
