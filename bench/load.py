@@ -103,9 +103,9 @@ if os.environ.get(PLAN_VARIABLE) and __name__ != "__main__":
         seconds = time.monotonic() - WINDOW["start"]
         Path(PLAN["results"]).write_text(json.dumps({"seconds": seconds, "samples": SAMPLES}))
 
-    events.spawning_complete.add_listener(_measuring)  # type: ignore[no-untyped-call]
-    events.request.add_listener(_sample)  # type: ignore[no-untyped-call]
-    events.test_stop.add_listener(_write_results)  # type: ignore[no-untyped-call]
+    events.spawning_complete.add_listener(_measuring)
+    events.request.add_listener(_sample)
+    events.test_stop.add_listener(_write_results)
 
     class Member(HttpUser):
         """One simulated member: its own session and token, a coordinator's session for
