@@ -43,6 +43,8 @@ class Page:
     status: int
     texts: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    # A whole document, not an htmx fragment (suggestions, rows swapped into a page).
+    document: bool = True
 
 
 class _PageParser(HTMLParser):
@@ -124,7 +126,9 @@ def reachable_pages(client: Any, start: str, *, limit: int = 400, alike: int = 3
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
-        page = read_page(url, response.status_code, response.content.decode())
+        html = response.content.decode()
+        page = read_page(url, response.status_code, html)
+        page.document = "<html" in html[:500].lower()
         pages.append(page)
         for link in page.links:
             target = _follow(url, link)

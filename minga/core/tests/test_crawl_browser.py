@@ -52,7 +52,7 @@ def _pages(username: str) -> list[str]:
     client = Client()
     client.force_login(User.objects.get(username=username))
     only = os.environ.get("MINGA_CRAWL_ONLY", "")
-    urls = [page.url for page in crawl.reachable_pages(client, "/n/demo/")]
+    urls = [page.url for page in crawl.reachable_pages(client, "/n/demo/") if page.document]
     return [url for url in urls if url.startswith(only)]
 
 
