@@ -61,6 +61,15 @@ class _PickField(forms.Field):
     def find(self, text: str) -> QuerySet[Any]:
         raise NotImplementedError
 
+    def shown(self, row: Any) -> str:
+        raise NotImplementedError
+
+    def prepare_value(self, value: Any) -> Any:
+        # An id (the form's initial) or a row, shown as what one would type.
+        if isinstance(value, int):
+            value = self.rows().filter(pk=value).first()
+        return self.shown(value) if isinstance(value, self.rows().model) else value
+
     def clean(self, value: Any) -> Any:
         text = (value or "").strip()
         if not text:
@@ -84,10 +93,8 @@ class OrganizationPick(_PickField):
     def find(self, text: str) -> QuerySet[Organization]:
         return self.rows().filter(name__iexact=text)
 
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, int):
-            value = self.rows().filter(pk=value).first()
-        return value.name if isinstance(value, Organization) else value
+    def shown(self, row: Organization) -> str:
+        return row.name
 
 
 class PersonPick(_PickField):
@@ -101,10 +108,8 @@ class PersonPick(_PickField):
     def find(self, text: str) -> QuerySet[Person]:
         return self.rows().filter(user__username__iexact=text)
 
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, int):
-            value = self.rows().filter(pk=value).first()
-        return value.user.get_username() if isinstance(value, Person) else value
+    def shown(self, row: Person) -> str:
+        return row.user.get_username()
 
 
 def organization_suggestions(network: Network, text: str) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +40,7 @@ from minga.core.models import (
     LANGUAGE_CODES,
     AuditEntry,
     Invitation,
+    Network,
     Organization,
     Person,
     StepState,
@@ -517,24 +518,24 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 # Pickers ----------------------------------------------------------------------------------
 
 
-def _typed(request: HttpRequest) -> str:
-    # htmx sends the box under its field's name, whatever the form calls it.
-    return next((text for key in request.GET if (text := request.GET.get(key, "").strip())), "")
+def _suggestions(
+    request: HttpRequest, slug: str, action: Action, suggest: Callable[[Network, str], Any]
+) -> HttpResponse:
+    """A picker box's suggestions (`minga.core.pickers`): at most a screenful. htmx sends
+    the box under its field's name, whatever the form calls it."""
+    network = get_network_for(request.user, slug, action)
+    text = next((t for key in request.GET if (t := request.GET.get(key, "").strip())), "")
+    context = {"suggestions": suggest(network, text) if text else []}
+    return render(request, "core/_suggestions.html", context)
 
 
 @login_required
 def pick_organizations(request: HttpRequest, slug: str) -> HttpResponse:
-    """Suggestions for an organization box (`minga.core.pickers`): at most a screenful."""
-    network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
-    text = _typed(request)
-    suggestions = pickers.organization_suggestions(network, text) if text.strip() else []
-    return render(request, "core/_suggestions.html", {"suggestions": suggestions})
+    """Suggestions for an organization box, by name."""
+    return _suggestions(request, slug, Action.VIEW_ORGANIZATIONS, pickers.organization_suggestions)
 
 
 @login_required
 def pick_people(request: HttpRequest, slug: str) -> HttpResponse:
     """Suggestions for a person box, by user name or full name."""
-    network = get_network_for(request.user, slug, Action.VIEW_PEOPLE)
-    text = _typed(request)
-    suggestions = pickers.person_suggestions(network, text) if text.strip() else []
-    return render(request, "core/_suggestions.html", {"suggestions": suggestions})
+    return _suggestions(request, slug, Action.VIEW_PEOPLE, pickers.person_suggestions)

@@ -25,3 +25,12 @@ def number(value: Any, places: Any = None) -> str:
 def percent(share: Any, places: Any = 1) -> str:
     """`{{ share|percent }}`: a share (0.175) as "17,5%" in es."""
     return l10n.percent(share, int(places))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: Any, param: str, number: int) -> str:
+    """The current query string with page `number` under `param` (`{% querystring %}` only
+    takes literal names), so one pager serves every list of a page."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
