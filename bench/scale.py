@@ -16,6 +16,8 @@ requests on each network, their ratio, the SQL queries of one request and its si
 misses the issue's goal (marked in the last column) when the scale p95 is over twice the
 demo's and over 50 ms ("time"), when it makes more queries than on the demo ("queries"),
 or when an HTML page is over 300 KiB ("size"). A page that fails is reported, not fatal.
+An answer that holds everything by contract (the API's proposal detail, with every
+position) is timed and marked "(by contract)", not counted as a miss.
 
 The data set and the list of pages are in minga/scaledata.py, which the test of pages that
 must not grow with the data (minga/tests/test_pages_grow.py) builds at two small sizes.
@@ -24,6 +26,7 @@ must not grow with the data (minga/tests/test_pages_grow.py) builds at two small
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import shutil
@@ -145,7 +148,9 @@ def misses(page: Page, demo: Result, scale: Result) -> list[str]:
     if demo.error or scale.error:
         return ["error"]
     found = []
-    if scale.p95 > GOAL_RATIO * demo.p95 and scale.p95 > GOAL_FLOOR_MS:
+    # An answer that holds everything by contract grows by design: its time is shown,
+    # and the note under the table says why, but it is not counted as a miss.
+    if scale.p95 > GOAL_RATIO * demo.p95 and scale.p95 > GOAL_FLOOR_MS and not page.by_contract:
         found.append("time")
     if scale.queries > demo.queries:
         found.append("queries")
@@ -168,13 +173,17 @@ def report(rows: list[tuple[Page, Result, Result]]) -> None:
             print(f"{page.name:<22} {detail}  ** {missed}")
             continue
         ratio = scale.p95 / demo.p95 if demo.p95 else float("inf")
+        mark = "(by contract)" if page.by_contract else ""
         print(
             f"{page.name:<22} {demo.p50:>9.1f} {demo.p95:>9.1f} {scale.p50:>9.1f} "
             f"{scale.p95:>9.1f} {ratio:>9.1f} {demo.queries:>6} {scale.queries:>7} "
-            f"{scale.size / 1024:>9.1f}  {'** ' + missed if missed else ''}"
+            f"{scale.size / 1024:>9.1f}  {'** ' + missed if missed else mark}"
         )
     failed = sum(1 for page, demo, scale in rows if misses(page, demo, scale))
     print(f"\n{failed} of {len(rows)} pages miss the goal (times in ms, sizes of one response).")
+    for page, _demo, _scale in rows:
+        if page.by_contract:
+            print(f"{page.name}: grows by contract, not counted: {page.by_contract}")
 
 
 def main() -> None:
@@ -207,7 +216,7 @@ def main() -> None:
 
 def run(scale: float, runs: int, workdir: Path) -> None:
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import DatabaseError, connection, transaction
 
     # Keep one connection across requests, so query counts are captured.
     connection.settings_dict["CONN_MAX_AGE"] = None
@@ -219,11 +228,24 @@ def run(scale: float, runs: int, workdir: Path) -> None:
         call_command("demo", verbosity=0, stdout=io.StringIO())
     built = build_scale(scale, workdir, timings)
     if connection.vendor == "postgresql":
-        with part("ANALYZE", timings), connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        # As autovacuum leaves a table in use: statistics, and the visibility map that lets
+        # counts read an index alone (otherwise autovacuum starts during the timing).
+        with part("VACUUM ANALYZE, CHECKPOINT", timings), connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+            # The build's dirty pages written now, not by a checkpoint during the timing
+            # (a superuser's right, or pg_checkpoint's: skipped without it).
+            try:
+                with transaction.atomic():
+                    cursor.execute("CHECKPOINT")
+            except DatabaseError:
+                print("  (CHECKPOINT not allowed: a checkpoint may land during the timing)")
     build = sum(seconds for name, seconds in timings if name not in ("migrate",))
     print(f"Built in {build:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in built.counts.items()))
 
+    # What the build left in memory is no server's: out of the collector's way, so its
+    # full passes (over millions of build objects) do not land in one page's timing.
+    gc.collect()
+    gc.freeze()
     demo = demo_targets()
     demo_page, demo_api = clients(demo)
     scale_page, scale_api = clients(built)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -33,6 +34,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if self.pk is not None and (fields is None or "username" in fields):
+            # Each network lists its people by this copy of the name (Person.username).
+            Person.objects.filter(user=self).exclude(username=self.username).update(
+                username=self.username
+            )
 
 
 class GovernanceModel(models.TextChoices):
@@ -159,17 +169,30 @@ class Person(models.Model):
         Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The user's name, copied (by save() here and User.save()) so that a page of a
+    # network's people is read in order from an index, not sorted from all of them.
+    username = models.CharField(max_length=150, editable=False, default="")
 
     class Meta:
-        ordering = ["user__username"]
+        ordering = ["username", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(fields=["network", "user"], name="one_person_per_user_network")
         ]
+        # Organizations with a representative (who votes when the unit is the
+        # organization) are counted on this index, not by reading every person.
+        indexes = [
+            models.Index(fields=["network", "organization"], name="person_organization"),
+            models.Index(fields=["network", "username"], name="person_username"),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username = self.user.username
+        super().save(*args, **kwargs)
 
     @property
     def language(self) -> str:

@@ -131,7 +131,7 @@ def person_suggestions(network: Network, text: str) -> list[tuple[str, str]]:
             | Q(user__first_name__icontains=text)
             | Q(user__last_name__icontains=text)
         )
-        .order_by("user__username")
+        .order_by("username")
         .values_list("user__username", "user__first_name", "user__last_name")[:SUGGESTIONS]
     )
     return [(username, f"{first} {last}".strip()) for username, first, last in rows]

@@ -113,7 +113,7 @@ def people_of(
     if organization is not None:
         people = people.filter(organization_id=organization)
     if q:
-        people = people.filter(user__username__icontains=q)
+        people = people.filter(username__icontains=q)
     return people
 
 

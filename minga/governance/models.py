@@ -290,6 +290,16 @@ class Proposal(models.Model):
     def eligible_total(self) -> int:
         if self.voting_unit == VotingUnit.PERSON:
             return self.eligible_people().count()
+        if self.circle_id is None:
+            # The distinct organizations of the network's people, read on the index of
+            # (network, organization) rather than matching every organization.
+            return (
+                self.network.people.exclude(organization=None)
+                .order_by()
+                .values("organization")
+                .distinct()
+                .count()
+            )
         return self.eligible_organizations().count()
 
     def voter_for(self, user: Any) -> Person | Organization | None:
@@ -303,6 +313,8 @@ class Proposal(models.Model):
         organization = person.organization
         if organization is None:
             return None
+        if self.circle_id is None:  # the network's: every represented organization
+            return organization
         return (
             organization
             if self.eligible_organizations().filter(pk=organization.pk).exists()

@@ -270,9 +270,15 @@ class Invoice(models.Model):
     currency = models.CharField(max_length=3)
     issued_on = models.DateField()
     due_on = models.DateField()
+    # Paid in full: kept by every ledger entry against it (LedgerEntry.save), so the dues
+    # page finds who is in arrears on an index instead of summing the whole ledger.
+    settled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-issued_on", "organization__name"]
+        indexes = [
+            models.Index(fields=["network", "settled", "due_on"], name="invoice_unsettled"),
+        ]
         constraints = [
             # Invoicing a period twice creates nothing new: the database says so.
             models.UniqueConstraint(
@@ -298,6 +304,26 @@ class Invoice(models.Model):
 
     def get_status_display(self) -> str:
         return invoice_status_label(self.status())
+
+
+def refresh_settled(invoices: models.QuerySet[Any]) -> None:
+    """Store whether each of these invoices is paid in full: one grouped sum, then one
+    update per state. Also run by the migration that added the column, on its models."""
+    rows = (
+        invoices.order_by()
+        .values("pk")
+        .annotate(
+            paid=models.Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYMENT)),
+            due=models.Sum("entries__amount", filter=~Q(entries__kind=EntryKind.PAYMENT)),
+        )
+    )
+    settled: dict[bool, list[int]] = {True: [], False: []}
+    for row in rows:
+        paid, due = -cents(row["paid"] or 0), cents(row["due"] or 0)
+        settled[status_of(due, paid) == InvoiceStatus.PAID].append(row["pk"])
+    for state, keys in settled.items():
+        for start in range(0, len(keys), 500):  # under SQLite's limit on parameters
+            invoices.model.objects.filter(pk__in=keys[start : start + 500]).update(settled=state)
 
 
 # What a person reads for each invoice state (the ledger's arithmetic stays Django-free).
@@ -341,3 +367,5 @@ class LedgerEntry(models.Model):
         if self.pk is not None:
             raise ValueError("the ledger is append-only: add a correction instead")
         super().save(*args, **kwargs)
+        if self.invoice_id is not None:
+            refresh_settled(Invoice.objects.filter(pk=self.invoice_id))

@@ -5,12 +5,13 @@ derived reads: models answer only about themselves."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Round
@@ -154,10 +155,9 @@ class DuesFilters:
 
 
 def _overdue(network: Network, today: date) -> QuerySet[Invoice]:
-    """Invoices past their due date and not fully paid (annotated like `with_payments`)."""
-    return with_payments(Invoice.objects.filter(network=network, due_on__lt=today)).filter(
-        Q(paid_amount__lt=F("due_amount"))
-    )
+    """Invoices past their due date and not fully paid: read on an index of the stored
+    `settled` flag, not by summing the ledger."""
+    return Invoice.objects.filter(network=network, settled=False, due_on__lt=today)
 
 
 def _in_arrears(network: Network, today: date) -> Q:
@@ -303,6 +303,30 @@ def balances(
     return with_arrears(network, rows, today, page=only is not None)
 
 
+T = TypeVar("T")
+
+
+def per_ledger(network: Network, name: str, today: date, compute: Callable[[], T]) -> T:
+    """What is read from the whole ledger, computed once per state of it: the ledger is
+    append-only, so its newest entry (its id and the moment it was written, which a
+    rolled-back id cannot repeat) names its state, and every entry keeps each invoice's
+    `settled` flag; arrears also change with the day. So the dues page sums the ledger
+    after each write, not on each visit."""
+    newest = (
+        LedgerEntry.objects.filter(network=network)
+        .order_by("-pk")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    version = f"{newest[0]}@{newest[1].timestamp()}" if newest else "0"
+    key = f"minga:ledger:{network.pk}:{name}:{version}:{today.isoformat()}"
+    found: T | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=24 * 3600)
+    return found
+
+
 def dues_totals(
     network: Network,
     only: Organization | None = None,
@@ -310,10 +334,21 @@ def dues_totals(
     today: date | None = None,
 ) -> list[dict[str, Any]]:
     """Per currency, over the organizations `balance_rows` keeps: how many there are, how
-    many are in arrears, and what was invoiced, paid and is owed; summed by the database."""
+    many are in arrears, and what was invoiced, paid and is owed; summed by the database.
+    The whole network's (no organization, no filter) once per state of the ledger."""
     today = today or timezone.localdate()
+    if only is None and (filters is None or filters == DuesFilters()):
+        return per_ledger(
+            network, "totals", today, lambda: _dues_totals(network, None, DuesFilters(), today)
+        )
+    return _dues_totals(network, only, filters or DuesFilters(), today)
+
+
+def _dues_totals(
+    network: Network, only: Organization | None, filters: DuesFilters, today: date
+) -> list[dict[str, Any]]:
     totals = (
-        _kept_entries(network, only, filters or DuesFilters(), today)
+        _kept_entries(network, only, filters, today)
         .values("currency")
         .annotate(
             organizations=Count("organization", distinct=True),
@@ -342,16 +377,27 @@ def dues_totals(
 
 
 def yearly_income(network: Network) -> dict[int, dict[str, Decimal]]:
-    """Payments received per year and currency."""
+    """Payments received per year and currency, once per state of the ledger."""
+    return per_ledger(network, "income", timezone.localdate(), lambda: _yearly_income(network))
+
+
+def _yearly_income(network: Network) -> dict[int, dict[str, Decimal]]:
+    """Summed per day by the database (grouping on a plain column; a year would call a
+    function on every row on SQLite) and per year here: a few hundred rows a year."""
     income: dict[int, dict[str, Decimal]] = defaultdict(dict)
     rows = (
         LedgerEntry.objects.filter(network=network, kind=EntryKind.PAYMENT)
-        .values("on__year", "currency")
+        .order_by()
+        .values_list("on", "currency")
         .annotate(total=Sum("amount"))
     )
-    for row in rows:
-        income[row["on__year"]][row["currency"]] = -cents(row["total"])
-    return dict(sorted(income.items()))
+    for on, currency, total in rows:
+        year = income[on.year]
+        year[currency] = year.get(currency, Decimal("0")) + Decimal(str(total))
+    return {
+        year: {currency: -cents(total) for currency, total in by_currency.items()}
+        for year, by_currency in sorted(income.items())
+    }
 
 
 def member_directory(network: Network, filters: dict[str, Any]) -> QuerySet[Membership]:

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from minga.scaledata import PAGES, build_scale, clients
+from minga.scaledata import PAGES, Page, build_scale, clients
 
 # 250 and 500 organizations, 1,250 and 2,500 people, 50 and 100 proposals, 5,000 and 10,000
 # audit entries: the smaller already fills every list's first page (at most 100 rows).
@@ -27,12 +27,6 @@ BYTES_GROWTH = 1.25
 # Pages known to grow (none today). An entry must still grow: the test fails on one that no
 # longer does, so the list only shrinks.
 KNOWN_TO_GROW: dict[str, str] = {}
-
-# Answers whose contract is to hold everything: their size grows with the data by design, so
-# only their query count is checked.
-GROWS_BY_CONTRACT: dict[str, str] = {
-    "API proposal detail": "each voter's position, unless secret (pages: .../positions?page=)",
-}
 
 
 def _measure(client: Any, url: str) -> tuple[int, int, int]:
@@ -68,12 +62,12 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
     return results
 
 
-def _growth(name: str, result: tuple[tuple[int, int, int], tuple[int, int, int]]) -> list[str]:
+def _growth(page: Page, result: tuple[tuple[int, int, int], tuple[int, int, int]]) -> list[str]:
     (_, small_queries, small_bytes), (_, large_queries, large_bytes) = result
     found = []
     if large_queries > small_queries:
         found.append(f"queries {small_queries} -> {large_queries}")
-    if large_bytes > small_bytes * BYTES_GROWTH and name not in GROWS_BY_CONTRACT:
+    if large_bytes > small_bytes * BYTES_GROWTH and not page.by_contract:
         found.append(f"bytes {small_bytes:,} -> {large_bytes:,}")
     return found
 
@@ -82,7 +76,7 @@ def _growth(name: str, result: tuple[tuple[int, int, int], tuple[int, int, int]]
 def test_a_main_page_does_not_grow_with_the_network(measured, db, name):
     (small_status, *_), (large_status, *_) = measured[name]
     assert (small_status, large_status) == (200, 200), name
-    grown = _growth(name, measured[name])
+    grown = _growth(next(page for page in PAGES if page.name == name), measured[name])
     if name in KNOWN_TO_GROW:
         assert grown, f"{name} no longer grows: remove it from KNOWN_TO_GROW"
     else:
@@ -90,4 +84,4 @@ def test_a_main_page_does_not_grow_with_the_network(measured, db, name):
 
 
 def test_known_to_grow_names_only_pages_of_the_list():
-    assert set(KNOWN_TO_GROW) | set(GROWS_BY_CONTRACT) <= {page.name for page in PAGES}
+    assert set(KNOWN_TO_GROW) <= {page.name for page in PAGES}

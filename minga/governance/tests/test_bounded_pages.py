@@ -262,6 +262,23 @@ def test_api_positions_come_a_page_at_a_time_as_in_the_proposal(world, api_as, o
     assert api.get(f"/proposals/{proposal.pk}/positions", page=2).json()["items"] == []
 
 
+@pytest.mark.parametrize("secret", [False, True])
+def test_api_proposal_detail_is_exactly_what_its_schema_gives(world, api_as, open_proposal, secret):
+    """The detail's positions skip validation row by row; the body is still byte for byte
+    what `ProposalOut` validates and the API's renderer writes."""
+    from minga.api import api as ninja_api
+    from minga.governance.api import ProposalOut, proposal_out
+
+    proposal = open_proposal(rule="majority", voting_unit="person", secret=secret)
+    _voters(world, proposal, 3, "agree")
+    response = api_as(world.other_member).get(f"/proposals/{proposal.pk}")
+    proposal.refresh_from_db()
+    full = ProposalOut.model_validate(proposal_out(proposal)).model_dump()
+    assert response.content.decode() == ninja_api.renderer.render(None, full, response_status=200)
+    assert (response.json()["positions"] is None) == secret
+    assert response["Content-Type"] == ninja_api.get_content_type()
+
+
 def test_api_positions_by_organization_name_the_organization(world, api_as, open_proposal):
     proposal = open_proposal(rule="majority")
     actions.take_position(actor=world.member, proposal=proposal, position="agree")

@@ -159,6 +159,35 @@ def test_arrears_count_from_the_oldest_overdue_invoice(world, plans):
     assert rows["Fundación A"]["months_in_arrears"] == 4
 
 
+def test_arrears_follow_payments_and_corrections_on_the_invoice(world, plans):
+    """Who is in arrears is read from each invoice's stored `settled` flag: every ledger
+    entry against the invoice keeps it, corrections included."""
+    actions.invoice_period(actor=world.treasurer, network=world.network, period="2027")
+    invoice = Invoice.objects.get(organization=world.org_a)
+    later = date(2027, 6, 15)
+
+    def in_arrears() -> bool:
+        rows = {r["name"]: r for r in balances(world.network, today=later)}
+        return rows["Fundación A"]["in_arrears_since"] is not None
+
+    assert in_arrears()
+    actions.record_payment(actor=world.treasurer, invoice=invoice, amount="100")
+    invoice.refresh_from_db()
+    assert invoice.settled and not in_arrears()
+    actions.record_correction(
+        actor=world.treasurer,
+        organization=world.org_a,
+        invoice=invoice,
+        amount="10",
+        note="recargo",
+    )
+    invoice.refresh_from_db()
+    assert not invoice.settled and in_arrears()
+    actions.record_payment(actor=world.treasurer, invoice=invoice, amount="10")
+    invoice.refresh_from_db()
+    assert invoice.settled and not in_arrears()
+
+
 @pytest.mark.parametrize("amount", ["-5", "0", "abc", "1.234"])
 def test_bad_amounts_are_refused_and_nothing_is_written(world, plans, api_as, amount):
     actions.invoice_period(actor=world.treasurer, network=world.network, period="2027")
@@ -241,6 +270,7 @@ def test_balance_is_always_the_sum_of_entries(world, plans, sequence):
             assert shown == entries_total == expected
             for invoice in with_payments(Invoice.objects.all()):
                 assert invoice.paid <= invoice.due
+                assert invoice.settled == (invoice.status() == "paid")
             raise _Rollback
     except _Rollback:
         pass

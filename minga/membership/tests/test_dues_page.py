@@ -113,6 +113,32 @@ def test_totals_are_summed_over_everything_the_filters_keep(world, invoiced):
     assert (own["organizations"], own["balance"], own["in_arrears"]) == (1, Decimal("0.00"), 0)
 
 
+def test_the_network_totals_follow_every_new_entry_in_the_ledger(world, invoiced, client_as):
+    """The whole network's totals are summed once per state of the ledger: the next
+    payment or correction shows at once, on the page and in the chart's figures."""
+    client = client_as(world.treasurer)
+    (before,) = client.get("/n/red/membership/dues/").context["totals"]
+    assert (before["paid"], before["in_arrears"]) == (Decimal("600.00"), 1)
+    actions.record_payment(
+        actor=world.treasurer, invoice=Invoice.objects.get(organization=world.org_a), amount="100"
+    )
+    page = client.get("/n/red/membership/dues/")
+    (after,) = page.context["totals"]
+    assert (after["paid"], after["balance"], after["in_arrears"]) == (
+        Decimal("700.00"),
+        Decimal("0.00"),
+        0,
+    )
+    assert sum(amount for _year, _currency, amount in page.context["income_rows"]) == Decimal(
+        "700.00"
+    )
+    actions.record_correction(
+        actor=world.treasurer, organization=world.org_a, amount="5", note="recargo"
+    )
+    (corrected,) = client.get("/n/red/membership/dues/").context["totals"]
+    assert corrected["balance"] == Decimal("5.00")
+
+
 def test_balances_and_invoices_are_paged_apart(world, invoiced, client_as):
     variable, _open = invoiced
     add_members(world, variable, 60)
@@ -138,9 +164,10 @@ def test_the_page_stays_the_same_size_with_three_times_the_organizations(
     variable, _open = invoiced
     add_members(world, variable, 60)
     client = client_as(world.treasurer)
-    client.get("/n/red/membership/dues/")  # warm per-process caches
 
     def measure() -> tuple[int, int]:
+        # Warm: per-process caches, and the ledger's totals, summed once per state of it.
+        client.get("/n/red/membership/dues/")
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/n/red/membership/dues/")
         return len(response.content), len(queries)
