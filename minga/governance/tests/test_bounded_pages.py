@@ -266,6 +266,8 @@ def test_api_positions_come_a_page_at_a_time_as_in_the_proposal(world, api_as, o
 def test_api_proposal_detail_is_exactly_what_its_schema_gives(world, api_as, open_proposal, secret):
     """The detail's positions skip validation row by row; the body is still byte for byte
     what `ProposalOut` validates and the API's renderer writes."""
+    from django.http import HttpRequest
+
     from minga.api import api as ninja_api
     from minga.governance.api import ProposalOut, proposal_out
 
@@ -274,7 +276,8 @@ def test_api_proposal_detail_is_exactly_what_its_schema_gives(world, api_as, ope
     response = api_as(world.other_member).get(f"/proposals/{proposal.pk}")
     proposal.refresh_from_db()
     full = ProposalOut.model_validate(proposal_out(proposal)).model_dump()
-    assert response.content.decode() == ninja_api.renderer.render(None, full, response_status=200)
+    rendered = ninja_api.renderer.render(HttpRequest(), full, response_status=200)
+    assert response.content.decode() == rendered
     assert (response.json()["positions"] is None) == secret
     assert response["Content-Type"] == ninja_api.get_content_type()
 
