@@ -31,4 +31,5 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "mandate-ending-reminders", "0 8 * * *", "minga.governance.tasks.remind_mandates_ending"
     ),
+    PeriodicJob("protocol-purge", "45 3 * * *", "minga.protocol.tasks.purge_expired_cases"),
 )

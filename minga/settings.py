@@ -243,10 +243,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MINGA_LOG_LEVEL", "WARNING")},
 }
 
+# The protocol's key derivations from passwords and receipts (protocol/keys.py): Argon2id
+# at libsodium's interactive cost, about 0.1 s and 64 MiB each.
+MINGA_PROTOCOL_KDF = "interactive"
+
 if TESTING:
     # Fast and self-contained tests: cheap hashing, mail kept in memory, tasks
     # run as soon as they are enqueued.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The protocol's key derivations (Argon2id) at libsodium's minimum cost.
+    MINGA_PROTOCOL_KDF = "fast"
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from minga.api import api
-from minga.core.forms import PasswordResetForm
+from minga.core.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from minga.core.steps import STEPS
 
 handler403 = "minga.core.views.forbidden"
@@ -22,6 +22,16 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
+    ),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("minga.core.urls")),

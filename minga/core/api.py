@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from minga.core import actions, queries
+from minga.core import actions, queries, signals
 from minga.core.access import acting_user as _user
 from minga.core.access import (
     get_network_for,
@@ -66,7 +66,10 @@ def create_token(request: HttpRequest, payload: Credentials) -> Any:
         if getattr(request, "axes_locked_out", False):
             return Status(429, {"detail": "Too many failed attempts; try again later."})
         return Status(401, {"detail": "Wrong username or password."})
-    return Status(200, {"token": actions.issue_token(actor=user, user=user)})
+    token = actions.issue_token(actor=user, user=user)
+    # With the password at hand: apps may keep something unlocked for this token.
+    signals.token_issued.send(sender=User, user=user, token=token, password=payload.password)
+    return Status(200, {"token": token})
 
 
 # Networks -------------------------------------------------------------------------------------

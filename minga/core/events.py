@@ -112,6 +112,25 @@ class AuditEvent(models.TextChoices):
     DRAW_DRAW = "draw.draw", _("%(actor)s drew the panel of the draw %(target)s.")
     DRAW_SEAT = "draw.seat", _("%(actor)s seated the people drawn in %(target)s.")
     DRAW_DECLINE = "draw.decline", _("%(actor)s recorded a decline in the draw %(target)s.")
+    # The violence-prevention protocol: never who reported, never what a case says.
+    PROTOCOL_SETUP = "protocol.setup", _("%(actor)s set up the protocol's confidential channel.")
+    PROTOCOL_SETTINGS = "protocol.settings", _("%(actor)s changed the protocol's settings.")
+    PROTOCOL_TEXT = "protocol.text", _("%(actor)s published a new version of %(target)s.")
+    PROTOCOL_OFFICER_KEY = (
+        "protocol.officer_key",
+        _("%(actor)s set up their key to read the protocol's cases."),
+    )
+    PROTOCOL_REPORT = "protocol.report", _("A case was reported: %(target)s.")
+    PROTOCOL_STATE = "protocol.state", _("%(actor)s changed the state of the case %(target)s.")
+    PROTOCOL_GRANT = (
+        "protocol.grant",
+        _("%(actor)s gave %(target)s access to the protocol's cases."),
+    )
+    PROTOCOL_STEP_ASIDE = (
+        "protocol.step_aside",
+        _("%(actor)s stepped aside from the case %(target)s."),
+    )
+    PROTOCOL_PURGE = "protocol.purge", _("%(actor)s purged the closed cases past retention.")
 
 
 # Reading an entry ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
+from minga.core import signals
 from minga.core.models import (
     LANGUAGE_CHOICES,
     GovernanceModel,
@@ -200,3 +201,29 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Tells the apps that keep something under the password (`signals.password_changed`)."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        signals.password_changed.send(
+            sender=type(user),
+            user=user,
+            old=self.cleaned_data["old_password"],
+            new=self.cleaned_data["new_password1"],
+        )
+        return user
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+    """A reset without the old password: what was locked under it is lost
+    (`signals.password_reset`)."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        signals.password_reset.send(
+            sender=type(user), user=user, new=self.cleaned_data["new_password1"]
+        )
+        return user

@@ -69,8 +69,14 @@ class Action(StrEnum):
     VIEW_PEOPLE = "view_people"
     MANAGE_PEOPLE = "manage_people"
     VIEW_AUDIT = "view_audit"
-    # Confidential reports of the violence-prevention protocol.
+    # The violence-prevention protocol: reporting (anyone in the network), what a case
+    # says (its officers only), that cases exist with their states and dates (coordinators
+    # too), the set-up (coordinators), the anonymous statistics (everyone).
+    REPORT = "report"
     READ_PROTOCOL_CASES = "read_protocol_cases"
+    VIEW_PROTOCOL_CASES = "view_protocol_cases"
+    MANAGE_PROTOCOL = "manage_protocol"
+    VIEW_PROTOCOL_STATISTICS = "view_protocol_statistics"
     # Reach: the charter, the audience's criteria and the action plan.
     MANAGE_CHARTER = "manage_charter"
     # Membership: plans, applications, the code of ethics, the dues ledger.
@@ -101,7 +107,11 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.VIEW_PEOPLE: frozenset({PERSON}),
     Action.MANAGE_PEOPLE: frozenset({COORDINATOR}),
     Action.VIEW_AUDIT: frozenset({COORDINATOR}),
+    Action.REPORT: frozenset({PERSON}),
     Action.READ_PROTOCOL_CASES: frozenset({PROTOCOL}),
+    Action.VIEW_PROTOCOL_CASES: frozenset({PROTOCOL, COORDINATOR}),
+    Action.MANAGE_PROTOCOL: frozenset({COORDINATOR}),
+    Action.VIEW_PROTOCOL_STATISTICS: frozenset({PERSON}),
     Action.MANAGE_CHARTER: frozenset({COORDINATOR}),
     Action.MANAGE_MEMBERSHIP: frozenset({COORDINATOR}),
     Action.APPLY: frozenset({PERSON}),

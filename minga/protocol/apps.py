@@ -8,3 +8,6 @@ class ProtocolConfig(AppConfig):
     name = "minga.protocol"
     label = "protocol"
     verbose_name = _("Violence-prevention protocol")
+
+    def ready(self) -> None:
+        from minga.protocol import signals  # noqa: F401 - connects the receivers

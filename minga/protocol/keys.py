@@ -13,7 +13,7 @@ is written by hand.
   its private key unwraps) for each officer, and for the network's recovery key, whose
   private half is printed once at set-up (`new_recovery_key`) and never stored.
 - **An anonymous reporter's receipt** (`new_receipt`, 20 digits, about 66 bits) goes
-  through one Argon2id derivation under the network's salt, which gives two independent
+  through one Argon2id derivation (`RECEIPT_SALT`), which gives two independent
   halves (`receipt_secrets`): a look-up tag, stored and indexed to find the case, and a
   key that wraps the case key. Neither half tells the other, or the receipt.
 - **An API token** made with an officer's password may carry the officer's private key
@@ -32,6 +32,10 @@ from nacl.encoding import Base32Encoder, RawEncoder
 KEY_SIZE = secret.SecretBox.KEY_SIZE  # 32 bytes
 SALT_SIZE = pwhash.argon2id.SALTBYTES  # 16 bytes
 RECEIPT_DIGITS = 20
+# One salt for every receipt of an installation, so a receipt finds its case without
+# naming its network: a receipt's 66 bits, each guess an Argon2id derivation, are what
+# make guessing hopeless; a salt per network would cost one derivation per network.
+RECEIPT_SALT = b"minga.receipt.1\x00"
 
 
 class WrongSecret(Exception):
@@ -104,11 +108,15 @@ def lock(private: bytes, password: str, cost: Cost = INTERACTIVE) -> LockedKey:
     again when the officer changes their password."""
     salt = new_salt()
     sealed = seal(_derive(KEY_SIZE, password, salt, cost), private)
-    return LockedKey(bytes(public.PrivateKey(private).public_key), sealed, salt)
+    return LockedKey(public_of(private), sealed, salt)
 
 
 def unlock(key: LockedKey, password: str, cost: Cost = INTERACTIVE) -> bytes:
     return unseal(_derive(KEY_SIZE, password, key.salt, cost), key.locked)
+
+
+def public_of(private: bytes) -> bytes:
+    return bytes(public.PrivateKey(private).public_key)
 
 
 def wrap(public_key: bytes, case_key: bytes) -> bytes:
@@ -167,8 +175,10 @@ class ReceiptSecrets:
     key: bytes  # never stored: wraps the case key
 
 
-def receipt_secrets(receipt: str, salt: bytes, cost: Cost = INTERACTIVE) -> ReceiptSecrets:
-    """One slow derivation (Argon2id under the network's salt), split in two halves."""
+def receipt_secrets(
+    receipt: str, salt: bytes = RECEIPT_SALT, cost: Cost = INTERACTIVE
+) -> ReceiptSecrets:
+    """One slow derivation (Argon2id), split in two halves."""
     derived = _derive(2 * KEY_SIZE, receipt, salt, cost)
     return ReceiptSecrets(tag=derived[:KEY_SIZE], key=derived[KEY_SIZE:])
 

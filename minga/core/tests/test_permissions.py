@@ -20,6 +20,10 @@ EXPECTED = {
     Action.VIEW_AUDIT: "C    A",
     # Confidential reports: the protocol team only, administrators excluded.
     Action.READ_PROTOCOL_CASES: "   P  ",
+    Action.REPORT: "CMTP A",
+    Action.VIEW_PROTOCOL_CASES: "C  P A",
+    Action.MANAGE_PROTOCOL: "C    A",
+    Action.VIEW_PROTOCOL_STATISTICS: "CMTP A",
     Action.MANAGE_CHARTER: "C    A",
     Action.MANAGE_MEMBERSHIP: "C    A",
     Action.APPLY: "CMTP A",

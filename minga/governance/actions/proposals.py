@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.core.audit import record
+from minga.core.db import forget_wal_after_commit
 from minga.core.events import AuditEvent
 from minga.core.models import Network, Organization, Person, User
 from minga.core.permissions import SYSTEM, Action, can, require
@@ -345,6 +346,7 @@ def _unlink_secret_positions(proposal: Proposal, positions: list[Position]) -> N
     Ballot.objects.bulk_create(ballots)
     proposal.positions.all().delete()
     proposal.objections.update(voter_person=None, voter_organization=None)
+    forget_wal_after_commit()  # the deleted positions, in no earlier page of the WAL
 
 
 def _seat_the_elected(proposal: Proposal) -> None:

@@ -3,6 +3,7 @@ its voter, in any response, log or database column."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 
 from minga.core.models import AuditEntry
@@ -89,3 +90,30 @@ def test_the_database_still_allows_one_participation_per_voter(world, open_propo
     Participation.objects.create(proposal=proposal, voter_person=person)
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.create(proposal=proposal, voter_person=person)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_close_the_positions_are_not_in_the_sqlite_files_either(world, open_proposal):
+    """SQLite keeps earlier versions of changed pages in its write-ahead log until a
+    checkpoint: closing a secret proposal checkpoints it, so the deleted positions (found
+    here by their own change times, which no other row holds) are in neither file."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's files")
+    from pathlib import Path
+
+    from minga.governance import actions
+
+    proposal = open_proposal(rule="majority", voting_unit="person", secret=True)
+    for user in (world.member, world.other_member, world.treasurer):
+        actions.take_position(actor=user, proposal=proposal, position="agree", reason="")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT updated_at FROM governance_position WHERE proposal_id = %s", [proposal.pk]
+        )
+        stamps = [str(row[0]).encode() for row in cursor.fetchall()]
+    name = Path(connection.settings_dict["NAME"])
+    assert any(stamp in Path(f"{name}-wal").read_bytes() for stamp in stamps)  # before close
+    actions.close_proposal(actor=world.coordinator, proposal=proposal)
+    for path in (name, Path(f"{name}-wal")):
+        content = path.read_bytes() if path.exists() else b""
+        assert not any(stamp in content for stamp in stamps), path
