@@ -221,6 +221,9 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     if env_bool("MINGA_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy, a client's address is the last one it adds to X-Forwarded-For
+# (the protocol's limits on guesses count per address).
+MINGA_BEHIND_PROXY = env_bool("MINGA_BEHIND_PROXY", False)
 
 MINGA_API_DOCS = env_bool("MINGA_API_DOCS", not PRODUCTION)
 # A bare `@paginate` gets the bounded page numbers too.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
 
 
 def forget_wal_after_commit() -> None:
@@ -13,8 +17,14 @@ def forget_wal_after_commit() -> None:
     PostgreSQL's write-ahead log is the server's to recycle; nothing to do there."""
 
     def checkpoint() -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if connection.vendor != "sqlite":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _frames, _copied = cursor.fetchone()
+        if busy:
+            # A reader still holds an older snapshot: the pages stay in the log until the
+            # next checkpoint (SQLite's automatic one, at 1,000 pages, or the next call).
+            logger.warning("The SQLite WAL could not be emptied now: a reader is busy.")
 
     transaction.on_commit(checkpoint)

@@ -120,15 +120,15 @@ class AuditEvent(models.TextChoices):
         "protocol.officer_key",
         _("%(actor)s set up their key to read the protocol's cases."),
     )
-    PROTOCOL_REPORT = "protocol.report", _("A case was reported: %(target)s.")
+    # Recorded by the system: the log never says who reported.
+    PROTOCOL_REPORT = (
+        "protocol.report",
+        _("%(actor)s received a report in the confidential channel: case %(target)s."),
+    )
     PROTOCOL_STATE = "protocol.state", _("%(actor)s changed the state of the case %(target)s.")
     PROTOCOL_GRANT = (
         "protocol.grant",
         _("%(actor)s gave %(target)s access to the protocol's cases."),
-    )
-    PROTOCOL_STEP_ASIDE = (
-        "protocol.step_aside",
-        _("%(actor)s stepped aside from the case %(target)s."),
     )
     PROTOCOL_PURGE = "protocol.purge", _("%(actor)s purged the closed cases past retention.")
 

@@ -134,7 +134,8 @@ MATRIX: dict[Action, frozenset[str]] = {
 
 # Platform administrators administer every network, except what only the protocol
 # team may read: confidentiality there must hold against administrators too.
-NOT_FOR_ADMINISTRATORS = frozenset({Action.READ_PROTOCOL_CASES})
+# The protocol's contents, and its set-up (whose recovery key opens every case).
+NOT_FOR_ADMINISTRATORS = frozenset({Action.READ_PROTOCOL_CASES, Action.MANAGE_PROTOCOL})
 
 
 def roles_in(user: Any, network: Network) -> frozenset[str]:

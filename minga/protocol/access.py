@@ -33,10 +33,17 @@ from minga.protocol.actions import kdf_cost, locked_key
 from minga.protocol.models import Attempt, Case, CaseKey, Holder, OfficerKey, StepAside, TokenKey
 
 SESSION_KEY = "minga_protocol_key"
-COOKIE = "minga_protocol"
+# "key" in its name: Django's error reports blank such cookies, as they do the session.
+COOKIE = "minga_protocol_key"
 ATTEMPTS_WINDOW = timedelta(minutes=10)
 ATTEMPTS_PER_ADDRESS = 10
 ATTEMPTS_OVERALL = 300
+# Per window: failed receipts, failed unlocks, and reports (each an Argon2id derivation).
+LIMITS = {
+    "receipt": (ATTEMPTS_PER_ADDRESS, ATTEMPTS_OVERALL),
+    "unlock": (ATTEMPTS_PER_ADDRESS, ATTEMPTS_OVERALL),
+    "report": (5, 200),
+}
 
 
 class Locked(Exception):
@@ -74,7 +81,7 @@ def unlock_in_browser(
         COOKIE,
         base64.urlsafe_b64encode(session_key).decode(),
         httponly=True,
-        secure=request.is_secure(),
+        secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
         samesite="Strict",
     )
 
@@ -144,47 +151,65 @@ def _window(now: Any) -> Any:
     return now - timedelta(seconds=int(now.timestamp()) % seconds, microseconds=now.microsecond)
 
 
-def _address_scope(request: HttpRequest) -> str:
-    """A keyed hash of the address: the attempts table never holds an address itself, and
-    its rows go with their window."""
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), "sha256").hexdigest()
-    return f"address:{digest[:40]}"
+def client_address(request: HttpRequest) -> str:
+    if settings.MINGA_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return str(forwarded).split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def count_attempt(request: HttpRequest) -> None:
-    """One more guess (a receipt, or an officer's password to unlock their key);
-    TooManyAttempts past either limit. Counted in its own transaction, so a refused
-    guess still counts."""
-    now = timezone.now()
-    window = _window(now)
-    limits = {_address_scope(request): ATTEMPTS_PER_ADDRESS, "all": ATTEMPTS_OVERALL}
+def _scopes(request: HttpRequest, purpose: str) -> dict[str, int]:
+    """This purpose's buckets (receipts, unlocking, reporting): per address, as a keyed
+    hash of it (the table never holds an address, and its rows go with their window), and
+    overall."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), "sha256"
+    ).hexdigest()
+    per_address, overall = LIMITS[purpose]
+    return {f"{purpose}:address:{digest[:40]}": per_address, f"{purpose}:all": overall}
+
+
+def check_attempts(request: HttpRequest, purpose: str) -> None:
+    """TooManyAttempts if this address, or everyone, used up this window's attempts."""
+    window = _window(timezone.now())
+    for scope, limit in _scopes(request, purpose).items():
+        row = Attempt.objects.filter(scope=scope, window=window).first()
+        if row is not None and row.count >= limit:
+            raise TooManyAttempts
+
+
+def count_attempt(request: HttpRequest, purpose: str) -> None:
+    """One more failed guess (or, for reports, one more report), in its own transaction."""
+    window = _window(timezone.now())
     with transaction.atomic():
         Attempt.objects.filter(window__lt=window - ATTEMPTS_WINDOW).delete()
-        over = False
-        for scope, limit in limits.items():
-            row, _created = Attempt.objects.select_for_update().get_or_create(
-                scope=scope, window=window
-            )
+        for scope in _scopes(request, purpose):
+            row, _created = Attempt.objects.get_or_create(scope=scope, window=window)
             Attempt.objects.filter(pk=row.pk).update(count=F("count") + 1)
-            over = over or row.count + 1 > limit
-    if over:
-        raise TooManyAttempts
 
 
-def case_by_receipt(request: HttpRequest, typed: str) -> tuple[Case, bytes]:
-    """The case a receipt opens, with its key: Http404 for any receipt that does not
-    (malformed or unknown alike), TooManyAttempts past the limits."""
-    count_attempt(request)
+def case_by_receipt(
+    request: HttpRequest, typed: str, network: Network | None = None
+) -> tuple[Case, bytes]:
+    """The case a receipt opens (in `network`, when given), with its key: Http404 for any
+    receipt that does not (malformed or unknown alike), TooManyAttempts once this address
+    or everyone failed too often in this window."""
+    check_attempts(request, "receipt")
     receipt = keys.normalize_receipt(typed or "")
-    if receipt is None:
-        raise Http404("No such receipt")
-    found = keys.receipt_secrets(receipt, cost=kdf_cost())
-    case = Case.objects.select_related("network").filter(receipt_tag=found.tag).first()
+    found = keys.receipt_secrets(receipt, cost=kdf_cost()) if receipt else None
+    case = (
+        Case.objects.select_related("network").filter(receipt_tag=found.tag).first()
+        if found
+        else None
+    )
     wrapped = CaseKey.objects.filter(case=case, holder=Holder.RECEIPT).first() if case else None
-    if case is None or wrapped is None:
-        raise Http404("No such receipt")
     try:
+        if found is None or case is None or wrapped is None:
+            raise keys.WrongSecret
+        if network is not None and case.network_id != network.pk:
+            raise keys.WrongSecret
         return case, keys.unseal(found.key, bytes(wrapped.wrapped))
     except keys.WrongSecret as exc:
+        count_attempt(request, "receipt")
         raise Http404("No such receipt") from exc

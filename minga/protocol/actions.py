@@ -21,8 +21,8 @@ from minga.core.audit import record
 from minga.core.db import forget_wal_after_commit
 from minga.core.events import AuditEvent
 from minga.core.intake import check_size
-from minga.core.models import Network, Person, RoleName, User
-from minga.core.permissions import Action, can, require
+from minga.core.models import AuditEntry, Network, Person, RoleName, User
+from minga.core.permissions import SYSTEM, Action, can, require
 from minga.protocol import keys
 from minga.protocol.models import (
     PRINCIPLES,
@@ -47,7 +47,9 @@ if TYPE_CHECKING:
     from minga.core.permissions import Actor
 
 MAX_TEXT = 20_000  # characters in an account, a message, a measure or a note
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# Uploads stay in memory up to Django's FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), never in a
+# temporary file in clear.
+MAX_ATTACHMENT_BYTES = 2_621_440
 
 
 def kdf_cost() -> keys.Cost:
@@ -88,6 +90,9 @@ def set_up(*, actor: Actor, network: Network) -> str:
     """Set up the confidential channel. Returns the recovery key's private half, as text
     to print and keep offline: shown this once, never stored."""
     require(actor, Action.MANAGE_PROTOCOL, network)
+    if not isinstance(actor, User):
+        # The recovery key opens every case: a coordinator receives it, never the system.
+        raise ValidationError(_("A coordinator sets the channel up (as USERNAME)."))
     if Setup.objects.select_for_update().filter(network=network).exists():
         raise ValidationError(_("The protocol's confidential channel is already set up."))
     public, printed = keys.new_recovery_key()
@@ -156,16 +161,24 @@ def create_officer_key(*, actor: User, network: Network, password: str) -> Offic
     (`grant`) or a coordinator uses the recovery key (`recover`)."""
     require(actor, Action.READ_PROTOCOL_CASES, network)
     setup_of(network)
-    if not actor.check_password(password):
-        raise ValidationError({"password": _("That is not your password.")})
     person = _person(actor, network)
     if person is None:  # pragma: no cover - READ_PROTOCOL_CASES implies a person
         raise PermissionDenied
     if OfficerKey.objects.filter(person=person).exists():
         raise ValidationError(_("Your key is already set up."))
+    if not actor.check_password(password):
+        raise ValidationError({"password": _("That is not your password.")})
     locked = keys.new_officer_key(password, kdf_cost())
+    # The first officer is admitted at once; later ones receive cases (new ones too) only
+    # once an admitted officer shares theirs, or a coordinator uses the recovery key: a
+    # role given by a coordinator or an administrator alone opens nothing.
+    first = not OfficerKey.objects.filter(person__network=network, admitted=True).exists()
     officer = OfficerKey.objects.create(
-        person=person, public=locked.public, locked=locked.locked, salt=locked.salt
+        person=person,
+        public=locked.public,
+        locked=locked.locked,
+        salt=locked.salt,
+        admitted=first,
     )
     record(actor=actor, action=AuditEvent.PROTOCOL_OFFICER_KEY, target=person, network=network)
     return officer
@@ -176,10 +189,10 @@ def locked_key(officer: OfficerKey) -> keys.LockedKey:
 
 
 def _holders(network: Network) -> list[OfficerKey]:
-    """The officers a new case is wrapped for: those with a key who still hold the role."""
+    """The officers a new case is wrapped for: admitted, and still holding the role."""
     return list(
         OfficerKey.objects.filter(
-            person__network=network, person__roles__name=RoleName.PROTOCOL
+            person__network=network, person__roles__name=RoleName.PROTOCOL, admitted=True
         ).distinct()
     )
 
@@ -213,6 +226,7 @@ def grant(*, actor: User, network: Network, private: bytes, officer: OfficerKey)
     if not officer.person.roles.filter(name=RoleName.PROTOCOL).exists():
         raise ValidationError({"officer": _("That person is not a protocol officer.")})
     shared = _share(CaseKey.objects.filter(officer=granter), private, officer)
+    OfficerKey.objects.filter(pk=officer.pk).update(admitted=True)
     record(
         actor=actor,
         action=AuditEvent.PROTOCOL_GRANT,
@@ -239,6 +253,7 @@ def recover(*, actor: Actor, network: Network, recovery_key: str, officer: Offic
     shared = _share(
         CaseKey.objects.filter(case__network=network, holder=Holder.RECOVERY), private, officer
     )
+    OfficerKey.objects.filter(pk=officer.pk).update(admitted=True)
     record(
         actor=actor,
         action=AuditEvent.PROTOCOL_GRANT,
@@ -362,7 +377,7 @@ def report(
         case=case, kind=EntryKind.ACCOUNT, sealed=keys.seal(case_key, account.encode())
     )
     Entry.objects.create(case=case, kind=EntryKind.IDENTITY, sealed=_seal_json(case_key, identity))
-    record(actor=None, action=AuditEvent.PROTOCOL_REPORT, target=case, network=network)
+    record(actor=SYSTEM, action=AuditEvent.PROTOCOL_REPORT, target=case, network=network)
     addresses = [o.person.user.email for o in officers if o.person.user.email]
     transaction.on_commit(lambda: _tell_officers(network, addresses))
     return case, receipt
@@ -514,9 +529,10 @@ def attach(
     author = _officer_on(actor, case) if actor is not None else None
     if case.is_closed:
         raise ValidationError({"file": _("This case is closed.")})
-    check_size(len(data), name, MAX_ATTACHMENT_BYTES)
+    # The file's name is the case's content: never in a message (they may be stored).
+    check_size(len(data), _("The file"), MAX_ATTACHMENT_BYTES)
     if not data:
-        raise ValidationError({"file": _("%(name)s is empty.") % {"name": name}})
+        raise ValidationError({"file": _("The file is empty.")})
     return Entry.objects.create(
         case=case,
         kind=EntryKind.ATTACHMENT,
@@ -534,7 +550,8 @@ def step_aside(*, actor: User, case: Case) -> None:
     person = _officer_on(actor, case)
     StepAside.objects.get_or_create(case=case, person=person)
     CaseKey.objects.filter(case=case, officer__person=person).delete()
-    record(actor=actor, action=AuditEvent.PROTOCOL_STEP_ASIDE, target=case, network=case.network)
+    # Not in the audit log: coordinators read it, and who stands aside from which case is
+    # the case's business.
 
 
 def log_read(case: Case, reader: Person | None) -> None:
@@ -545,7 +562,7 @@ def log_read(case: Case, reader: Person | None) -> None:
 def purge(*, actor: Actor, network: Network, now: Any = None) -> int:
     """Delete the cases closed longer ago than the network keeps them, keeping only how
     many of each type were reported each month."""
-    if actor is not None and not can(actor, Action.MANAGE_PROTOCOL, network):
+    if actor is not SYSTEM and not can(actor, Action.MANAGE_PROTOCOL, network):
         raise PermissionDenied
     setup = Setup.objects.filter(network=network).first()
     if setup is None:
@@ -563,6 +580,8 @@ def purge(*, actor: Actor, network: Network, now: Any = None) -> int:
             network=network, month=month, kind=case.kind
         )
         PurgedCount.objects.filter(pk=count.pk).update(count=count.count + 1)
+        # Nothing of the case stays: its entries in the audit log go with it.
+        AuditEntry.objects.filter(target_type="protocol.case", target_id=str(case.pk)).delete()
         case.delete()
         purged += 1
     if purged:

@@ -17,13 +17,15 @@ from ninja.errors import HttpError
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.permissions import Action
+from minga.core.permissions import Action, can
 from minga.protocol import actions, queries
 from minga.protocol.access import (
     Locked,
     TooManyAttempts,
     case_by_receipt,
     case_key_for,
+    check_attempts,
+    count_attempt,
     get_case_for,
 )
 from minga.protocol.models import Case, CaseKind, CaseState, OfficerKey
@@ -41,7 +43,8 @@ def _no_store(response: HttpResponse) -> None:
 
 
 def _signed_in(request: HttpRequest) -> Any:
-    """The caller, by token or session, or None: reports may come without either."""
+    """The caller, by bearer token, or None: reports may come without one. A browser's
+    session is not used here (this endpoint takes no CSRF token)."""
     from minga.api import BearerToken
 
     header = request.headers.get("Authorization", "")
@@ -51,7 +54,7 @@ def _signed_in(request: HttpRequest) -> Any:
         if user is None:
             raise HttpError(401, "Unauthorized")
         return user
-    return request.user if request.user.is_authenticated else None
+    return None
 
 
 class ReportIn(Schema):
@@ -69,7 +72,13 @@ class ReportOut(Schema):
 @router.post(
     "/networks/{slug}/protocol/reports",
     auth=None,
-    response={201: ReportOut, 401: dict[str, str], 403: dict[str, str], 404: dict[str, str]},
+    response={
+        201: ReportOut,
+        401: dict[str, str],
+        403: dict[str, str],
+        404: dict[str, str],
+        429: dict[str, str],
+    },
 )
 def report(request: HttpRequest, slug: str, payload: ReportIn, response: HttpResponse) -> Any:
     """File a report. Anonymous ones work without a token when the network's coordinators
@@ -86,6 +95,11 @@ def report(request: HttpRequest, slug: str, payload: ReportIn, response: HttpRes
         network = Network.objects.filter(slug=slug).first()  # type: ignore[assignment]
         if network is None:
             return Status(404, {"detail": "No such network."})
+    try:
+        check_attempts(request, "report")  # each report costs a slow derivation
+    except TooManyAttempts as exc:
+        raise HttpError(429, "Too many reports from here; wait a few minutes.") from exc
+    count_attempt(request, "report")
     try:
         case, receipt = actions.report(
             network=network,
@@ -161,6 +175,12 @@ def _case_out(opened: queries.OpenCase) -> dict[str, Any]:
     }
 
 
+def _opened(request: HttpRequest, case: Case, case_key: bytes) -> dict[str, Any]:
+    """The case opened for an officer: every such answer is a read, logged."""
+    actions.log_read(case, case.network.people.filter(user=_user(request)).first())
+    return _case_out(queries.open_case(case, case_key))
+
+
 def _officer_case(request: HttpRequest, pk: int) -> tuple[Case, bytes]:
     case = Case.objects.select_related("network").filter(pk=pk).first()
     if case is None:
@@ -178,8 +198,7 @@ def get_report(request: HttpRequest, pk: int, response: HttpResponse) -> dict[st
     """The case opened, for its officers; every read is logged."""
     _no_store(response)
     case, case_key = _officer_case(request, pk)
-    actions.log_read(case, case.network.people.filter(user=_user(request)).first())
-    return _case_out(queries.open_case(case, case_key))
+    return _opened(request, case, case_key)
 
 
 class MessageIn(Schema):
@@ -222,7 +241,7 @@ def change_state(
     actions.change_state(
         actor=_user(request), case=case, case_key=case_key, state=payload.state, note=payload.note
     )
-    return _case_out(queries.open_case(case, case_key))
+    return _opened(request, case, case_key)
 
 
 class MeasureIn(Schema):
@@ -236,7 +255,7 @@ def add_measure(
     _no_store(response)
     case, case_key = _officer_case(request, pk)
     actions.add_measure(actor=_user(request), case=case, case_key=case_key, measure=payload.measure)
-    return _case_out(queries.open_case(case, case_key))
+    return _opened(request, case, case_key)
 
 
 class ChecklistIn(Schema):
@@ -252,7 +271,7 @@ def set_principles(
     actions.set_checklist(
         actor=_user(request), case=case, case_key=case_key, checked=payload.principles
     )
-    return _case_out(queries.open_case(case, case_key))
+    return _opened(request, case, case_key)
 
 
 class AttachmentIn(Schema):
@@ -319,9 +338,9 @@ def reads(request: HttpRequest, pk: int, response: HttpResponse) -> list[dict[st
 
 class CaseSummary(Schema):
     id: int
-    kind: str
+    kind: str | None  # officers only: coordinators see that a case exists, its state, dates
     state: str
-    anonymous: bool
+    anonymous: bool | None  # officers only
     created_at: datetime.datetime
     closed_at: datetime.datetime | None
 
@@ -332,7 +351,18 @@ def list_cases(request: HttpRequest, slug: str, response: HttpResponse) -> Any:
     page of the newest 200."""
     _no_store(response)
     network = get_network_for(request.user, slug, Action.VIEW_PROTOCOL_CASES)
-    return list(queries.cases_of(network)[:200])
+    officer = can(request.user, Action.READ_PROTOCOL_CASES, network)
+    return [
+        {
+            "id": case.pk,
+            "kind": case.kind if officer else None,
+            "state": case.state,
+            "anonymous": case.anonymous if officer else None,
+            "created_at": case.created_at,
+            "closed_at": case.closed_at,
+        }
+        for case in queries.cases_of(network)[:200]
+    ]
 
 
 class CountOut(Schema):
@@ -349,8 +379,9 @@ class StatisticsOut(Schema):
 
 
 @router.get("/networks/{slug}/protocol/statistics", response=StatisticsOut)
-def statistics(request: HttpRequest, slug: str) -> dict[str, Any]:
+def statistics(request: HttpRequest, slug: str, response: HttpResponse) -> dict[str, Any]:
     """Anonymous counts: none under 3 is shown (null)."""
+    _no_store(response)
     network = get_network_for(request.user, slug, Action.VIEW_PROTOCOL_STATISTICS)
     found = queries.network_statistics(network)
     return {
@@ -366,8 +397,9 @@ class GrantIn(Schema):
 
 
 @router.post("/networks/{slug}/protocol/grants", response={200: dict[str, int]})
-def grant(request: HttpRequest, slug: str, payload: GrantIn) -> Any:
+def grant(request: HttpRequest, slug: str, payload: GrantIn, response: HttpResponse) -> Any:
     """Give another officer every case the caller can open (with a password token)."""
+    _no_store(response)
     from minga.protocol.access import officer_key_of, unlocked_private
 
     network = get_network_for(request.user, slug, Action.READ_PROTOCOL_CASES)
@@ -445,4 +477,5 @@ def receipt_message(request: HttpRequest, payload: ReceiptMessageIn, response: H
     _no_store(response)
     case, case_key = _by_receipt(request, payload.receipt)
     actions.reporter_message(case=case, case_key=case_key, message=payload.message)
+    actions.log_read(case, None)
     return Status(201, _reporter_out(case, case_key))

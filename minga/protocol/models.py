@@ -67,6 +67,9 @@ class OfficerKey(models.Model):
     public = models.BinaryField()
     locked = models.BinaryField()
     salt = models.BinaryField()
+    # Receives new cases: the network's first officer, then whoever an admitted officer
+    # shares their cases with (or a coordinator, with the recovery key).
+    admitted = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -159,8 +159,18 @@ class Statistics:
     total: int | None
 
 
-def _shown(count: int) -> int | None:
-    return count if count >= SMALLEST_COUNT else None
+def _suppressed(counts: dict[str, int], also: bool) -> set[str]:
+    """Which cells to hide: those under SMALLEST_COUNT, and, where exactly one is hidden
+    (or `also`: the other breakdown hides some, so the total it gives must not be
+    recomputed here), the smallest shown ones too, until two are hidden: no hidden count
+    can then be recovered by subtracting the others from the total."""
+    hidden = {key for key, count in counts.items() if count < SMALLEST_COUNT}
+    if hidden or also:
+        for key in sorted(counts, key=lambda k: (counts[k], k)):
+            if len(hidden) >= 2 or len(hidden) == len(counts):
+                break
+            hidden.add(key)
+    return hidden
 
 
 def _quarter(day: date) -> str:
@@ -191,18 +201,23 @@ def network_statistics(network: Network) -> Statistics:
         quarters[_quarter(month)] += count
         kinds[kind] += count
     labels = dict(CaseKind.choices)
+    small_kinds = any(count < SMALLEST_COUNT for count in kinds.values())
+    small_quarters = any(count < SMALLEST_COUNT for count in quarters.values())
+    hidden_kinds = _suppressed(kinds, small_quarters)
+    hidden_quarters = _suppressed(quarters, small_kinds)
+    total = sum(kinds.values())
     return Statistics(
         by_quarter=[
-            (quarter, _quarter_label(quarter), _shown(quarters[quarter]))
-            for quarter in sorted(quarters)
+            (q, _quarter_label(q), None if q in hidden_quarters else quarters[q])
+            for q in sorted(quarters)
         ],
         by_kind=[
-            (kind, str(labels[kind]), _shown(kinds[kind]))
+            (kind, str(labels[kind]), None if kind in hidden_kinds else kinds[kind])
             for kind in CaseKind.values
             if kinds[kind]
         ],
         first_response_days=round(statistics.median(waits), 1)
         if len(waits) >= SMALLEST_COUNT
         else None,
-        total=_shown(sum(kinds.values())),
+        total=total if total >= SMALLEST_COUNT else None,
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -32,6 +34,7 @@ from minga.protocol.access import (
     TooManyAttempts,
     case_by_receipt,
     case_key_for,
+    check_attempts,
     count_attempt,
     get_case_for,
     lock_in_browser,
@@ -76,21 +79,29 @@ def _setup(network: Network) -> Setup | None:
     return Setup.objects.filter(network=network).first()
 
 
-def _officers(network: Network) -> list[dict[str, Any]]:
-    """The network's protocol officers, whether their key is set up, how many cases they
-    hold (a short list: the role is given to a few)."""
+def _officers(network: Network, counts: bool = True) -> list[dict[str, Any]]:
+    """The network's protocol officers, whether their key is set up and admitted, and (for
+    officers only: `counts`) how many cases they hold. A short list: the role is given to
+    a few."""
     people = (
         Person.objects.filter(network=network, roles__name=RoleName.PROTOCOL)
         .select_related("user")
         .distinct()[:100]
     )
-    holding = dict(
-        OfficerKey.objects.filter(person__in=people)
+    found = {
+        person: (admitted, n)
+        for person, admitted, n in OfficerKey.objects.filter(person__in=people)
         .annotate(n=Count("case_keys"))
-        .values_list("person_id", "n")
-    )
+        .values_list("person_id", "admitted", "n")
+    }
     return [
-        {"person": p, "has_key": p.pk in holding, "cases": holding.get(p.pk, 0)} for p in people
+        {
+            "person": p,
+            "has_key": p.pk in found,
+            "admitted": found.get(p.pk, (False, 0))[0],
+            "cases": found.get(p.pk, (False, 0))[1] if counts else None,
+        }
+        for p in people
     ]
 
 
@@ -124,6 +135,17 @@ def principles(request: HttpRequest, slug: str) -> HttpResponse:
 # Reporting ----------------------------------------------------------------------------------
 
 
+def _within_report_limits(request: HttpRequest, form: Any) -> bool:
+    """Each report costs a slow derivation: so many per address and overall per window."""
+    try:
+        check_attempts(request, "report")
+    except TooManyAttempts:
+        form.add_error(None, _("Too many attempts; wait a few minutes."))
+        return False
+    count_attempt(request, "report")
+    return True
+
+
 def _receipt_page(
     request: HttpRequest, network: Network, receipt: str, public: bool
 ) -> HttpResponse:
@@ -146,7 +168,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if _setup(network) is None:
         raise Http404("The protocol is not set up")
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_report_limits(request, form):
         done = run_action(
             form,
             lambda: actions.report(
@@ -175,7 +197,7 @@ def public_report(request: HttpRequest, slug: str) -> HttpResponse:
     """Anonymous, without an account: open only when the coordinators switched it on."""
     network = _public_network(slug)
     form = PublicReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_report_limits(request, form):
         done = run_action(
             form,
             lambda: actions.report(
@@ -209,7 +231,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {"public_network": network, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            case, case_key = case_by_receipt(request, form.cleaned_data["receipt"])
+            case, case_key = case_by_receipt(request, form.cleaned_data["receipt"], network)
         except TooManyAttempts:
             form.add_error("receipt", _("Too many receipts tried; wait a few minutes."))
         except Http404:
@@ -266,10 +288,14 @@ def officer_key(request: HttpRequest, slug: str) -> HttpResponse:
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
+            check_attempts(request, "unlock")
             officer = actions.create_officer_key(
                 actor=_user(request), network=network, password=form.cleaned_data["password"]
             )
+        except TooManyAttempts:
+            messages.error(request, _("Too many attempts; wait a few minutes."))
         except ValidationError as exc:
+            count_attempt(request, "unlock")
             messages.error(request, " ".join(exc.messages))
         else:
             response = redirect("protocol_cases", slug=slug)
@@ -295,11 +321,12 @@ def unlock(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Set up your key first."))
         return response
     try:
-        count_attempt(request)  # guessing a password here is limited like receipts
+        check_attempts(request, "unlock")  # guessing a password here is limited
         unlock_in_browser(request, response, officer, form.cleaned_data["password"])
     except TooManyAttempts:
         messages.error(request, _("Too many attempts; wait a few minutes."))
     except keys.WrongSecret:
+        count_attempt(request, "unlock")
         messages.error(request, _("That is not your password."))
     return response
 
@@ -359,10 +386,19 @@ def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@csrf_exempt  # checked below, once the uploads' handler is set (Django's documented way)
+def case_change(request: HttpRequest, slug: str, pk: int, what: str) -> HttpResponse:
+    """A file is read in memory only, never spooled to a temporary file in clear: larger
+    than `FILE_UPLOAD_MAX_MEMORY_SIZE` (2.5 MB), it is dropped and the form says so."""
+    request.upload_handlers = [MemoryFileUploadHandler(request)]
+    return _case_change(request, slug, pk, what)
+
+
 @login_required
 @require_POST
+@csrf_protect
 @confidential
-def case_change(request: HttpRequest, slug: str, pk: int, what: str) -> HttpResponse:
+def _case_change(request: HttpRequest, slug: str, pk: int, what: str) -> HttpResponse:
     """One form of the case page: reply, state, measure, principles, file, step aside."""
     _network, case, case_key = _opened_case(request, slug, pk)
     if case_key is None:
@@ -434,6 +470,7 @@ def attachment(request: HttpRequest, slug: str, pk: int, file_id: int) -> HttpRe
     found = queries.attachment(case, case_key, file_id)
     if found is None:
         raise Http404("No such file")
+    actions.log_read(case, case.network.people.filter(user=_user(request)).first())
     meta, data = found
     response = HttpResponse(data, content_type="application/octet-stream")
     # Always a download, never shown in the page: a file cannot run in Minga's origin.
@@ -514,7 +551,7 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
             "setup": current,
             "settings_form": settings_form,
             "text_form": TextForm(),
-            "officers": _officers(network),
+            "officers": _officers(network, counts=False),
             "recover_form": RecoverForm(),
         },
     )
@@ -566,6 +603,7 @@ def recover(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@confidential
 def statistics(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_PROTOCOL_STATISTICS)
     return render(

@@ -22,7 +22,7 @@ EXPECTED = {
     Action.READ_PROTOCOL_CASES: "   P  ",
     Action.REPORT: "CMTP A",
     Action.VIEW_PROTOCOL_CASES: "C  P A",
-    Action.MANAGE_PROTOCOL: "C    A",
+    Action.MANAGE_PROTOCOL: "C     ",
     Action.VIEW_PROTOCOL_STATISTICS: "CMTP A",
     Action.MANAGE_CHARTER: "C    A",
     Action.MANAGE_MEMBERSHIP: "C    A",

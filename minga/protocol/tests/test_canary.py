@@ -8,6 +8,7 @@ import base64
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def _pg_dump() -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_canary_is_only_in_the_officers_view(world, caplog, django_capture_on_commit_callbacks):
+def test_the_canary_is_only_in_the_officers_view(
+    world, caplog, django_capture_on_commit_callbacks, tmp_path
+):
     caplog.set_level(logging.DEBUG)
     actions.set_up(actor=world.coordinator, network=world.network)
     actions.change_settings(
@@ -94,7 +97,12 @@ def test_the_canary_is_only_in_the_officers_view(world, caplog, django_capture_o
 
     needle = CANARY.encode()
     if connection.vendor == "sqlite":
-        files = _files_of_sqlite()
+        # And a consistent online copy, as a backup takes it (SQLite's backup API).
+        copy = tmp_path / "backup.sqlite3"
+        with sqlite3.connect(copy) as target:
+            connection.ensure_connection()
+            connection.connection.backup(target)
+        files = [*_files_of_sqlite(), copy]
         assert files
         for path in files:
             content = path.read_bytes()
@@ -108,3 +116,20 @@ def test_the_canary_is_only_in_the_officers_view(world, caplog, django_capture_o
     assert mail.outbox  # the officers' notice and the reporter's "there is news" were sent
     for entry in AuditEntry.objects.all():
         assert CANARY not in f"{entry.target_repr} {entry.data}"
+
+
+def test_an_error_report_of_a_protocol_page_hides_what_was_posted(world, protocol, client_as):
+    """Server-error emails are built from the request: protocol pages mark every POST
+    field sensitive, so the report shows stars, not the account."""
+    from django.views.debug import ExceptionReporter
+
+    answer = client_as(world.member).post(
+        "/n/red/protocol/report/", {"kind": "other", "account": f"Relato {CANARY}"}
+    )
+    request = answer.wsgi_request
+    assert request.sensitive_post_parameters == "__ALL__"
+    try:
+        raise RuntimeError("a failure while handling the report")
+    except RuntimeError as exc:
+        text = ExceptionReporter(request, type(exc), exc, exc.__traceback__).get_traceback_text()
+    assert "account" in text and CANARY not in text

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from minga.protocol import actions
@@ -89,7 +90,7 @@ def test_an_officer_reads_a_case_only_after_unlocking_with_their_password(
     assert ACCOUNT in opened.content.decode() and "no-store" in opened["Cache-Control"]
     assert Read.objects.filter(case=case, reader__user=world.protocol_officer).count() == 1
     # The session alone (its cookie of the key gone) opens nothing.
-    officer.cookies.pop("minga_protocol")
+    officer.cookies.pop("minga_protocol_key")
     assert ACCOUNT not in officer.get(f"/n/red/protocol/cases/{case.pk}/").content.decode()
 
 
@@ -143,3 +144,68 @@ def test_published_texts_are_versioned_and_shown_in_the_readers_language(
         "Versão em português"
         in client_as(world.member, "pt-br").get("/n/red/protocol/").content.decode()
     )
+
+
+def test_an_error_report_blanks_the_cookie_that_opens_the_key(world, protocol, client_as):
+    from django.views.debug import ExceptionReporter
+
+    officer = client_as(world.protocol_officer)
+    answer = officer.post("/n/red/protocol/unlock/", {"password": PAULA})
+    cookie = answer.cookies["minga_protocol_key"].value
+    request = officer.get("/n/red/protocol/cases/").wsgi_request
+    assert request.COOKIES["minga_protocol_key"] == cookie
+    try:
+        raise RuntimeError("a failure")
+    except RuntimeError as exc:
+        text = ExceptionReporter(request, type(exc), exc, exc.__traceback__).get_traceback_text()
+    assert "minga_protocol_key" in text and cookie not in text
+
+
+def test_files_are_read_in_memory_only_and_their_downloads_are_logged(
+    world, protocol, client_as, tmp_path, settings
+):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)  # anything spooled would land here
+    case, _receipt_text = actions.report(
+        network=world.network, reporter=world.member, kind="other", account=ACCOUNT
+    )
+    officer = client_as(world.protocol_officer)
+    officer.post("/n/red/protocol/unlock/", {"password": PAULA})
+    small = SimpleUploadedFile("nota.txt", b"Nota breve del caso.", "text/plain")
+    officer.post(f"/n/red/protocol/cases/{case.pk}/file/", {"file": small})
+    large = SimpleUploadedFile("grande.bin", b"x" * (3 * 1024 * 1024), "application/octet-stream")
+    officer.post(f"/n/red/protocol/cases/{case.pk}/file/", {"file": large})
+    assert list(tmp_path.iterdir()) == []
+    files = Entry.objects.filter(case=case, kind="attachment")
+    assert files.count() == 1
+    before = Read.objects.filter(case=case).count()
+    download = officer.get(f"/n/red/protocol/cases/{case.pk}/files/{files.get().pk}/")
+    assert download.content == b"Nota breve del caso."
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert Read.objects.filter(case=case).count() == before + 1
+
+
+def test_coordinators_see_no_type_and_a_new_officer_gets_nothing_until_admitted(
+    world, protocol, client_as
+):
+    from minga.protocol.tests.conftest import second_officer
+
+    case, _receipt_text = actions.report(
+        network=world.network, reporter=world.member, kind="sexual", account=ACCOUNT
+    )
+    listed = client_as(world.coordinator).get("/n/red/protocol/cases/").content.decode()
+    assert f"#{case.pk}" in listed and "Sexual harassment" not in listed
+    rosa = second_officer(world)
+    later, _receipt_text = actions.report(
+        network=world.network, reporter=world.member, kind="other", account="Otro relato."
+    )
+    assert not later.keys.filter(officer__person=rosa).exists()  # not admitted yet
+
+
+def test_a_receipt_opens_cases_of_its_own_network_only(world, protocol):
+    other = world.other_network
+    actions.set_up(actor=world.outsider, network=other)
+    _case, receipt = actions.report(
+        network=world.network, reporter=world.member, kind="other", account=ACCOUNT
+    )
+    page = Client().post(f"/n/{other.slug}/protocol/follow/", {"receipt": receipt})
+    assert ACCOUNT not in page.content.decode()
