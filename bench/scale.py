@@ -135,9 +135,7 @@ class Probe:
 
 def measure(demo: Probe, scale: Probe, runs: int) -> tuple[Result, Result]:
     """Both networks' runs interleaved, so load from elsewhere on the machine weighs on
-    both alike."""
-    demo.first()
-    scale.first()
+    both alike (after `Probe.first`, which `run` calls for every page beforehand)."""
     for _ in range(runs):
         demo.timed()
         scale.timed()
@@ -242,22 +240,29 @@ def run(scale: float, runs: int, workdir: Path) -> None:
     build = sum(seconds for name, seconds in timings if name not in ("migrate",))
     print(f"Built in {build:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in built.counts.items()))
 
-    # What the build left in memory is no server's: out of the collector's way, so its
-    # full passes (over millions of build objects) do not land in one page's timing.
-    gc.collect()
-    gc.freeze()
     demo = demo_targets()
     demo_page, demo_api = clients(demo)
     scale_page, scale_api = clients(built)
     print(f"\nTiming {len(PAGES)} pages, {runs} runs each, on {connection.vendor}:\n")
-    rows = []
-    for page in PAGES:
-        demo_result, scale_result = measure(
+    probes = [
+        (
+            page,
             Probe(demo_page if page.html else demo_api, page.url(demo)),
             Probe(scale_page if page.html else scale_api, page.url(built)),
-            runs,
         )
-        rows.append((page, demo_result, scale_result))
+        for page in PAGES
+    ]
+    # Timed in a steady state, as a worker is after its first requests: every page opened
+    # once (its queries and size counted then, its templates compiled), then what the
+    # build and those first requests left in memory moved out of the collector's way.
+    # Otherwise the collector's full passes over them, which a long-running worker no
+    # longer makes, land in single timings (140-190 ms outliers, demo pages included).
+    for _page, demo_probe, scale_probe in probes:
+        demo_probe.first()
+        scale_probe.first()
+    gc.collect()
+    gc.freeze()
+    rows = [(page, *measure(d, s, runs)) for page, d, s in probes]
     report(rows)
 
 

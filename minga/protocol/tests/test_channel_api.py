@@ -9,7 +9,7 @@ from minga.core.actions import issue_token
 from minga.core.models import Role
 from minga.protocol import actions
 from minga.protocol.access import ATTEMPTS_PER_ADDRESS
-from minga.protocol.models import Case, CaseKey, Holder, OfficerKey, Read
+from minga.protocol.models import Case, CaseKey, Holder, OfficerKey, Read, StepAside
 from minga.protocol.tests.conftest import PAULA, PasswordApi, anonymous_post, second_officer
 
 ACCOUNT = "El coordinador del taller me gritó delante de todos."
@@ -243,3 +243,80 @@ def test_only_a_token_issued_with_the_password_is_kept_for_the_officer(world, pr
     assert raw
     officer = OfficerKey.objects.get(person__user=world.protocol_officer)
     assert officer.tokens.count() == 1  # the fixture's, issued against the password
+
+
+CONTENT_CALLS = [
+    ("get", "/protocol/reports/{id}", None),
+    ("get", "/protocol/reports/{id}/reads", None),
+    ("post", "/protocol/reports/{id}/messages", {"message": "Hola"}),
+    ("post", "/protocol/reports/{id}/state", {"state": "closed", "note": "Cerrado"}),
+    ("post", "/protocol/reports/{id}/measures", {"measure": "Medida"}),
+    ("put", "/protocol/reports/{id}/principles", {"principles": ["listening"]}),
+    (
+        "post",
+        "/protocol/reports/{id}/attachments",
+        {"name": "a.txt", "content_base64": "SG9sYQ=="},
+    ),
+    ("post", "/protocol/reports/{id}/step-aside", None),
+    ("post", "/networks/red/protocol/grants", {"officer": 1}),
+]
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "member", "treasurer", "admin", "outsider"])
+def test_every_content_endpoint_refuses_every_other_role(world, protocol, persona):
+    case_id = anonymous_post(
+        "/networks/red/protocol/reports", {"account": ACCOUNT, "anonymous": True}
+    ).json()["id"]
+    user = getattr(world, persona)
+    password = {"admin": "pw-root", "outsider": "pw-olga", "coordinator": "pw-carolina"}.get(
+        persona, f"Long-pass-{user.username}-42"
+    )
+    api = PasswordApi(user.username, password)  # a token issued against their password
+    for method, path, body in CONTENT_CALLS:
+        url = path.format(id=case_id)
+        answer = getattr(api, method)(url) if body is None else getattr(api, method)(url, body)
+        assert answer.status_code in (403, 404), (persona, method, url, answer.status_code)
+        assert ACCOUNT not in answer.content.decode()
+    assert Case.objects.get(pk=case_id).state == "received"
+    assert not CaseKey.objects.filter(case_id=case_id, officer__person__user=user).exists()
+
+
+def test_grants_and_recovery_respect_stepping_aside_and_leaving_with_the_person(world, protocol):
+    case_id = anonymous_post(
+        "/networks/red/protocol/reports", {"account": ACCOUNT, "anonymous": True}
+    ).json()["id"]
+    rosa = second_officer(world)
+    StepAside.objects.create(case_id=case_id, person=rosa)
+    shared = protocol.officer_api.post("/networks/red/protocol/grants", {"officer": rosa.pk})
+    assert shared.json() == {"cases": 0}
+    officer = OfficerKey.objects.get(person=rosa)
+    assert (
+        actions.recover(
+            actor=world.coordinator,
+            network=world.network,
+            recovery_key=protocol.recovery,
+            officer=officer,
+        )
+        == 0
+    )
+    # Deleting the person deletes their key and every case key wrapped for them.
+    rosa.delete()
+    assert not OfficerKey.objects.filter(pk=officer.pk).exists()
+    assert not CaseKey.objects.filter(officer_id=officer.pk).exists()
+
+
+def test_the_daily_task_purges_every_network(world, protocol):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minga.protocol.tasks import purge_expired_cases
+
+    case_id = anonymous_post(
+        "/networks/red/protocol/reports", {"account": ACCOUNT, "anonymous": True}
+    ).json()["id"]
+    Case.objects.filter(pk=case_id).update(
+        state="closed", closed_at=timezone.now() - timedelta(days=120)
+    )
+    purge_expired_cases.call()
+    assert not Case.objects.filter(pk=case_id).exists()
