@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
+from minga.core.l10n import number
 from minga.core.models import Network, Person, RoleName
 from minga.core.permissions import Action, can
 from minga.core.web import run_action
@@ -103,6 +104,12 @@ def _officers(network: Network, counts: bool = True) -> list[dict[str, Any]]:
         }
         for p in people
     ]
+
+
+def _shared(count: int) -> str:
+    return ngettext("%(count)s case shared.", "%(count)s cases shared.", count) % {
+        "count": number(count)
+    }
 
 
 # The protocol's page ----------------------------------------------------------------------------
@@ -501,7 +508,7 @@ def grant(request: HttpRequest, slug: str) -> HttpResponse:
         shared = actions.grant(
             actor=_user(request), network=network, private=private, officer=target
         )
-        messages.success(request, _("%(count)s cases shared.") % {"count": shared})
+        messages.success(request, _shared(shared))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("protocol_cases", slug=slug)
@@ -596,7 +603,7 @@ def recover(request: HttpRequest, slug: str) -> HttpResponse:
             recovery_key=form.cleaned_data["recovery_key"],
             officer=officer,
         )
-        messages.success(request, _("%(count)s cases shared.") % {"count": shared})
+        messages.success(request, _shared(shared))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("protocol_setup", slug=slug)

@@ -209,3 +209,18 @@ def test_a_receipt_opens_cases_of_its_own_network_only(world, protocol):
     )
     page = Client().post(f"/n/{other.slug}/protocol/follow/", {"receipt": receipt})
     assert ACCOUNT not in page.content.decode()
+
+
+def test_an_officer_shares_their_cases_from_the_cases_page(world, protocol, client_as):
+    from minga.protocol.tests.conftest import second_officer
+
+    actions.report(network=world.network, reporter=world.member, kind="other", account=ACCOUNT)
+    rosa = second_officer(world)
+    officer = client_as(world.protocol_officer)
+    officer.post("/n/red/protocol/unlock/", {"password": PAULA})
+    page = officer.post("/n/red/protocol/grant/", {"officer": rosa.pk}, follow=True)
+    assert "1 case shared." in page.content.decode()
+    rosa_client = client_as(rosa.user)
+    rosa_client.post("/n/red/protocol/unlock/", {"password": "Long-pass-rosa-42"})
+    case = Case.objects.get()
+    assert ACCOUNT in rosa_client.get(f"/n/red/protocol/cases/{case.pk}/").content.decode()
