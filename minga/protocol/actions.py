@@ -554,8 +554,9 @@ def step_aside(*, actor: User, case: Case) -> None:
     # the case's business.
 
 
-def log_read(case: Case, reader: Person | None) -> None:
-    Read.objects.create(case=case, reader=reader)
+def log_read(case: Case, reader: User | None) -> None:
+    """A read of the case: by this officer, or (None) by the reporter with the receipt."""
+    Read.objects.create(case=case, reader=_person(reader, case.network) if reader else None)
 
 
 @transaction.atomic

@@ -177,7 +177,7 @@ def _case_out(opened: queries.OpenCase) -> dict[str, Any]:
 
 def _opened(request: HttpRequest, case: Case, case_key: bytes) -> dict[str, Any]:
     """The case opened for an officer: every such answer is a read, logged."""
-    actions.log_read(case, case.network.people.filter(user=_user(request)).first())
+    actions.log_read(case, _user(request))
     return _case_out(queries.open_case(case, case_key))
 
 
@@ -320,6 +320,14 @@ def step_aside(request: HttpRequest, pk: int, response: HttpResponse) -> Status[
     return Status(204, None)
 
 
+def _reads(case: Case, limit: int) -> list[dict[str, Any]]:
+    """Who read the case when, newest first (None: the reporter, with the receipt)."""
+    return [
+        {"reader": str(r.reader) if r.reader else None, "at": r.at}
+        for r in queries.reads_of(case)[:limit]
+    ]
+
+
 class ReadOut(Schema):
     reader: str | None
     at: datetime.datetime
@@ -330,10 +338,7 @@ def reads(request: HttpRequest, pk: int, response: HttpResponse) -> list[dict[st
     """Who read the case when (none: the reporter, with the receipt)."""
     _no_store(response)
     case, _case_key = _officer_case(request, pk)
-    return [
-        {"reader": str(r.reader) if r.reader else None, "at": r.at}
-        for r in queries.reads_of(case)[:500]
-    ]
+    return _reads(case, 500)
 
 
 class CaseSummary(Schema):
@@ -445,10 +450,7 @@ def _reporter_out(case: Case, case_key: bytes) -> dict[str, Any]:
         "created_at": case.created_at,
         "account": opened.account,
         "messages": [vars(m) for m in opened.messages],
-        "reads": [
-            {"reader": str(r.reader) if r.reader else None, "at": r.at}
-            for r in queries.reads_of(case)[:200]
-        ],
+        "reads": _reads(case, 200),
     }
 
 

@@ -373,7 +373,7 @@ def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "next": request.path,
             },
         )
-    actions.log_read(case, network.people.filter(user=_user(request)).first())
+    actions.log_read(case, _user(request))
     opened = queries.open_case(case, case_key)
     return render(
         request,
@@ -477,7 +477,7 @@ def attachment(request: HttpRequest, slug: str, pk: int, file_id: int) -> HttpRe
     found = queries.attachment(case, case_key, file_id)
     if found is None:
         raise Http404("No such file")
-    actions.log_read(case, case.network.people.filter(user=_user(request)).first())
+    actions.log_read(case, _user(request))
     meta, data = found
     response = HttpResponse(data, content_type="application/octet-stream")
     # Always a download, never shown in the page: a file cannot run in Minga's origin.
