@@ -32,4 +32,9 @@ JOBS: tuple[PeriodicJob, ...] = (
         "mandate-ending-reminders", "0 8 * * *", "minga.governance.tasks.remind_mandates_ending"
     ),
     PeriodicJob("protocol-purge", "45 3 * * *", "minga.protocol.tasks.purge_expired_cases"),
+    PeriodicJob(
+        "application-deadline-reminders",
+        "20 * * * *",
+        "minga.financing.tasks.send_deadline_reminders",
+    ),
 )

@@ -32,10 +32,11 @@ MINGA_APPS = [
     "minga.reach",
     "minga.governance",
     "minga.membership",
+    # Before financing: the demo's gap analysis reads the mapping survey.
+    "minga.mapping",
     "minga.financing",
     "minga.communication",
     "minga.planning",
-    "minga.mapping",
     "minga.protocol",
     "minga.sortition",
 ]

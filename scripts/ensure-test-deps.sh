@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install, from Debian's packages, what the test suite needs and the machine lacks:
 # chromium (the real-browser test), gettext (the translation completeness test),
-# postgresql (the suite's second run). No browser or binary is downloaded otherwise.
+# postgresql (the suite's second run), Pango and the DejaVu fonts (WeasyPrint's PDFs).
+# No browser or binary is downloaded otherwise.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo=()

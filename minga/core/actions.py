@@ -39,11 +39,19 @@ from minga.core.models import (
     Theme,
     User,
     hash_secret,
+    validate_time_zone,
 )
 from minga.core.permissions import SYSTEM, Action, Actor, forget_roles, require
 from minga.core.steps import STEP_KEYS
 
-NETWORK_FIELDS = ("name", "description", "languages", "model", "coordinating_organization")
+NETWORK_FIELDS = (
+    "name",
+    "description",
+    "languages",
+    "model",
+    "coordinating_organization",
+    "time_zone",
+)
 ORGANIZATION_FIELDS = (
     "name",
     "country",
@@ -132,6 +140,11 @@ def update_network(*, actor: Actor, network: Network, **changes: Any) -> Network
         _check_choice("model", changes["model"], GovernanceModel.values)
     if "languages" in changes:
         _check_languages(changes["languages"])
+    if "time_zone" in changes:
+        try:
+            validate_time_zone(changes["time_zone"])
+        except ValidationError as exc:
+            raise ValidationError({"time_zone": exc.messages}) from exc
     if "name" in changes and not str(changes["name"]).strip():
         raise ValidationError({"name": _("Give the network a name.")})
     coordinating = changes.get("coordinating_organization")

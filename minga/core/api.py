@@ -91,6 +91,7 @@ class NetworkPatch(Schema):
     coordinating_organization: int | None = Field(
         default=None, description="Organization id; null clears it."
     )
+    time_zone: str | None = Field(default=None, max_length=64, examples=["America/Bogota"])
 
 
 class NetworkOut(Schema):
@@ -100,6 +101,7 @@ class NetworkOut(Schema):
     languages: list[str]
     description: str
     coordinating_organization: int | None = Field(None, alias="coordinating_organization_id")
+    time_zone: str
     created_at: datetime
 
 

@@ -131,6 +131,54 @@ class AuditEvent(models.TextChoices):
         _("%(actor)s gave %(target)s access to the protocol's cases."),
     )
     PROTOCOL_PURGE = "protocol.purge", _("%(actor)s purged the closed cases past retention.")
+    # Financing.
+    FUNDING_CALL_SAVE = "funding.call_save", _("%(actor)s saved the funding call %(target)s.")
+    FUNDING_CALL_DELETE = (
+        "funding.call_delete",
+        _("%(actor)s deleted the funding call %(target)s."),
+    )
+    FUNDING_CALLS_IMPORT = (
+        "funding.calls_import",
+        _("%(actor)s imported funding calls into the catalogue of %(target)s."),
+    )
+    FUNDING_FUNDER_SAVE = "funding.funder_save", _("%(actor)s saved the funder %(target)s.")
+    FUNDING_ACCESS = (
+        "funding.access",
+        _("%(actor)s recorded the current funding of %(target)s."),
+    )
+    FUNDING_NEED = "funding.need", _("%(actor)s recorded the funding need %(target)s.")
+    FUNDING_NEED_DELETE = (
+        "funding.need_delete",
+        _("%(actor)s removed the funding need %(target)s."),
+    )
+    FUNDING_SURVEY_LINK = (
+        "funding.survey_link",
+        _("%(actor)s linked the survey %(target)s to the gap analysis."),
+    )
+    APPLICATION_CREATE = (
+        "funding.application_create",
+        _("%(actor)s started the joint application %(target)s."),
+    )
+    APPLICATION_UPDATE = (
+        "funding.application_update",
+        _("%(actor)s changed the joint application %(target)s."),
+    )
+    APPLICATION_STAGE = (
+        "funding.application_stage",
+        _("%(actor)s moved the joint application %(target)s to another stage."),
+    )
+    APPLICATION_PARTNER = (
+        "funding.application_partner",
+        _("%(actor)s changed the partners of the joint application %(target)s."),
+    )
+    APPLICATION_DOCUMENT = (
+        "funding.application_document",
+        _("%(actor)s attached a document to the joint application %(target)s."),
+    )
+    FUNDING_PLAN = (
+        "funding.plan",
+        _("%(actor)s changed the sustainability and financing plan of %(target)s."),
+    )
 
 
 # Reading an entry ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -37,6 +38,26 @@ class NetworkForm(forms.Form):
 
 
 class NetworkSettingsForm(NetworkForm):
+    # A text box, not a list of 600 names: coordinators set it once.
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "For example America/Bogota or America/Sao_Paulo. A deadline given as a date "
+            "alone ends at midnight in this zone."
+        ),
+    )
+
+    def clean_time_zone(self) -> str:
+        name = str(self.cleaned_data.get("time_zone") or "").strip()
+        if name and name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                _("%(value)s is not a time zone (for example America/Bogota)."),
+                params={"value": name},
+            )
+        return name
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["slug"]

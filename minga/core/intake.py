@@ -1117,3 +1117,32 @@ def sheet_rows(
         raise
     except Exception as exc:  # the sheet's XML is parsed while rows are read
         raise _unreadable(name, exc, sheet_name) from exc
+
+
+def table_rows(
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int | _Upload | None = UPLOAD_LIMIT,
+    max_rows: int | None = MAX_ROWS,
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a one-table import (a CSV, or an .xlsx workbook's first sheet), numbered
+    as a spreadsheet shows them (the header is row 1), after `sniff` has checked the file.
+    An old .xls or a zip is refused with a message saying what to send instead."""
+    kind = sniff(data, name, max_bytes=max_bytes, max_rows=max_rows)
+    if kind == "csv":
+        yield from csv_rows(decode_text(data, name), name, max_rows=max_rows)
+        return
+    if kind != "xlsx":
+        raise _refuse(
+            _(
+                "%(file)s is neither a CSV file nor an .xlsx workbook: save it as one and "
+                "import that."
+            ),
+            name,
+        )
+    workbook = open_workbook(data, name, max_rows=max_rows, max_bytes=max_bytes)
+    try:
+        yield from sheet_rows(workbook, workbook.sheetnames[0], name, max_rows=max_rows)
+    finally:
+        workbook.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +46,19 @@ class User(AbstractUser):
             )
 
 
+def default_time_zone() -> str:
+    return str(settings.TIME_ZONE)
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone (for example America/Bogota)."),
+            params={"value": name},
+            code="time_zone",
+        )
+
+
 class GovernanceModel(models.TextChoices):
     HORIZONTAL = "horizontal", _("Horizontal (circles)")
     VERTICAL = "vertical", _("Vertical (coordination body)")
@@ -70,6 +84,11 @@ class Network(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("organization in charge of general coordination"),
+    )
+    # Where the network's dates fall: a deadline given as a date alone ends at midnight
+    # here, and its times are shown in it.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -96,6 +96,14 @@ class Action(StrEnum):
     # Mapping: survey reports and the directory's matches; importing and editing surveys.
     VIEW_SURVEYS = "view_surveys"
     MANAGE_SURVEYS = "manage_surveys"
+    # Financing: the calls, matches, joint applications and the gap in figures (everyone);
+    # the catalogue, needs, the plan and the survey link (coordinators and the treasurer);
+    # an organization's own funding (its representatives, checked per object); joint
+    # applications (anyone for their own organization, checked per object).
+    VIEW_FUNDING = "view_funding"
+    MANAGE_FUNDING = "manage_funding"
+    RECORD_FUNDING_ACCESS = "record_funding_access"
+    APPLY_FOR_FUNDING = "apply_for_funding"
 
 
 MATRIX: dict[Action, frozenset[str]] = {
@@ -130,6 +138,10 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.MANAGE_DRAWS: frozenset({COORDINATOR}),
     Action.VIEW_SURVEYS: frozenset({PERSON}),
     Action.MANAGE_SURVEYS: frozenset({COORDINATOR}),
+    Action.VIEW_FUNDING: frozenset({PERSON}),
+    Action.MANAGE_FUNDING: frozenset({COORDINATOR, TREASURER}),
+    Action.RECORD_FUNDING_ACCESS: frozenset({PERSON}),
+    Action.APPLY_FOR_FUNDING: frozenset({PERSON}),
 }
 
 # Platform administrators administer every network, except what only the protocol

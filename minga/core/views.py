@@ -131,14 +131,16 @@ def network_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "description": network.description,
         "model": network.model,
         "languages": network.languages,
+        "time_zone": network.time_zone,
     }
     form = NetworkSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        if not changes.get("time_zone"):
+            changes.pop("time_zone", None)  # left empty: unchanged
         done = run_action(
             form,
-            lambda: actions.update_network(
-                actor=_user(request), network=network, **form.cleaned_data
-            ),
+            lambda: actions.update_network(actor=_user(request), network=network, **changes),
         )
         if done is not None:
             messages.success(request, _("Settings saved."))

@@ -391,3 +391,20 @@ def texts_of(summary: stats.Summary) -> TopTexts:
         other_answers=summary.other_answers,
         other_groups=summary.other_groups,
     )
+
+
+def latest_answers(survey: Survey) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(organization id, answers) of each linked organization's newest response to the
+    survey, read in chunks: what another step (financing's gap analysis) derives from the
+    survey, once per state of it."""
+    rows = (
+        survey.responses.filter(organization__isnull=False)
+        .order_by("organization_id", "-imported_at", "-pk")
+        .values_list("organization_id", "answers")
+        .iterator(chunk_size=2000)
+    )
+    previous = None
+    for organization, answers in rows:
+        if organization != previous:
+            previous = organization
+            yield organization, answers

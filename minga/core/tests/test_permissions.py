@@ -38,6 +38,11 @@ EXPECTED = {
     Action.MANAGE_DRAWS: "C    A",
     Action.VIEW_SURVEYS: "CMTP A",
     Action.MANAGE_SURVEYS: "C    A",
+    Action.VIEW_FUNDING: "CMTP A",
+    Action.MANAGE_FUNDING: "C T  A",
+    # Checked again per object: one's own organization only, unless managing funding.
+    Action.RECORD_FUNDING_ACCESS: "CMTP A",
+    Action.APPLY_FOR_FUNDING: "CMTP A",
 }
 PERSONAS = {
     "C": "coordinator",
