@@ -11,7 +11,15 @@ from django.core.exceptions import PermissionDenied
 from minga.core.access import get_in_network
 from minga.core.models import Network, Organization, Person
 from minga.core.permissions import Action, can
-from minga.financing.models import Call, Document, JointApplication, Need, Partner, PlanLine
+from minga.financing.models import (
+    Call,
+    Document,
+    Funder,
+    JointApplication,
+    Need,
+    Partner,
+    PlanLine,
+)
 
 
 def get_call_for(
@@ -19,6 +27,12 @@ def get_call_for(
 ) -> Call:
     rows = Call.objects.filter(network=network).select_related("funder", "network")
     return get_in_network(user, network, action, rows, pk)
+
+
+def get_funder_for(
+    user: Any, network: Network, pk: int, action: Action = Action.MANAGE_FUNDING
+) -> Funder:
+    return get_in_network(user, network, action, Funder.objects.filter(network=network), pk)
 
 
 def get_application_for(

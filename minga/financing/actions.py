@@ -4,6 +4,7 @@ their reminders, and the sustainability and financing plan."""
 
 from __future__ import annotations
 
+import logging
 import math
 import zoneinfo
 from collections.abc import Iterable
@@ -46,6 +47,8 @@ from minga.financing.models import (
     SustainabilityPlan,
 )
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from minga.core.permissions import Actor
 
@@ -70,6 +73,11 @@ CALL_FIELDS = (
 
 def zone_of(network: Network) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(network.time_zone)
+
+
+def local_today(network: Network) -> date:
+    """Today where the network is: what year a grant or a need falls in."""
+    return timezone.localdate(timezone=zone_of(network))
 
 
 def end_of_day(day: date, network: Network) -> datetime:
@@ -135,13 +143,31 @@ def _themes(slugs: Iterable[str], field: str = "themes") -> list[Theme]:
 
 
 def _funder(network: Network, name: str, source_type: str) -> Funder:
+    """The network's funder of that name, whatever its letter case, or a new one."""
     name = name.strip()
     if not name:
         raise ValidationError({"funder": _("Name the funder.")})
-    funder, _created = Funder.objects.get_or_create(
-        network=network, name=name, defaults={"source_type": source_type}
+    found = _funders_by_name(network).get(name.casefold())
+    return found or Funder.objects.create(network=network, name=name, source_type=source_type)
+
+
+def _funders_by_name(network: Network) -> dict[str, Funder]:
+    # Compared in Python: SQLite's LIKE ignores the case of ASCII letters only ("Ó").
+    return {f.name.casefold(): f for f in Funder.objects.filter(network=network)}
+
+
+def same_call(network: Network, funder: Funder, title: str, deadline: datetime) -> Call | None:
+    """The call with this funder, title (whatever its letter case) and deadline: the
+    identity a re-import updates."""
+    key = title.strip().casefold()
+    return next(
+        (
+            call
+            for call in Call.objects.filter(network=network, funder=funder, deadline=deadline)
+            if call.title.casefold() == key
+        ),
+        None,
     )
-    return funder
 
 
 @transaction.atomic
@@ -162,6 +188,7 @@ def save_funder(
         raise ValidationError({"name": _("Name the funder.")})
     if Funder.objects.filter(network=network, name=funder.name).exclude(pk=funder.pk).exists():
         raise ValidationError({"name": _("This network already has a funder with this name.")})
+    funder.full_clean(exclude=["network"], validate_unique=False)
     funder.save()
     record(actor=actor, action=AuditEvent.FUNDING_FUNDER_SAVE, target=funder, network=network)
     return funder
@@ -204,10 +231,8 @@ def save_call(
     for field, value in values.items():
         setattr(row, field, value.strip() if isinstance(value, str) else value)
     row.funder = _funder(network, funder, row.source_type)
-    clash = Call.objects.filter(
-        network=network, funder=row.funder, title=row.title, deadline=row.deadline
-    ).exclude(pk=row.pk)
-    if clash.exists():
+    clash = same_call(network, row.funder, row.title, row.deadline)
+    if clash is not None and clash.pk != row.pk:
         raise ValidationError(
             {"title": _("The catalogue already has this call (same funder, title and deadline).")}
         )
@@ -237,6 +262,25 @@ def cell_message(error: Any) -> str:
     }
 
 
+def country_codes() -> dict[str, str]:
+    """Every ISO 3166 alpha-2 and alpha-3 code, to its alpha-2 code."""
+    codes = {code: code for code in dict(all_countries)}
+    for code in list(codes):
+        alpha3 = all_countries.alpha3(code)
+        if alpha3:
+            codes[alpha3] = code
+    return codes
+
+
+def check_upload(size: int, name: str) -> bool:
+    """An upload's size, before it is read: ValidationError on `file` past the limit."""
+    try:
+        intake.check_size(size, name)
+    except intake.IntakeError as exc:
+        raise ValidationError({"file": [exc.message]}) from exc
+    return True
+
+
 def read_calls_file(
     network: Network, data: bytes, name: str, *, max_bytes: Any = intake.UPLOAD_LIMIT
 ) -> list[CallRow]:
@@ -247,7 +291,7 @@ def read_calls_file(
         return read_calls(
             rows,
             themes=set(Theme.objects.values_list("slug", flat=True)),
-            countries=set(dict(all_countries)),
+            countries=country_codes(),
             org_types=set(OrganizationType.values),
             zone=zone_of(network),
         )
@@ -275,7 +319,7 @@ def import_calls(
     require(actor, Action.MANAGE_FUNDING, network)
     rows = read_calls_file(network, data, name, max_bytes=max_bytes)
     themes = {theme.slug: theme for theme in Theme.objects.all()}
-    funders = {f.name.casefold(): f for f in Funder.objects.filter(network=network)}
+    funders = _funders_by_name(network)
     added = updated = 0
     for row in rows:
         funder = funders.get(row.funder.casefold())
@@ -284,9 +328,7 @@ def import_calls(
                 network=network, name=row.funder, source_type=row.source_type
             )
             funders[row.funder.casefold()] = funder
-        call = Call.objects.filter(
-            network=network, funder=funder, title__iexact=row.title, deadline=row.deadline
-        ).first()
+        call = same_call(network, funder, row.title, row.deadline)
         if call is None:
             call = Call(network=network, funder=funder)
             added += 1
@@ -302,6 +344,8 @@ def import_calls(
         call.url = row.url
         call.criteria = row.criteria
         call.joint_allowed = row.joint_allowed
+        if row.has_cofinancing:
+            call.cofinancing = row.cofinancing
         call.save()
         call.themes.set([themes[slug] for slug in row.themes])
     record(
@@ -590,7 +634,7 @@ def set_stage(
             raise ValidationError({"awarded_amount": _("Give the amount awarded.")})
         _check_amount(awarded_amount, "awarded_amount")
         application.awarded_amount = awarded_amount
-        application.awarded_on = awarded_on or timezone.localdate()
+        application.awarded_on = awarded_on or local_today(application.network)
     else:
         application.awarded_amount = None
         application.awarded_on = None
@@ -704,7 +748,9 @@ def remind_deadlines(now: datetime | None = None) -> int:
         except IntegrityError:
             continue  # already sent, by an earlier run or another worker
         for person in application.team():
-            if person.user.email:
+            if not person.user.email:
+                continue
+            try:
                 send_templated_mail(
                     to=person.user.email,
                     template="financing/mail/deadline",
@@ -716,6 +762,8 @@ def remind_deadlines(now: datetime | None = None) -> int:
                     },
                     language=person.user.language or None,
                 )
+            except Exception:  # one refused address must not cost the rest of the team
+                log.exception("deadline reminder to %s failed", person.user.email)
         sent += 1
     return sent
 

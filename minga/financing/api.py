@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -28,6 +28,7 @@ from minga.financing.access import (
     get_application_for,
     get_call_for,
     get_document_for,
+    get_funder_for,
     get_need_for,
     get_partner_for,
     get_plan_line_for,
@@ -278,9 +279,7 @@ def list_funders(request: HttpRequest, slug: str) -> Any:
 @router.patch("/networks/{slug}/funding/funders/{pk}", response=FunderOut)
 def change_funder(request: HttpRequest, slug: str, pk: int, payload: FunderIn) -> Funder:
     network = get_network_for(request.user, slug, Action.MANAGE_FUNDING)
-    funder = Funder.objects.filter(network=network, pk=pk).first()
-    if funder is None:
-        raise Http404("No such funder")
+    funder = get_funder_for(request.user, network, pk)
     return actions.save_funder(
         actor=_user(request), network=network, funder=funder, **payload.dict(exclude_unset=True)
     )
@@ -298,11 +297,15 @@ class MatchOut(Schema):
 
 @router.get("/networks/{slug}/funding/matches", response=list[MatchOut])
 def list_matches(request: HttpRequest, slug: str, organization: int | None = None) -> Any:
-    """Open calls ranked by fit for the network, or for one member (`organization`), best
-    first, with why each scored as it did: the same shape as `minga funding match --json`."""
+    """Open calls ranked by fit for the network, or for one member (`organization`: one's
+    own, or any for coordinators and the treasurer), best first, with why each scored as
+    it did: the same shape as `minga funding match --json`."""
     network = get_network_for(request.user, slug, Action.VIEW_FUNDING)
     member = get_organization_for(request.user, network, organization) if organization else None
-    return queries.match_rows(queries.matches(network, member))
+    # Another organization's matches show what it looks for: its people's, and managers'.
+    if member is not None and not sees_amounts_of(request.user, member):
+        raise PermissionDenied
+    return queries.match_rows(queries.matches(network, member)[:])
 
 
 # The gap analysis -------------------------------------------------------------------------

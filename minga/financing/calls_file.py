@@ -3,9 +3,11 @@ Django import: the caller passes what Minga knows (theme slugs, country codes, k
 organization, the network's time zone) and translates the messages.
 
 Columns (the stable contract): title, funder, source_type, themes, countries, org_types,
-amount_min, amount_max, currency, deadline, url, criteria, joint_allowed. Lists are
-separated by `;`. A deadline given as a date alone ends at the end of that day in the
-network's time zone; a date and time without an offset is read in that zone too.
+amount_min, amount_max, currency, deadline, url, criteria, joint_allowed; optionally
+cofinancing (a percentage). Lists are separated by `;`; countries are ISO 3166 codes
+(alpha-2, or alpha-3 read as alpha-2). A deadline given as a date alone ends at the end
+of that day in the network's time zone; a date and time without an offset is read in
+that zone too.
 Every bad cell is reported (`row N, column C: value V: why`), not only the first.
 """
 
@@ -36,11 +38,16 @@ COLUMNS = (
     "criteria",
     "joint_allowed",
 )
+# Read when present, beyond the contract's columns.
+OPTIONAL = ("cofinancing",)
 REQUIRED = ("title", "funder", "source_type", "deadline")
 LIMITS = {"title": 300, "funder": 200, "url": 500, "criteria": 20_000}
 MAX_AMOUNT = Decimal("999999999999.99")  # what the database's amount column holds
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _PLAIN_NUMBER = re.compile(r"\d+(\.\d{1,2})?")
+# A spreadsheet saved in Spanish or Portuguese writes cents after a comma: "25000,50".
+# Unambiguous without grouping (three digits after a comma would be a thousands group).
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,9 @@ class CallRow:
     url: str
     criteria: str
     joint_allowed: bool
+    cofinancing: Decimal | None = None
+    # Whether the file has the optional column (a blank cell then clears it).
+    has_cofinancing: bool = False
 
     @property
     def identity(self) -> tuple[str, str, datetime]:
@@ -92,8 +102,11 @@ def deadline_of(text: str, zone: tzinfo) -> datetime | None:
     """ISO 8601; a date alone is the last instant of that day in `zone`. None if unreadable."""
     text = text.strip()
     try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=zone)
+        # A date alone, whichever ISO form ("2027-03-31" or "20270331").
+        return datetime.combine(date.fromisoformat(text), time.max, tzinfo=zone)
+    except ValueError:
+        pass
+    try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
@@ -101,13 +114,15 @@ def deadline_of(text: str, zone: tzinfo) -> datetime | None:
 
 
 def _amount(text: str) -> Decimal | str | None:
-    """A plain decimal (digits, a point, at most two decimals), else a reason."""
+    """A plain decimal (digits, a point or a comma, at most two decimals), else a reason."""
     if not text:
         return None
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
     if not _PLAIN_NUMBER.fullmatch(text):
         return _(
-            "write the amount with digits only and a point before cents, without thousands "
-            "separators (for example 25000.50)"
+            "write the amount with digits only, without thousands separators (for example "
+            "25000.50 or 25000,50)"
         )
     try:
         value = Decimal(text)
@@ -122,7 +137,7 @@ def read_calls(
     rows: Iterable[tuple[int, list[str]]],
     *,
     themes: set[str],
-    countries: set[str],
+    countries: dict[str, str],
     org_types: set[str],
     zone: tzinfo,
 ) -> list[CallRow]:
@@ -135,7 +150,7 @@ def read_calls(
     missing = tuple(column for column in REQUIRED if column not in header)
     if missing:
         raise CallsFileError([], header_missing=missing)
-    where = {column: header.index(column) for column in COLUMNS if column in header}
+    where = {column: header.index(column) for column in (*COLUMNS, *OPTIONAL) if column in header}
     errors: list[CellError] = []
     found: list[CallRow] = []
     seen: dict[tuple[str, str, datetime], int] = {}
@@ -162,8 +177,9 @@ def read_calls(
         unknown = [t for t in call_themes if t not in themes]
         if unknown:
             bad("themes", _("unknown theme %(unknown)s"), unknown=", ".join(unknown))
-        call_countries = [c.upper() for c in _split(cell("countries"))]
-        unknown = [c for c in call_countries if c not in countries]
+        named = [c.upper() for c in _split(cell("countries"))]
+        unknown = [c for c in named if c not in countries]
+        call_countries = [countries[c] for c in named if c in countries]
         if unknown:
             bad(
                 "countries",
@@ -186,6 +202,11 @@ def read_calls(
                 bad(column, value)
             else:
                 amounts[column] = value
+        cofinancing = _amount(cell("cofinancing"))
+        if isinstance(cofinancing, str):
+            bad("cofinancing", cofinancing)
+        elif cofinancing is not None and cofinancing > 100:
+            bad("cofinancing", _("a percentage is at most 100"))
         low, high = amounts.get("amount_min"), amounts.get("amount_max")
         if low is not None and high is not None and low > high:
             bad("amount_max", _("smaller than amount_min"))
@@ -226,6 +247,8 @@ def read_calls(
             url=url,
             criteria=cell("criteria"),
             joint_allowed=joint == "true",
+            cofinancing=cofinancing if not isinstance(cofinancing, str) else None,
+            has_cofinancing="cofinancing" in where,
         )
         if call.identity in seen:
             bad(

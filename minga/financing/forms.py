@@ -57,7 +57,10 @@ def currency_field(initial: str = "USD") -> forms.CharField:
 
 def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        # A date box takes only yyyy-mm-dd: a localized initial value would come up empty.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
@@ -70,7 +73,7 @@ class DeadlineMixin(forms.Form):
     deadline_at = forms.TimeField(
         label=_("Time (optional)"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
         help_text=_("In the network's time zone. Empty: the end of that day."),
     )
 
@@ -162,6 +165,20 @@ class CallFilterForm(forms.Form):
         data = dict(self.cleaned_data)
         data["theme"] = data["theme"].slug if data.get("theme") else ""
         return data
+
+
+class MatchForm(forms.Form):
+    organization = OrganizationPick(
+        label=_("For the organization"),
+        required=False,
+        help_text=_("Empty: the whole network."),
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, OrganizationPick)
+        field.bind(network)
 
 
 class ImportForm(forms.Form):

@@ -6,14 +6,15 @@ Bounded by what a page shows: counts and grouped sums come from the database."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django_countries import countries as all_countries
 from minga.core.l10n import number
 from minga.core.models import Network, Organization, OrganizationType, Theme
 from minga.financing import gap as gap_rules
-from minga.financing.matching import Applicant, CallFacts, Match, Reason, rank
+from minga.financing.matching import Applicant, CallFacts, Match, Reason, judge, rank
 from minga.financing.models import (
     Call,
     FundingAccess,
@@ -119,8 +120,12 @@ def _fitting(call: Call, groups: list[tuple[str, str, int]]) -> int:
     )
 
 
+def _this_year(network: Network) -> int:
+    return timezone.localdate(timezone=ZoneInfo(network.time_zone)).year
+
+
 def _future_needs(network: Network) -> tuple[tuple[Decimal, str], ...]:
-    year = timezone.localdate().year
+    year = _this_year(network)
     return tuple(
         (amount, currency)
         for amount, currency in Need.objects.filter(network=network, year__gte=year)
@@ -133,7 +138,7 @@ def network_applicant(network: Network) -> Applicant:
     """The network as an applicant: its members' countries and kinds (and "network"), the
     themes of its needs (else its members' themes), its needs from this year on."""
     groups = _member_groups(network)
-    year = timezone.localdate().year
+    year = _this_year(network)
     themes = set(
         Theme.objects.filter(
             pk__in=Need.themes.through.objects.filter(
@@ -171,13 +176,8 @@ def organization_applicant(organization: Organization) -> Applicant:
     )
 
 
-def _facts(network: Network, now: datetime) -> list[CallFacts]:
+def _facts(network: Network, calls: Iterable[Call]) -> list[CallFacts]:
     groups = _member_groups(network)
-    open_calls = list(
-        Call.objects.filter(network=network, deadline__gte=now)
-        .prefetch_related("themes")
-        .order_by("deadline", "pk")
-    )
     return [
         CallFacts(
             key=call.pk,
@@ -192,7 +192,7 @@ def _facts(network: Network, now: datetime) -> list[CallFacts]:
             joint_allowed=call.joint_allowed,
             members_fitting=_fitting(call, groups),
         )
-        for call in open_calls
+        for call in calls
     ]
 
 
@@ -284,7 +284,7 @@ def reason_text(reason: Reason, names: Names | None = None) -> str:
     return texts[reason.code]()
 
 
-def match_rows(matches: list[Match]) -> list[dict[str, Any]]:
+def match_rows(matches: Iterable[Match]) -> list[dict[str, Any]]:
     """The stable shape of `minga funding match --json` and GET .../funding/matches."""
     names = Names.load()
     return [
@@ -298,13 +298,106 @@ def match_rows(matches: list[Match]) -> list[dict[str, Any]]:
     ]
 
 
+def _applicant(network: Network, organization: Organization | None) -> Applicant:
+    return organization_applicant(organization) if organization else network_applicant(network)
+
+
+# Cached in chunks, so a page of matches reads one chunk, not the whole ranking.
+CHUNK = 100
+
+
+class Ranking(Sequence[Match]):
+    """Open calls ranked for the network, or for one member, best fit first: a sequence
+    that reads only the chunks a slice asks for (a page, the step's top five)."""
+
+    def __init__(self, key: str, count: int, compute: Callable[[], list[Match]]) -> None:
+        self.key, self.size, self.compute = key, count, compute
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Match: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Match]: ...
+    def __getitem__(self, index: int | slice) -> Match | list[Match]:
+        if isinstance(index, int):
+            return self[index : index + 1][0] if index >= 0 else self[:][index]
+        start, stop, _step = index.indices(self.size)
+        if start >= stop:
+            return []
+        names = [f"{self.key}:{c}" for c in range(start // CHUNK, (stop - 1) // CHUNK + 1)]
+        found = cache.get_many(names)
+        if len(found) < len(names):  # a chunk was evicted: rank again
+            return self.compute()[start:stop]
+        rows = [match for name in names for match in found[name]]
+        offset = (start // CHUNK) * CHUNK
+        return rows[start - offset : stop - offset]
+
+
 def matches(
     network: Network, organization: Organization | None = None, now: datetime | None = None
-) -> list[Match]:
-    """Open calls ranked for the network, or for one member, best fit first."""
-    now = now or timezone.now()
-    who = organization_applicant(organization) if organization else network_applicant(network)
-    return rank(_facts(network, now), who, now)
+) -> Sequence[Match]:
+    """Open calls ranked for the network, or for one member, best fit first. Ranked once
+    per state of the catalogue and the needs (and at most every ten minutes, for changes
+    to the members themselves); pages then read the chunk they show."""
+    if now is not None:  # a given moment: computed, not cached (tests, the command)
+        return _ranked(network, organization, now)
+    key = f"minga:funding-matches:{network.pk}:{organization.pk if organization else 0}:" + (
+        _catalogue_state(network, organization)
+    )
+
+    def compute() -> list[Match]:
+        ranked = _ranked(network, organization, timezone.now())
+        chunks = {
+            f"{key}:{c}": ranked[c * CHUNK : (c + 1) * CHUNK]
+            for c in range(max(1, -(-len(ranked) // CHUNK)))
+        }
+        cache.set_many({**chunks, key: len(ranked)}, timeout=600)
+        return ranked
+
+    count: int | None = cache.get(key)
+    if count is None:
+        count = len(compute())
+    return Ranking(key, count, compute)
+
+
+def _ranked(network: Network, organization: Organization | None, now: datetime) -> list[Match]:
+    open_calls = (
+        Call.objects.filter(network=network, deadline__gte=now)
+        .prefetch_related("themes")
+        .order_by("deadline", "pk")
+    )
+    return rank(_facts(network, open_calls), _applicant(network, organization), now)
+
+
+def _catalogue_state(network: Network, organization: Organization | None) -> str:
+    """What the ranking depends on, read from indexes: the open calls (their number
+    changes when a deadline passes), the newest change to any call, and the needs."""
+    now = timezone.now()
+    calls = Call.objects.filter(network=network).aggregate(
+        changed=Max("updated_at"), total=Count("pk")
+    )
+    open_count = Call.objects.filter(network=network, deadline__gte=now).count()
+    if organization is None:
+        needs = Need.objects.filter(network=network).aggregate(
+            total=Count("pk"), newest=Max("pk"), amount=Sum("amount")
+        )
+        need_state = f"{needs['total']}:{needs['newest']}:{needs['amount']}"
+    else:
+        changed = (
+            FundingProfile.objects.filter(organization=organization)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        need_state = str(changed.timestamp() if changed else 0)
+    stamp = calls["changed"].timestamp() if calls["changed"] else 0
+    return f"{calls['total']}:{open_count}:{stamp}:{need_state}"
+
+
+def match_for_call(network: Network, call: Call) -> Match:
+    """How one call fits the network (its page): that call judged, not the catalogue."""
+    return judge(_facts(network, [call])[0], network_applicant(network))
 
 
 # The gap analysis -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django_countries import countries as all_countries
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for
 from minga.core.exports import attachment, csv_response, safe_filename, xlsx_response
-from minga.core.models import Network, OrganizationType, StepState
+from minga.core.models import Network, Organization, OrganizationType, StepState
 from minga.core.pdf import PdfUnavailable, pdf_response
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -32,6 +32,7 @@ from minga.financing.access import (
     get_application_for,
     get_call_for,
     get_document_for,
+    get_funder_for,
     get_need_for,
     get_partner_for,
     get_plan_line_for,
@@ -49,6 +50,7 @@ from minga.financing.forms import (
     DocumentForm,
     FunderForm,
     ImportForm,
+    MatchForm,
     NeedForm,
     PartnerForm,
     PlanForm,
@@ -57,7 +59,7 @@ from minga.financing.forms import (
     SurveyLinkForm,
     deadline_initial,
 )
-from minga.financing.models import Funder, Need, PlanLine, SourceType, Stage, SurveyLink
+from minga.financing.models import Need, PlanLine, SourceType, Stage, SurveyLink
 from minga.mapping.queries import surveys_with_forms
 
 CALLS_PER_PAGE = 25
@@ -142,7 +144,11 @@ def call_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None) if manage else None
     if request.method == "POST" and form is not None and form.is_valid():
         upload = form.cleaned_data["file"]
+        # Refused before it is read into memory.
         done = run_action(
+            form, lambda: actions.check_upload(upload.size or 0, upload.name or "calls")
+        )
+        done = done and run_action(
             form,
             lambda: actions.import_calls(
                 actor=_user(request), network=network, data=upload.read(), name=upload.name
@@ -174,7 +180,7 @@ def call_list(request: HttpRequest, slug: str) -> HttpResponse:
 def call_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug)
     call = get_call_for(request.user, network, pk)
-    found = [m for m in queries.matches(network) if m.call.key == call.pk]
+    fit = queries.match_for_call(network, call) if call.is_open() else None
     countries_named = dict(all_countries)
     kinds_named = dict(OrganizationType.choices)
     return render(
@@ -187,8 +193,8 @@ def call_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             zone=network.time_zone,
             places=[countries_named.get(code, code) for code in call.countries],
             kinds=[kinds_named.get(kind, kind) for kind in call.org_types],
-            reasons=[queries.reason_text(r) for r in found[0].reasons] if found else [],
-            score=found[0].score if found else None,
+            reasons=[queries.reason_text(r) for r in fit.reasons] if fit else [],
+            score=fit.score if fit else None,
             applications=call.applications.select_related("lead")[:20],
             can_apply=can(request.user, Action.APPLY_FOR_FUNDING, network) and call.is_open(),
         ),
@@ -255,9 +261,7 @@ def call_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def funder_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_FUNDING)
-    funder = Funder.objects.filter(network=network, pk=pk).first()
-    if funder is None:
-        raise Http404("No such funder")
+    funder = get_funder_for(request.user, network, pk)
     fields = ("name", "source_type", "kind", "website", "mission", "values", "pillars")
     form = FunderForm(request.POST or None, initial={f: getattr(funder, f) for f in fields})
     if request.method == "POST" and form.is_valid():
@@ -280,13 +284,25 @@ def funder_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def match_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """For one's own organization by default, or the whole network; coordinators and the
+    treasurer may pick any member by name (or by id, from a link)."""
     network = get_network_for(request.user, slug, Action.VIEW_FUNDING)
-    organization = None
+    own = own_organization(request.user, network)
     chosen = request.GET.get("organization", "")
+    form = MatchForm(request.GET if "organization" in request.GET else None, network=network)
+    organization: Organization | None
     if chosen.isdigit():
         organization = get_organization_for(request.user, network, int(chosen))
-    elif not chosen and "network" not in request.GET:
-        organization = own_organization(request.user, network)
+    elif form.is_bound:
+        organization = form.cleaned_data["organization"] if form.is_valid() else None
+    else:
+        organization = own
+    # Another organization's matches show what it looks for: its people's, and managers'.
+    if organization is not None and not sees_amounts_of(request.user, organization):
+        raise PermissionDenied
+    if not form.is_bound or chosen.isdigit():
+        form = MatchForm(initial={"organization": organization}, network=network)
+    manage = can(request.user, Action.MANAGE_FUNDING, network)
     found = queries.matches(network, organization)
     page = Paginator(found, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -296,7 +312,8 @@ def match_list(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             network,
             organization=organization,
-            own=own_organization(request.user, network),
+            own=own,
+            form=form if manage else None,
             page=page,
             rows=queries.match_rows(list(page.object_list)),
         ),
@@ -567,6 +584,8 @@ def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def application_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.APPLY_FOR_FUNDING)
     application = get_application_for(request.user, network, pk, Action.APPLY_FOR_FUNDING)
+    if not may_work_on(request.user, application):
+        raise PermissionDenied
     initial = {
         "title": application.title,
         "budget": application.budget,

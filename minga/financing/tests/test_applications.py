@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from minga.core.mail import send_templated_mail
 from minga.financing import actions, queries
 from minga.financing.models import Reminder, Stage
 from minga.financing.tasks import send_deadline_reminders
@@ -175,3 +177,45 @@ def test_documents_are_for_the_team_and_bounded(world, client_as):
     assert client_as(world.other_member).get(url).status_code == 403
     assert client_as(world.treasurer).get(url).status_code == 200
     assert client_as(world.outsider).get(url).status_code == 404
+
+
+def test_a_refused_address_does_not_cost_the_rest_of_the_team_their_reminder(world, monkeypatch):
+    application = _start(world, days=3)
+    actions.set_partner(actor=world.member, application=application, organization=world.org_b)
+    real = send_templated_mail
+
+    def flaky(*, to, **kwargs):
+        if to == "ana@example.org":
+            raise OSError("550 mailbox unavailable")
+        real(to=to, **kwargs)
+
+    monkeypatch.setattr(actions, "send_templated_mail", flaky)
+    mail.outbox.clear()
+    assert actions.remind_deadlines() == 1
+    assert "ana@example.org" not in [m.to[0] for m in mail.outbox]
+    assert "mateo@example.org" in [m.to[0] for m in mail.outbox]
+
+
+def test_edit_pages_show_the_stored_dates_in_the_date_boxes(world, client_as):
+    application = _start(world, days=30)
+    actions.set_stage(
+        actor=world.member,
+        application=application,
+        stage=Stage.AWARDED,
+        awarded_amount=Decimal(10),
+        awarded_on=timezone.localdate() - timedelta(days=400),
+    )
+    for language in ("es", "pt-br", "en"):
+        client = client_as(world.member, language)
+        detail = client.get(f"/n/red/financing/applications/{application.pk}/").content.decode()
+        awarded = (timezone.localdate() - timedelta(days=400)).isoformat()
+        assert f'value="{awarded}"' in detail  # a date box takes only yyyy-mm-dd
+        edit = client.get(f"/n/red/financing/applications/{application.pk}/edit/").content.decode()
+        local = application.deadline.astimezone(ZoneInfo(world.network.time_zone))
+        assert f'value="{local.date().isoformat()}"' in edit
+    assert (
+        client_as(world.other_member)
+        .get(f"/n/red/financing/applications/{application.pk}/edit/")
+        .status_code
+        == 403
+    )

@@ -166,3 +166,54 @@ def test_the_import_command_and_the_match_command(world, tmp_path, capsys):
     # Fundación A works on citizen participation in Colombia: the first call fits it.
     assert for_a[0]["title"] == "Jóvenes que inciden"
     assert for_a[0]["score"] >= for_a[-1]["score"]
+
+
+def test_a_csv_saved_by_a_spanish_spreadsheet_imports(world):
+    """Excel in Spanish or Portuguese saves `;`-separated Windows-1252 text, with cents
+    after a comma and the `;` lists quoted."""
+    text = (
+        "title;funder;source_type;themes;countries;org_types;amount_min;amount_max;currency;"
+        "deadline;url;criteria;joint_allowed;cofinancing\r\n"
+        'Niñez y participación;Fundación Ñandú;private;citizen-participation;"COL;BRA";ngo;'
+        "1500,5;20000;EUR;2027-06-30;;Cofinanciación del 20 %;false;20\r\n"
+    )
+    added, _updated = actions.import_calls(
+        actor=world.coordinator,
+        network=world.network,
+        data=text.encode("cp1252"),
+        name="convocatorias.csv",
+    )
+    assert added == 1
+    call = Call.objects.get()
+    assert (call.title, call.funder.name) == ("Niñez y participación", "Fundación Ñandú")
+    assert call.countries == ["CO", "BR"]
+    assert (str(call.amount_min), str(call.cofinancing)) == ("1500.50", "20.00")
+
+
+def test_an_ambiguous_thousands_comma_is_refused_not_misread(world):
+    with pytest.raises(ValidationError) as caught:
+        _import(world, HEADER + 'A,F,private,,,,,"10,000",USD,2027-01-01,,,false\n')
+    assert caught.value.message_dict["file"][0].startswith(
+        "row 2, column amount_max: value '10,000': write the amount with digits only"
+    )
+
+
+def test_re_import_identity_ignores_letter_case_beyond_ascii(world):
+    _import(world, GOOD)
+    shouted = GOOD.replace("Jóvenes que inciden", "JÓVENES QUE INCIDEN").replace(
+        "Embajada de Suecia", "EMBAJADA DE SUECIA"
+    )
+    assert _import(world, shouted) == (0, 2)
+    assert Call.objects.filter(network=world.network).count() == 2
+
+
+def test_a_compact_iso_date_is_a_date_alone_and_a_blank_cofinancing_clears_it(world):
+    header = HEADER.rstrip("\n") + ",cofinancing\n"
+    _import(world, header + "A,F,private,,,,,,,20270331,,,false,25\n")
+    call = Call.objects.get()
+    local = call.deadline.astimezone(ZoneInfo(world.network.time_zone))
+    assert (local.date().isoformat(), local.hour) == ("2027-03-31", 23)
+    assert str(call.cofinancing) == "25.00"
+    _import(world, header + "A,F,private,,,,,,,20270331,,,false,\n")
+    call.refresh_from_db()
+    assert call.cofinancing is None

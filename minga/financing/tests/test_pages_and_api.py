@@ -110,7 +110,7 @@ def test_amounts_and_deadlines_are_typed_in_the_readers_language(world, client_a
     local = call.deadline.astimezone(ZoneInfo(world.network.time_zone))
     assert (local.date().isoformat(), local.hour, local.minute) == ("2027-03-31", 17, 30)
     page = client.get(f"{BASE}/calls/{call.pk}/").content.decode()
-    assert "1.500 – 25.001 USD" in page or "1.500 – 25.000 USD" in page
+    assert "1.500,00 – 25.000,50 USD" in page
     assert "Sector privado" in page and "private" not in re.sub(r"<[^>]+>", "", page).split()
     # A number in another language's format is refused, not misread.
     response = client.post(
@@ -195,8 +195,16 @@ def test_the_contract_endpoints(world, api_as, catalogue):
     assert [set(m) for m in matches] == [{"call", "title", "score", "reasons"}] * 2
     assert past.pk not in [m["call"] for m in matches]
     assert matches == queries_rows(world)
+    # Another organization's matches show what it looks for (its amount): not to members.
     for_b = member.get("/networks/red/funding/matches", organization=world.org_b.pk)
-    assert for_b.status_code == 200
+    assert for_b.status_code == 403
+    assert (
+        member.get("/networks/red/funding/matches", organization=world.org_a.pk).status_code == 200
+    )
+    assert (
+        coordinator.get("/networks/red/funding/matches", organization=world.org_b.pk).status_code
+        == 200
+    )
     assert api_as(world.outsider).get("/networks/red/funding/matches").status_code == 404
 
     started = member.post(
@@ -273,3 +281,92 @@ def test_the_plan_downloads_as_a_tagged_pdf_in_the_readers_language(world, clien
     assert b"/StructTreeRoot" in text  # tagged: headings and reading order
     assert b"/Outlines" in text  # bookmarks from the headings
     assert b"/Lang (es)" in text
+
+
+def test_matches_for_ones_own_organization_the_network_or_any_member_for_managers(
+    world, client_as, catalogue
+):
+    client = client_as(world.member)
+    own = client.get(f"{BASE}/matches/")
+    assert own.context["organization"] == world.org_a
+    network = client.get(f"{BASE}/matches/", {"organization": ""})
+    assert network.context["organization"] is None
+    assert "Participación local" in network.content.decode()
+    assert "Ya cerrada" not in network.content.decode()
+    # What another organization looks for is its own people's and the managers'.
+    assert client.get(f"{BASE}/matches/", {"organization": world.org_b.pk}).status_code == 403
+    assert client.get(f"{BASE}/matches/", {"organization": "instituto b"}).status_code == 403
+    manager = client_as(world.treasurer)
+    by_name = manager.get(f"{BASE}/matches/", {"organization": "instituto b"})
+    assert by_name.context["organization"] == world.org_b
+    unknown = manager.get(f"{BASE}/matches/", {"organization": "Nadie"})
+    assert unknown.context["organization"] is None and unknown.context["form"].errors
+
+
+def test_the_api_answers_each_role_as_the_matrix_says(world, api_as, catalogue):
+    call, _past, application = catalogue
+    reads = [
+        "/networks/red/funding/calls",
+        f"/networks/red/funding/calls/{call.pk}",
+        "/networks/red/funding/matches",
+        "/networks/red/funding/applications",
+        f"/networks/red/funding/applications/{application.pk}",
+        "/networks/red/funding/gap",
+        "/networks/red/funding/needs",
+        "/networks/red/funding/plan",
+    ]
+    expected = {
+        world.coordinator: (200, 201),
+        world.treasurer: (200, 201),
+        world.member: (200, 403),
+        world.protocol_officer: (200, 403),
+        world.admin: (200, 201),
+        world.outsider: (404, 404),
+        None: (401, 401),
+    }
+    for user, (read, write) in expected.items():
+        client = api_as(user)
+        for path in reads:
+            assert client.get(path).status_code == read, (user, path)
+        need = {"title": "Secretaría", "kind": "institutional", "year": 2027, "amount": "10"}
+        assert client.post("/networks/red/funding/needs", need).status_code == write, user
+    # Working on an application: its team and those who manage funding.
+    stage = f"/networks/red/funding/applications/{application.pk}/stage"
+    assert api_as(world.other_member).post(stage, {"stage": "preparing"}).status_code == 403
+    assert api_as(world.member).post(stage, {"stage": "preparing"}).status_code == 200
+    assert api_as(world.treasurer).post(stage, {"stage": "submitted"}).status_code == 200
+    document = {"name": "a.txt", "content_base64": "aG9sYQ=="}
+    documents = f"/networks/red/funding/applications/{application.pk}/documents"
+    assert api_as(world.other_member).post(documents, document).status_code == 403
+    created = api_as(world.member).post(documents, document)
+    assert created.status_code == 201
+    download = f"{documents}/{created.json()['id']}"
+    assert api_as(world.other_member).get(download).status_code == 403
+    assert api_as(world.member).get(download).content == b"hola"
+    # An organization's funding: its own people, and who manages funding.
+    own = f"/networks/red/funding/organizations/{world.org_a.pk}"
+    assert api_as(world.member).get(own).status_code == 200
+    assert api_as(world.other_member).get(own).status_code == 403
+    assert api_as(world.other_member).put(own, {"sources": []}).status_code == 403
+
+
+def test_the_cached_ranking_reads_any_slice_as_the_whole_ranking_does(world, monkeypatch):
+    monkeypatch.setattr(queries, "CHUNK", 3)
+    for n in range(8):
+        actions.save_call(
+            actor=world.coordinator, network=world.network, title=f"Call {n}", funder="F",
+            source_type="private", deadline=timezone.now() + timedelta(days=n + 1),
+            themes=["citizen-participation"] if n % 2 else [], joint_allowed=n % 3 == 0,
+        )
+    whole = [m.call.key for m in queries.matches(world.network, now=timezone.now())]
+    ranking = queries.matches(world.network)
+    assert len(ranking) == 8
+    for start, stop in [(0, 8), (0, 5), (2, 7), (3, 6), (6, 8), (7, 20), (5, 5)]:
+        assert [m.call.key for m in ranking[start:stop]] == whole[start:stop]
+    assert ranking[4].call.key == whole[4]
+    # Another call changes the catalogue's state: ranked again.
+    actions.save_call(
+        actor=world.coordinator, network=world.network, title="Call 9", funder="F",
+        source_type="private", deadline=timezone.now() + timedelta(days=1),
+    )
+    assert len(queries.matches(world.network)) == 9

@@ -76,7 +76,7 @@ def grow(world):
     [
         ("coordinator", "/n/red/financing/"),
         ("member", "/n/red/financing/calls/"),
-        ("member", "/n/red/financing/matches/?network=1"),
+        ("member", "/n/red/financing/matches/?organization="),
         ("member", "/n/red/financing/gap/?without=national_public"),
         ("member", "/n/red/financing/applications/"),
         ("coordinator", "/n/red/financing/plan/"),

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             organization = network.organizations.filter(pk=options["organization"]).first()
             if organization is None:
                 raise CommandError(f"No organization {options['organization']} in {network.slug}.")
-        rows = queries.match_rows(queries.matches(network, organization))
+        rows = queries.match_rows(queries.matches(network, organization)[:])
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
