@@ -354,9 +354,14 @@ def test_the_cached_ranking_reads_any_slice_as_the_whole_ranking_does(world, mon
     monkeypatch.setattr(queries, "CHUNK", 3)
     for n in range(8):
         actions.save_call(
-            actor=world.coordinator, network=world.network, title=f"Call {n}", funder="F",
-            source_type="private", deadline=timezone.now() + timedelta(days=n + 1),
-            themes=["citizen-participation"] if n % 2 else [], joint_allowed=n % 3 == 0,
+            actor=world.coordinator,
+            network=world.network,
+            title=f"Call {n}",
+            funder="F",
+            source_type="private",
+            deadline=timezone.now() + timedelta(days=n + 1),
+            themes=["citizen-participation"] if n % 2 else [],
+            joint_allowed=n % 3 == 0,
         )
     whole = [m.call.key for m in queries.matches(world.network, now=timezone.now())]
     ranking = queries.matches(world.network)
@@ -366,7 +371,11 @@ def test_the_cached_ranking_reads_any_slice_as_the_whole_ranking_does(world, mon
     assert ranking[4].call.key == whole[4]
     # Another call changes the catalogue's state: ranked again.
     actions.save_call(
-        actor=world.coordinator, network=world.network, title="Call 9", funder="F",
-        source_type="private", deadline=timezone.now() + timedelta(days=1),
+        actor=world.coordinator,
+        network=world.network,
+        title="Call 9",
+        funder="F",
+        source_type="private",
+        deadline=timezone.now() + timedelta(days=1),
     )
     assert len(queries.matches(world.network)) == 9
