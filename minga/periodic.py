@@ -37,4 +37,7 @@ JOBS: tuple[PeriodicJob, ...] = (
         "20 * * * *",
         "minga.financing.tasks.send_deadline_reminders",
     ),
+    PeriodicJob(
+        "event-reminders", "*/15 * * * *", "minga.communication.tasks.send_event_reminders"
+    ),
 )

@@ -39,4 +39,6 @@ urlpatterns = [
     *[path(f"n/<slug:slug>/{step.key}/", include(f"minga.{step.key}.urls")) for step in STEPS],
     path("n/<slug:slug>/protocol/", include("minga.protocol.urls")),
     path("n/<slug:slug>/sortition/", include("minga.sortition.urls")),
+    # The network's calendar feeds, public and per person.
+    path("n/<slug:slug>/", include("minga.communication.feed_urls")),
 ]

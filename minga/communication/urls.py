@@ -2,8 +2,27 @@ from __future__ import annotations
 
 from django.urls import path
 
-from minga.core.web import step_page
+from minga.communication import views
 
 urlpatterns = [
-    path("", step_page, {"step": "communication"}, name="communication"),
+    path("", views.communication_home, name="communication"),
+    path("events/", views.event_list, name="events"),
+    path("events/new/", views.event_edit, name="event_add"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/register/", views.event_register, name="event_register"),
+    path("events/<int:pk>/attendance/", views.event_attendance, name="event_attendance"),
+    path("events/<int:pk>/minutes/", views.event_minutes, name="event_minutes"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event_cancel"),
+    path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
+    path("calendars/", views.calendars, name="calendars"),
+    path("rhythm/", views.rhythm_page, name="rhythm"),
+    path("groups/", views.group_list, name="working_groups"),
+    path("groups/<int:pk>/", views.group_detail, name="working_group"),
+    path("groups/<int:pk>/<str:part>/", views.group_change, name="working_group_change"),
+    path(
+        "groups/<int:pk>/members/<int:member>/remove/",
+        views.member_remove,
+        name="working_group_member_remove",
+    ),
 ]

@@ -175,6 +175,28 @@ class AuditEvent(models.TextChoices):
         "funding.application_document",
         _("%(actor)s attached a document to the joint application %(target)s."),
     )
+    # Communication.
+    EVENT_SAVE = "event.save", _("%(actor)s saved the event %(target)s.")
+    EVENT_CANCEL = "event.cancel", _("%(actor)s cancelled the event %(target)s.")
+    EVENT_MINUTES = "event.minutes", _("%(actor)s wrote the agenda or minutes of %(target)s.")
+    EVENT_ATTENDANCE = (
+        "event.attendance",
+        _("%(actor)s recorded who attended %(target)s."),
+    )
+    EVENT_REGISTER = "event.register", _("%(actor)s registered for %(target)s.")
+    EVENT_UNREGISTER = (
+        "event.unregister",
+        _("%(actor)s cancelled their registration for %(target)s."),
+    )
+    GROUP_SAVE = "group.save", _("%(actor)s saved the working group %(target)s.")
+    GROUP_MEMBERS = (
+        "group.members",
+        _("%(actor)s changed the members of the working group %(target)s."),
+    )
+    GROUP_OBJECTIVES = (
+        "group.objectives",
+        _("%(actor)s changed the objectives or outputs of the working group %(target)s."),
+    )
     FUNDING_PLAN = (
         "funding.plan",
         _("%(actor)s changed the sustainability and financing plan of %(target)s."),

@@ -104,6 +104,10 @@ class Action(StrEnum):
     MANAGE_FUNDING = "manage_funding"
     RECORD_FUNDING_ACCESS = "record_funding_access"
     APPLY_FOR_FUNDING = "apply_for_funding"
+    # Communication: meetings and workshops, registering for them, working groups (their
+    # leads manage their own group and its events, checked per object).
+    VIEW_EVENTS = "view_events"
+    MANAGE_EVENTS = "manage_events"
 
 
 MATRIX: dict[Action, frozenset[str]] = {
@@ -142,6 +146,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.MANAGE_FUNDING: frozenset({COORDINATOR, TREASURER}),
     Action.RECORD_FUNDING_ACCESS: frozenset({PERSON}),
     Action.APPLY_FOR_FUNDING: frozenset({PERSON}),
+    Action.VIEW_EVENTS: frozenset({PERSON}),
+    Action.MANAGE_EVENTS: frozenset({COORDINATOR}),
 }
 
 # Platform administrators administer every network, except what only the protocol

@@ -43,6 +43,9 @@ EXPECTED = {
     # Checked again per object: one's own organization only, unless managing funding.
     Action.RECORD_FUNDING_ACCESS: "CMTP A",
     Action.APPLY_FOR_FUNDING: "CMTP A",
+    Action.VIEW_EVENTS: "CMTP A",
+    # A working group's leads also manage its events (checked per object).
+    Action.MANAGE_EVENTS: "C    A",
 }
 PERSONAS = {
     "C": "coordinator",

@@ -1,0 +1,437 @@
+"""The communication app's write path: meetings and workshops, registrations with a
+waiting list, attendance and minutes, working groups with their members, objectives and
+outputs, and the reminders sent before events."""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minga.communication.models import (
+    Event,
+    EventKind,
+    EventReminder,
+    GroupMember,
+    GroupObjective,
+    GroupOutput,
+    Recurrence,
+    Registration,
+    RegistrationStatus,
+    WorkingGroup,
+    WorkshopTopic,
+)
+from minga.core.audit import record
+from minga.core.events import AuditEvent
+from minga.core.mail import send_templated_mail
+from minga.core.models import Network, Person, User
+from minga.core.permissions import Action, can, require
+
+if TYPE_CHECKING:
+    from minga.core.permissions import Actor
+
+log = logging.getLogger(__name__)
+
+# Registered people hear this long before each occurrence.
+REMINDER_BEFORE = timedelta(hours=24)
+EVENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "topic",
+    "topic_other",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "recurrence",
+    "occurrences",
+    "link",
+    "place",
+    "speakers",
+    "external_speakers",
+    "capacity",
+    "public",
+)
+
+
+def may_manage_group(actor: Actor, group: WorkingGroup) -> bool:
+    return can(actor, Action.MANAGE_EVENTS, group.network) or group.led_by(actor)
+
+
+def _require_organizer(actor: Actor, network: Network, group: WorkingGroup | None) -> None:
+    """Coordinators organize any event; a working group's leads, their group's."""
+    require(actor, Action.VIEW_EVENTS, network)
+    if can(actor, Action.MANAGE_EVENTS, network):
+        return
+    if group is None or not group.led_by(actor):
+        raise PermissionDenied
+
+
+def _person(actor: Actor, network: Network) -> Person:
+    person = (
+        Person.objects.filter(network=network, user=actor).first()
+        if isinstance(actor, User)
+        else None
+    )
+    if person is None:
+        raise PermissionDenied
+    return person
+
+
+def _check_choice(field: str, value: str, allowed: list[str]) -> None:
+    if value not in allowed:
+        raise ValidationError(
+            {
+                field: _("%(value)s is not one of %(allowed)s.")
+                % {"value": value, "allowed": ", ".join(allowed)}
+            }
+        )
+
+
+# Events -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_event(
+    *,
+    actor: Actor,
+    network: Network,
+    event: Event | None = None,
+    group: WorkingGroup | None = None,
+    **fields: Any,
+) -> Event:
+    """Plan a meeting or workshop, or change one. Each change raises the event's sequence,
+    so subscribed calendars replace their copy."""
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not event fields: {sorted(unknown)}")
+    if group is not None and group.network_id != network.pk:
+        raise ValidationError({"group": _("This working group is not in this network.")})
+    # A group's lead changes their group's events, and moves them only to a group they lead.
+    if event is not None:
+        _require_organizer(actor, network, event.group)
+    if group is not None or event is None:
+        _require_organizer(actor, network, group)
+    row = event or Event(network=network, created_by=actor if isinstance(actor, User) else None)
+    for field, value in fields.items():
+        setattr(row, field, value.strip() if isinstance(value, str) else value)
+    row.group = group if group is not None or event is None else row.group
+    if not row.time_zone:
+        row.time_zone = network.time_zone
+    _check_choice("kind", row.kind, EventKind.values)
+    if row.topic:
+        _check_choice("topic", row.topic, WorkshopTopic.values)
+    _check_choice("recurrence", row.recurrence, Recurrence.values)
+    if not row.title:
+        raise ValidationError({"title": _("Give the event a title.")})
+    if row.starts_at is None or row.ends_at is None:
+        raise ValidationError({"starts_at": _("Give when it starts and ends.")})
+    if row.ends_at <= row.starts_at:
+        raise ValidationError({"ends_at": _("It must end after it starts.")})
+    if row.ends_at - row.starts_at > timedelta(days=14):
+        raise ValidationError({"ends_at": _("An event lasts at most 14 days.")})
+    if row.time_zone not in zoneinfo.available_timezones():
+        raise ValidationError(
+            {
+                "time_zone": _("%(value)s is not a time zone (for example America/Bogota).")
+                % {"value": row.time_zone}
+            }
+        )
+    if row.recurrence == Recurrence.NONE:
+        row.occurrences = 1
+    if row.pk is not None:
+        row.sequence += 1
+    row.full_clean(exclude=["network", "group", "created_by", "last_ends_at"])
+    row.save()
+    record(actor=actor, action=AuditEvent.EVENT_SAVE, target=row, network=network)
+    return row
+
+
+@transaction.atomic
+def cancel_event(*, actor: Actor, event: Event) -> Event:
+    _require_organizer(actor, event.network, event.group)
+    event.cancelled = True
+    event.sequence += 1
+    event.save(update_fields=["cancelled", "sequence", "updated_at"])
+    record(actor=actor, action=AuditEvent.EVENT_CANCEL, target=event, network=event.network)
+    return event
+
+
+@transaction.atomic
+def save_minutes(*, actor: Actor, event: Event, agenda: str, minutes: str) -> Event:
+    _require_organizer(actor, event.network, event.group)
+    event.agenda, event.minutes = agenda.strip(), minutes.strip()
+    event.save(update_fields=["agenda", "minutes", "updated_at"])
+    record(actor=actor, action=AuditEvent.EVENT_MINUTES, target=event, network=event.network)
+    return event
+
+
+@transaction.atomic
+def set_attendance(*, actor: Actor, event: Event, attended: dict[int, bool]) -> int:
+    """Who attended, by registration id; how many were recorded."""
+    _require_organizer(actor, event.network, event.group)
+    rows = {r.pk: r for r in event.registrations.filter(pk__in=list(attended))}
+    unknown = set(attended) - set(rows)
+    if unknown:
+        raise ValidationError(
+            {
+                "attended": _("Not registrations of this event: %(ids)s.")
+                % {"ids": ", ".join(str(i) for i in sorted(unknown))}
+            }
+        )
+    for pk, present in attended.items():
+        rows[pk].attended = present
+    Registration.objects.bulk_update(rows.values(), ["attended"])
+    record(
+        actor=actor,
+        action=AuditEvent.EVENT_ATTENDANCE,
+        target=event,
+        network=event.network,
+        data={"present": sum(1 for v in attended.values() if v)},
+    )
+    return len(rows)
+
+
+def _open_places(event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    return max(event.capacity - taken, 0)
+
+
+@transaction.atomic
+def register(*, actor: Actor, event: Event) -> Registration:
+    """A place, or a place on the waiting list when the event is full. Registering again
+    changes nothing."""
+    require(actor, Action.VIEW_EVENTS, event.network)
+    person = _person(actor, event.network)
+    # One registration at a time per event, so two people never take the last place.
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.cancelled:
+        raise ValidationError({"event": _("This event was cancelled.")})
+    if locked.last_ends_at < timezone.now():
+        raise ValidationError({"event": _("This event is over.")})
+    current = Registration.objects.filter(event=locked, person=person).first()
+    if current is not None and current.status != RegistrationStatus.CANCELLED:
+        return current
+    places = _open_places(locked)
+    status = (
+        RegistrationStatus.WAITING
+        if places is not None and places <= 0
+        else RegistrationStatus.REGISTERED
+    )
+    if current is None:
+        current = Registration.objects.create(event=locked, person=person, status=status)
+    else:
+        current.status, current.queued_at, current.attended = status, timezone.now(), None
+        current.save(update_fields=["status", "queued_at", "attended"])
+    record(actor=actor, action=AuditEvent.EVENT_REGISTER, target=locked, network=event.network)
+    return current
+
+
+@transaction.atomic
+def unregister(*, actor: Actor, event: Event) -> Registration | None:
+    """Give up one's place; the first on the waiting list takes it, and is told."""
+    require(actor, Action.VIEW_EVENTS, event.network)
+    person = _person(actor, event.network)
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    current = Registration.objects.filter(event=locked, person=person).first()
+    if current is None or current.status == RegistrationStatus.CANCELLED:
+        return None
+    had_place = current.status == RegistrationStatus.REGISTERED
+    current.status = RegistrationStatus.CANCELLED
+    current.save(update_fields=["status"])
+    record(actor=actor, action=AuditEvent.EVENT_UNREGISTER, target=locked, network=event.network)
+    if had_place:
+        promoted = _promote(locked)
+        if promoted is not None:
+            transaction.on_commit(lambda: _tell_promoted(promoted.pk))
+    return current
+
+
+def _promote(event: Event) -> Registration | None:
+    places = _open_places(event)
+    if places is not None and places <= 0:
+        return None
+    first = (
+        event.registrations.filter(status=RegistrationStatus.WAITING)
+        .order_by("queued_at", "pk")
+        .first()
+    )
+    if first is not None:
+        first.status = RegistrationStatus.REGISTERED
+        first.save(update_fields=["status"])
+    return first
+
+
+def _tell_promoted(registration_pk: int) -> None:
+    registration = (
+        Registration.objects.select_related("event__network", "person__user")
+        .filter(pk=registration_pk, status=RegistrationStatus.REGISTERED)
+        .first()
+    )
+    if registration is None or not registration.person.user.email:
+        return
+    try:
+        send_templated_mail(
+            to=registration.person.user.email,
+            template="communication/mail/place",
+            context={"registration": registration, "event": registration.event},
+            language=registration.person.user.language or None,
+        )
+    except Exception:  # the place is theirs even if the mail did not go
+        log.exception("telling %s of their place failed", registration.person.user.email)
+
+
+def remind_registered(now: datetime | None = None) -> int:
+    """Mail each registered person a day before each occurrence they registered for; how
+    many mails went. Each (registration, occurrence) is claimed by inserting its row
+    first, so a second run, or a second worker, sends nothing again."""
+    now = now or timezone.now()
+    horizon = now + REMINDER_BEFORE
+    sent = 0
+    events = Event.objects.filter(
+        cancelled=False, starts_at__lte=horizon, last_ends_at__gte=now
+    ).select_related("network")
+    for event in events.iterator():
+        coming = [start for start, _end in event.dates() if now < start <= horizon]
+        if not coming:
+            continue
+        registrations = event.registrations.filter(
+            status=RegistrationStatus.REGISTERED
+        ).select_related("person__user")
+        for registration in registrations:
+            for start in coming:
+                try:
+                    with transaction.atomic():
+                        EventReminder.objects.create(registration=registration, occurrence=start)
+                except IntegrityError:
+                    continue  # sent already
+                if not registration.person.user.email:
+                    continue
+                try:
+                    send_templated_mail(
+                        to=registration.person.user.email,
+                        template="communication/mail/reminder",
+                        context={"event": event, "start": start, "person": registration.person},
+                        language=registration.person.user.language or None,
+                    )
+                    sent += 1
+                except Exception:  # one refused address must not stop the others
+                    log.exception("event reminder to %s failed", registration.person.user.email)
+    return sent
+
+
+# Working groups ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_group(
+    *,
+    actor: Actor,
+    network: Network,
+    group: WorkingGroup | None = None,
+    name: str,
+    description: str = "",
+) -> WorkingGroup:
+    if group is None:
+        require(actor, Action.MANAGE_EVENTS, network)
+    elif not may_manage_group(actor, group):
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the working group.")})
+    clash = WorkingGroup.objects.filter(network=network, name=name)
+    if group is not None:
+        clash = clash.exclude(pk=group.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("This network already has a group with this name.")})
+    row = group or WorkingGroup(network=network)
+    row.name, row.description = name[:200], description.strip()
+    row.save()
+    record(actor=actor, action=AuditEvent.GROUP_SAVE, target=row, network=network)
+    return row
+
+
+@transaction.atomic
+def set_group_member(
+    *, actor: Actor, group: WorkingGroup, person: Person, lead: bool = False
+) -> GroupMember:
+    """Add a person to a working group, or change whether they coordinate it. Only
+    coordinators name a group's leads."""
+    if not may_manage_group(actor, group):
+        raise PermissionDenied
+    if person.network_id != group.network_id:
+        raise ValidationError({"person": _("This person is not in this network.")})
+    if lead and not can(actor, Action.MANAGE_EVENTS, group.network):
+        current = GroupMember.objects.filter(group=group, person=person, lead=True).exists()
+        if not current:
+            raise PermissionDenied
+    member, _created = GroupMember.objects.update_or_create(
+        group=group, person=person, defaults={"lead": lead}
+    )
+    record(actor=actor, action=AuditEvent.GROUP_MEMBERS, target=group, network=group.network)
+    return member
+
+
+@transaction.atomic
+def remove_group_member(*, actor: Actor, member: GroupMember) -> None:
+    group = member.group
+    if not may_manage_group(actor, group):
+        raise PermissionDenied
+    if member.lead and not can(actor, Action.MANAGE_EVENTS, group.network):
+        raise PermissionDenied  # only coordinators change who leads
+    member.delete()
+    record(actor=actor, action=AuditEvent.GROUP_MEMBERS, target=group, network=group.network)
+
+
+def _check_progress(progress: Decimal) -> None:
+    if not Decimal(0) <= progress <= Decimal(100):
+        raise ValidationError({"progress": _("Give a percentage between 0 and 100.")})
+
+
+@transaction.atomic
+def save_objective(
+    *,
+    actor: Actor,
+    group: WorkingGroup,
+    objective: GroupObjective | None = None,
+    year: int,
+    title: str,
+    progress: Decimal = Decimal(0),
+) -> GroupObjective:
+    """An annual objective of the group, with how far it has come."""
+    if not may_manage_group(actor, group):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": _("Say what the objective is.")})
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+    _check_progress(progress)
+    row = objective or GroupObjective(group=group)
+    row.year, row.title, row.progress = year, title.strip()[:300], progress
+    row.save()
+    record(actor=actor, action=AuditEvent.GROUP_OBJECTIVES, target=group, network=group.network)
+    return row
+
+
+@transaction.atomic
+def add_output(
+    *, actor: Actor, group: WorkingGroup, title: str, on: date, url: str = ""
+) -> GroupOutput:
+    if not may_manage_group(actor, group):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": _("Name the output.")})
+    row = GroupOutput(group=group, title=title.strip()[:300], on=on, url=url.strip())
+    row.full_clean(exclude=["group"])
+    row.save()
+    record(actor=actor, action=AuditEvent.GROUP_OBJECTIVES, target=group, network=group.network)
+    return row

@@ -1,0 +1,396 @@
+"""Communication pages: the step's summary, meetings and workshops (registering, the
+waiting list, attendance, minutes), the calendars, the year at a glance, working groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minga.communication import actions, queries
+from minga.communication.access import (
+    feed_person,
+    get_event_for,
+    get_group_for,
+    get_member_for,
+    public_network,
+)
+from minga.communication.calendar import calendar_bytes, private_token, reset_token
+from minga.communication.forms import (
+    EventForm,
+    GroupForm,
+    MemberForm,
+    MinutesForm,
+    ObjectiveForm,
+    OutputForm,
+    event_initial,
+)
+from minga.communication.models import Event, WorkingGroup
+from minga.core.access import acting_user as _user
+from minga.core.access import get_network_for
+from minga.core.exports import safe_filename
+from minga.core.models import Network, StepState
+from minga.core.permissions import Action, can
+from minga.core.queries import step_states
+from minga.core.steps import STEPS_BY_KEY
+from minga.core.web import needs_confirmation, run_action
+
+EVENTS_PER_PAGE = 20
+ICS = "text/calendar; charset=utf-8"
+
+
+def _base(request: HttpRequest, network: Network, **extra: Any) -> dict[str, Any]:
+    return {
+        "network": network,
+        "can_manage": can(request.user, Action.MANAGE_EVENTS, network),
+        **extra,
+    }
+
+
+def _year(request: HttpRequest, network: Network) -> int:
+    text = request.GET.get("year", "")
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    return timezone.localdate().year
+
+
+def _rhythm(network: Network, year: int) -> dict[str, Any]:
+    return {"year": queries.year_at_a_glance(network, year), "month_names": MONTHS}
+
+
+@login_required
+def communication_home(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "communication/step.html",
+        _base(
+            request,
+            network,
+            step=STEPS_BY_KEY["communication"],
+            state=step_states(network)["communication"],
+            states=StepState.choices,
+            can_set_state=can(request.user, Action.SET_STEP_STATE, network),
+            upcoming=queries.upcoming(network)[:5],
+            groups=queries.groups(network)[:10],
+            **_rhythm(network, year),
+        ),
+    )
+
+
+@login_required
+def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    showing_past = request.GET.get("past") == "1"
+    rows = queries.past(network) if showing_past else queries.upcoming(network)
+    page = Paginator(rows, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communication/event_list.html",
+        _base(request, network, page=page, showing_past=showing_past),
+    )
+
+
+@login_required
+def rhythm_page(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    year = _year(request, network)
+    return render(
+        request,
+        "communication/rhythm.html",
+        _base(request, network, previous=year - 1, next=year + 1, **_rhythm(network, year)),
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk)
+    organizer = can(request.user, Action.MANAGE_EVENTS, network) or bool(
+        event.group and event.group.led_by(request.user)
+    )
+    person = queries.person_of(request.user, network)
+    mine = queries.registration_of(event, person)
+    return render(
+        request,
+        "communication/event_detail.html",
+        _base(
+            request,
+            network,
+            event=event,
+            dates=event.dates()[:24],
+            places=queries.places(event),
+            mine=mine,
+            position=queries.waiting_position(mine) if mine else None,
+            person=person,
+            organizer=organizer,
+            over=event.last_ends_at < timezone.now(),
+            registrations=queries.registrations(event)[:200] if organizer else [],
+            minutes_form=MinutesForm(initial={"agenda": event.agenda, "minutes": event.minutes})
+            if organizer
+            else None,
+        ),
+    )
+
+
+@login_required
+def event_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk) if pk else None
+    manage = can(request.user, Action.MANAGE_EVENTS, network)
+    led = [g for g in WorkingGroup.objects.filter(network=network) if g.led_by(request.user)]
+    if event is not None and not (manage or (event.group and event.group in led)):
+        raise PermissionDenied
+    if event is None and not (manage or led):
+        raise PermissionDenied
+    groups = (
+        WorkingGroup.objects.filter(network=network)
+        if manage
+        else WorkingGroup.objects.filter(pk__in=[g.pk for g in led])
+    )
+    initial = event_initial(event) if event else {"time_zone": network.time_zone}
+    form = EventForm(request.POST or None, initial=initial, network=network, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        group = values.pop("group")
+        saved = run_action(
+            form,
+            lambda: actions.save_event(
+                actor=_user(request), network=network, event=event, group=group, **values
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Event saved."))
+            return redirect(saved)
+    return render(
+        request, "communication/event_form.html", _base(request, network, form=form, event=event)
+    )
+
+
+@login_required
+@require_POST
+def event_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk)
+    try:
+        if request.POST.get("cancel"):
+            actions.unregister(actor=_user(request), event=event)
+            messages.success(request, _("Your registration is cancelled."))
+        else:
+            registration = actions.register(actor=_user(request), event=event)
+            messages.success(
+                request,
+                _("You are on the waiting list.")
+                if registration.status == "waiting"
+                else _("You are registered."),
+            )
+    except ValidationError as exc:  # the event is over or cancelled
+        messages.error(request, " ".join(exc.messages))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk)
+    present = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
+    listed = {int(v) for v in request.POST.getlist("listed") if v.isdigit()}
+    actions.set_attendance(
+        actor=_user(request), event=event, attended={pk: pk in present for pk in listed}
+    )
+    messages.success(request, _("Attendance saved."))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        actions.save_minutes(actor=_user(request), event=event, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk)
+    page = needs_confirmation(
+        request,
+        question=_("Cancel %(title)s?") % {"title": event.title},
+        consequence=_("Subscribed calendars show it as cancelled; registrations stay as they are."),
+        cancel_url=event.get_absolute_url(),
+        button=_("Cancel the event"),
+    )
+    if page is not None:
+        return page
+    actions.cancel_event(actor=_user(request), event=event)
+    messages.success(request, _("The event is cancelled."))
+    return redirect(event)
+
+
+@login_required
+def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One event's file, to add it to one's calendar."""
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    event = get_event_for(request.user, network, pk)
+    response = HttpResponse(calendar_bytes([event], event.title), content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(event.title, "ics")}"'
+    return response
+
+
+# Calendars ----------------------------------------------------------------------------
+
+
+@login_required
+def calendars(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    person = queries.person_of(request.user, network)
+    if request.method == "POST" and person is not None:
+        reset_token(person)
+        messages.success(request, _("Your calendar has a new address; the old one stops working."))
+        return redirect("calendars", slug=slug)
+    base = str(settings.MINGA_BASE_URL).rstrip("/")
+    private = base + reverse("private_feed", args=[slug, private_token(person)]) if person else None
+    return render(
+        request,
+        "communication/calendars.html",
+        _base(
+            request,
+            network,
+            public=base + reverse("public_feed", args=[slug]),
+            private=private,
+        ),
+    )
+
+
+def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """No login: only the events the coordinators marked public."""
+    network = public_network(slug)
+    events = queries.feed_events(network, public_only=True)
+    return HttpResponse(calendar_bytes(events, network.name), content_type=ICS)
+
+
+def private_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The address is the credential: every event of the network, for that person."""
+    person = feed_person(slug, token)
+    events = queries.feed_events(person.network, public_only=False)
+    response = HttpResponse(calendar_bytes(events, person.network.name), content_type=ICS)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Working groups -------------------------------------------------------------------------
+
+
+@login_required
+def group_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    manage = can(request.user, Action.MANAGE_EVENTS, network)
+    form = GroupForm(request.POST or None) if manage else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        saved = run_action(
+            form,
+            lambda: actions.save_group(actor=_user(request), network=network, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, _("Working group created."))
+            return redirect(saved)
+    page = Paginator(queries.groups(network), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "communication/group_list.html", _base(request, network, page=page, form=form)
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    group = get_group_for(request.user, network, pk)
+    manage = actions.may_manage_group(_user(request), group)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "communication/group_detail.html",
+        _base(
+            request,
+            network,
+            group=group,
+            manage=manage,
+            members=group.memberships.select_related("person__user", "person__organization")[:200],
+            objectives=group.objectives.all()[:100],
+            outputs=group.outputs.all()[:50],
+            events=Event.objects.filter(group=group).order_by("-starts_at", "-pk")[:20],
+            member_form=MemberForm(network=network) if manage else None,
+            objective_form=ObjectiveForm(initial={"year": year}) if manage else None,
+            output_form=OutputForm(initial={"on": timezone.localdate()}) if manage else None,
+            group_form=GroupForm(initial={"name": group.name, "description": group.description})
+            if manage
+            else None,
+        ),
+    )
+
+
+def _errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+@login_required
+@require_POST
+def group_change(request: HttpRequest, slug: str, pk: int, part: str) -> HttpResponse:
+    """The group's own forms: its name, a member, an objective, an output."""
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    group = get_group_for(request.user, network, pk)
+    user = _user(request)
+    form: Any
+    act: Callable[[], object]
+    if part == "group":
+        form = GroupForm(request.POST)
+        act = lambda: actions.save_group(  # noqa: E731
+            actor=user, network=network, group=group, **form.cleaned_data
+        )
+    elif part == "member":
+        form = MemberForm(request.POST, network=network)
+        act = lambda: actions.set_group_member(actor=user, group=group, **form.cleaned_data)  # noqa: E731
+    elif part == "objective":
+        form = ObjectiveForm(request.POST)
+        act = lambda: actions.save_objective(actor=user, group=group, **form.values())  # noqa: E731
+    elif part == "output":
+        form = OutputForm(request.POST)
+        act = lambda: actions.add_output(actor=user, group=group, **form.cleaned_data)  # noqa: E731
+    else:
+        raise PermissionDenied
+    if form.is_valid() and run_action(form, act) is not None:
+        messages.success(request, _("Saved."))
+    _errors(request, form)
+    return redirect(group)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int, member: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    found = get_member_for(request.user, network, pk, member)
+    actions.remove_group_member(actor=_user(request), member=found)
+    messages.success(request, _("Removed from the group."))
+    return redirect(found.group)
