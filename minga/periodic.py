@@ -40,4 +40,6 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "event-reminders", "*/15 * * * *", "minga.communication.tasks.send_event_reminders"
     ),
+    PeriodicJob("weekly-digest", "0 7 * * 1", "minga.communication.tasks.send_weekly_digests"),
+    PeriodicJob("monthly-digest", "0 7 1 * *", "minga.communication.tasks.send_monthly_digests"),
 )

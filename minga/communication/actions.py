@@ -4,24 +4,32 @@ outputs, and the reminders sent before events."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minga.communication import digest
 from minga.communication.models import (
+    ChannelKind,
+    ChatChannel,
+    DigestPreference,
     Event,
     EventKind,
     EventReminder,
+    Frequency,
     GroupMember,
     GroupObjective,
     GroupOutput,
+    News,
     Recurrence,
     Registration,
     RegistrationStatus,
@@ -435,3 +443,103 @@ def add_output(
     row.save()
     record(actor=actor, action=AuditEvent.GROUP_OBJECTIVES, target=group, network=group.network)
     return row
+
+
+# The digest -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_digest_frequency(*, actor: Actor, person: Person, frequency: str) -> DigestPreference:
+    """How often one gets the digest: one's own choice (or a coordinator's)."""
+    require(actor, Action.VIEW_EVENTS, person.network)
+    own = isinstance(actor, User) and person.user_id == actor.pk
+    if not own and not can(actor, Action.MANAGE_EVENTS, person.network):
+        raise PermissionDenied
+    _check_choice("frequency", frequency, Frequency.values)
+    found, _created = DigestPreference.objects.update_or_create(
+        person=person, defaults={"frequency": frequency}
+    )
+    return found
+
+
+@transaction.atomic
+def unsubscribe(*, person: Person) -> DigestPreference:
+    """One click from the mail (its signed link is the credential): no more digests."""
+    found, _created = DigestPreference.objects.update_or_create(
+        person=person, defaults={"frequency": Frequency.NONE}
+    )
+    return found
+
+
+@transaction.atomic
+def post_news(*, actor: Actor, network: Network, title: str, body: str = "") -> News:
+    require(actor, Action.MANAGE_EVENTS, network)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the news a title.")})
+    news = News.objects.create(
+        network=network,
+        title=title.strip()[:300],
+        body=body.strip(),
+        published_at=timezone.now(),
+        author=actor if isinstance(actor, User) else None,
+    )
+    record(actor=actor, action=AuditEvent.NEWS_POST, target=news, network=network)
+    return news
+
+
+def _check_webhook(url: str) -> None:
+    """An address on the internet, over https: a webhook must not reach into the server's
+    own network (`MINGA_WEBHOOKS_TO_LOOPBACK` lets the tests' fakes on loopback in)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    loopback = getattr(settings, "MINGA_WEBHOOKS_TO_LOOPBACK", False)
+    host = parts.hostname or ""
+    if loopback and host in ("127.0.0.1", "localhost") and parts.scheme in ("http", "https"):
+        return
+    if parts.scheme != "https" or not host:
+        raise ValidationError({"url": _("Give the webhook's https:// address.")})
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".local", ".internal", ".localhost")):
+            raise ValidationError({"url": _("Give an address on the internet.")}) from None
+        return
+    if not address.is_global:
+        raise ValidationError({"url": _("Give an address on the internet.")})
+
+
+@transaction.atomic
+def save_channel(
+    *,
+    actor: Actor,
+    network: Network,
+    channel: ChatChannel | None = None,
+    kind: str,
+    url: str,
+    chat_id: str = "",
+    active: bool = True,
+) -> ChatChannel:
+    """A chat channel that also gets the digest's news: coordinators configure it."""
+    require(actor, Action.MANAGE_EVENTS, network)
+    _check_choice("kind", kind, ChannelKind.values)
+    _check_webhook(url.strip())
+    if kind == ChannelKind.TELEGRAM and not chat_id.strip():
+        raise ValidationError({"chat_id": _("Give the Telegram chat's id.")})
+    row = channel or ChatChannel(network=network)
+    row.kind, row.url, row.chat_id, row.active = kind, url.strip(), chat_id.strip(), active
+    row.save()
+    record(actor=actor, action=AuditEvent.CHANNEL_SAVE, target=network, network=network)
+    return row
+
+
+def send_digests(*, actor: Actor, network: Network, period_name: str | None = None) -> int:
+    """Send the period's digests (this week's by default); how many went."""
+    require(actor, Action.MANAGE_EVENTS, network)
+    try:
+        when = (
+            digest.period(period_name) if period_name else digest.current_period(Frequency.WEEKLY)
+        )
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    return digest.send(network, when)

@@ -326,7 +326,7 @@ class GroupIn(Schema):
     description: str = Field("", max_length=20_000)
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     id: int
     person: int = Field(alias="person_id")
     lead: bool
@@ -354,7 +354,7 @@ class GroupOut(Schema):
     id: int
     name: str
     description: str
-    members: list[MemberOut]
+    members: list[GroupMemberOut]
     objectives: list[ObjectiveOut]
     outputs: list[OutputOut]
 
@@ -406,13 +406,13 @@ def change_group(request: HttpRequest, slug: str, pk: int, payload: GroupIn) -> 
     )
 
 
-class MemberIn(Schema):
+class GroupMemberIn(Schema):
     person: int
     lead: bool = False
 
 
 @router.post("/networks/{slug}/groups/{pk}/members", response=GroupOut)
-def set_member(request: HttpRequest, slug: str, pk: int, payload: MemberIn) -> dict[str, Any]:
+def set_member(request: HttpRequest, slug: str, pk: int, payload: GroupMemberIn) -> dict[str, Any]:
     network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
     group = get_group_for(request.user, network, pk)
     person = named_in_body(network.people.all(), payload.person, "person")

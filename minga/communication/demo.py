@@ -171,3 +171,15 @@ def load(demo: DemoNetwork) -> None:
             agenda="1. Presentación\n2. Trabajo en grupos\n3. Acuerdos",
             minutes="Se acordó compartir los materiales en la biblioteca de recursos.",
         )
+    # News for the digest: this week's and last week's.
+    for days, title, body in (
+        (
+            1,
+            "Bienvenida a tres nuevas organizaciones",
+            "Se suman organizaciones de Chile y México.",
+        ),
+        (6, "Abierta la consulta sobre el plan estratégico", "Hasta fin de mes."),
+    ):
+        news = actions.post_news(actor=coordinator, network=network, title=title, body=body)
+        news.published_at = timezone.now() - timedelta(days=days)
+        news.save(update_fields=["published_at"])

@@ -12,7 +12,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minga.communication.models import EventKind, Recurrence, WorkingGroup, WorkshopTopic
+from minga.communication.models import (
+    ChannelKind,
+    EventKind,
+    Frequency,
+    Recurrence,
+    WorkingGroup,
+    WorkshopTopic,
+)
 from minga.core.l10n import LocalizedDecimalField
 from minga.core.models import Network
 from minga.core.pickers import PersonPick
@@ -184,3 +191,30 @@ class OutputForm(forms.Form):
     title = forms.CharField(label=_("Output"), max_length=300)
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     on = date_field(_("Date"))
+
+
+class FrequencyForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("Send me the digest"), choices=Frequency.choices, widget=forms.RadioSelect
+    )
+
+
+class NewsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChannelKind.choices)
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Slack or Mattermost: the incoming webhook's address. Telegram: "
+            "https://api.telegram.org/bot<token>"
+        ),
+    )
+    chat_id = forms.CharField(label=_("Telegram chat id"), max_length=100, required=False)

@@ -279,3 +279,129 @@ class CalendarKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.version}"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    MONTHLY = "monthly", _("Every month")
+    NONE = "none", _("Never")
+
+
+class DigestPreference(models.Model):
+    """How often a person gets the network's digest (weekly unless they chose otherwise)."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    frequency = models.CharField(
+        _("digest"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.frequency}"
+
+
+class News(models.Model):
+    """A piece of network news, posted by its coordinators: the digest's first section."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="news")
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    published_at = models.DateTimeField(_("published"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("news")
+        verbose_name_plural = _("news")
+        indexes = [models.Index(fields=["network", "published_at"], name="news_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DigestStatus(models.TextChoices):
+    SENDING = "sending", _("Being sent (interrupted if it stays so)")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Refused")
+
+
+class Digest(models.Model):
+    """One person's digest for one period ("2026-W48" or "2026-12"). The row is claimed
+    before the mail goes, so a second run, a second worker or a restart after a crash never
+    sends it again; one left `sending` was cut off mid-send and is not retried."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="digests")
+    period = models.CharField(max_length=10)
+    status = models.CharField(max_length=8, choices=DigestStatus.choices)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period"], name="digest_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.period}"
+
+
+class Bounce(models.Model):
+    """An address the mail server refused for good (5xx): no digest goes to it again until
+    the person's address changes. Shown to coordinators."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="bounces")
+    address = models.EmailField()
+    code = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.code}"
+
+
+class ChannelKind(models.TextChoices):
+    SLACK = "slack", _("Slack (incoming webhook)")
+    MATTERMOST = "mattermost", _("Mattermost (incoming webhook)")
+    TELEGRAM = "telegram", _("Telegram (bot)")
+
+
+class ChatChannel(models.Model):
+    """Where the digest's news also goes: a Slack- or Mattermost-compatible incoming
+    webhook, or a Telegram bot's chat."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="chat_channels")
+    kind = models.CharField(_("kind"), max_length=12, choices=ChannelKind.choices)
+    url = models.URLField(
+        _("webhook address, or the Telegram Bot API's address with the bot token"), max_length=500
+    )
+    chat_id = models.CharField(_("Telegram chat id"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}"
+
+
+class ChannelPost(models.Model):
+    """One channel's post for one period, claimed before it is sent (as `Digest`)."""
+
+    channel = models.ForeignKey(ChatChannel, on_delete=models.CASCADE, related_name="posts")
+    period = models.CharField(max_length=10)
+    status = models.CharField(max_length=8, choices=DigestStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "period"], name="post_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}: {self.period}"

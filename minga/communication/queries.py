@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from minga.communication import rhythm
 from minga.communication.models import (
+    Digest,
     Event,
     Registration,
     RegistrationStatus,
@@ -126,3 +127,19 @@ def person_of(user: Any, network: Network) -> Person | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return network.people.filter(user=user).first()
+
+
+def digest_sendings(network: Network) -> list[dict[str, object]]:
+    """Per period (newest first): how many digests went, were refused, or were cut off."""
+    # The last three months: a coordinator checks recent sendings, not the archive.
+    recent = timezone.now() - timedelta(days=93)
+    rows = (
+        Digest.objects.filter(person__network=network, claimed_at__gte=recent)
+        .order_by()
+        .values("period", "status")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[str, dict[str, object]] = {}
+    for row in rows:
+        found.setdefault(row["period"], {"period": row["period"]})[row["status"]] = row["n"]
+    return [found[p] for p in sorted(found, reverse=True)]

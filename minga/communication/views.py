@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from minga.communication import actions, queries
+from minga.communication import actions, digest, queries
 from minga.communication.access import (
     feed_person,
     get_event_for,
@@ -29,15 +30,25 @@ from minga.communication.access import (
 )
 from minga.communication.calendar import calendar_bytes, private_token, reset_token
 from minga.communication.forms import (
+    ChannelForm,
     EventForm,
+    FrequencyForm,
     GroupForm,
     MemberForm,
     MinutesForm,
+    NewsForm,
     ObjectiveForm,
     OutputForm,
     event_initial,
 )
-from minga.communication.models import Event, WorkingGroup
+from minga.communication.models import (
+    Bounce,
+    ChatChannel,
+    Event,
+    Frequency,
+    News,
+    WorkingGroup,
+)
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import safe_filename
@@ -394,3 +405,95 @@ def member_remove(request: HttpRequest, slug: str, pk: int, member: int) -> Http
     actions.remove_group_member(actor=_user(request), member=found)
     messages.success(request, _("Removed from the group."))
     return redirect(found.group)
+
+
+# The digest -------------------------------------------------------------------------------
+
+
+@login_required
+def digest_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One's digest as it would go now, and how often one gets it; for coordinators, the
+    news, the chat channels, the last sendings and the refused addresses."""
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    manage = can(request.user, Action.MANAGE_EVENTS, network)
+    person = queries.person_of(request.user, network)
+    form = FrequencyForm(
+        request.POST if "frequency" in request.POST else None,
+        initial={"frequency": digest.preferences(person) if person else Frequency.WEEKLY},
+    )
+    if request.method == "POST" and "frequency" in request.POST and person and form.is_valid():
+        actions.set_digest_frequency(
+            actor=_user(request), person=person, frequency=form.cleaned_data["frequency"]
+        )
+        messages.success(request, _("Saved."))
+        return redirect("digest", slug=slug)
+    when = digest.current_period(digest.preferences(person) if person else Frequency.WEEKLY)
+    if when.frequency == Frequency.NONE:
+        when = digest.current_period(Frequency.WEEKLY)
+    preview = digest.content_for(person, digest.network_content(network, when)) if person else None
+    return render(
+        request,
+        "communication/digest.html",
+        _base(
+            request,
+            network,
+            form=form if person else None,
+            preview=preview,
+            period=when,
+            news_form=NewsForm() if manage else None,
+            channel_form=ChannelForm() if manage else None,
+            news=News.objects.filter(network=network)[:10],
+            channels=ChatChannel.objects.filter(network=network)[:20] if manage else [],
+            sendings=queries.digest_sendings(network)[:12] if manage else [],
+            bounces=Bounce.objects.filter(person__network=network).select_related("person__user")[
+                :50
+            ]
+            if manage
+            else [],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def news_post(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_EVENTS)
+    form = NewsForm(request.POST)
+    if form.is_valid() and run_action(
+        form, lambda: actions.post_news(actor=_user(request), network=network, **form.cleaned_data)
+    ):
+        messages.success(request, _("News posted."))
+    _errors(request, form)
+    return redirect("digest", slug=slug)
+
+
+@login_required
+@require_POST
+def channel_add(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_EVENTS)
+    form = ChannelForm(request.POST)
+    if form.is_valid() and run_action(
+        form,
+        lambda: actions.save_channel(actor=_user(request), network=network, **form.cleaned_data),
+    ):
+        messages.success(request, _("The channel gets the digest's news from now on."))
+    _errors(request, form)
+    return redirect("digest", slug=slug)
+
+
+@csrf_exempt  # the signed link is the credential; mail clients post it with one click
+def unsubscribe_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """GET asks (a link scanner must not unsubscribe anyone); POST unsubscribes, as
+    RFC 8058's one-click does."""
+    person = digest.person_for_unsubscribe(token)
+    if person is None or person.network.slug != slug:
+        raise Http404("No such link")
+    done = False
+    if request.method == "POST":
+        actions.unsubscribe(person=person)
+        done = True
+    return render(
+        request,
+        "communication/unsubscribe.html",
+        {"public_network": person.network, "done": done, "action": request.get_full_path()},
+    )

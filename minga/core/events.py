@@ -188,6 +188,11 @@ class AuditEvent(models.TextChoices):
         "event.unregister",
         _("%(actor)s cancelled their registration for %(target)s."),
     )
+    NEWS_POST = "news.post", _("%(actor)s posted the news %(target)s.")
+    CHANNEL_SAVE = (
+        "channel.save",
+        _("%(actor)s configured a chat channel for the digest of %(target)s."),
+    )
     GROUP_SAVE = "group.save", _("%(actor)s saved the working group %(target)s.")
     GROUP_MEMBERS = (
         "group.members",

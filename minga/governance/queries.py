@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from minga.core.models import Network, Person
 from minga.governance import decision_rules as rules
@@ -287,3 +287,27 @@ def objection_voter(row: dict[str, Any]) -> str | None:
     if row["voter_person_id"]:
         return _person_name(row, "voter_person") or None
     return row["voter_organization__name"] or None
+
+
+def open_for(person: Person, limit: int = 10) -> list[Proposal]:
+    """Open proposals on which this person takes a position (for themself or for the
+    organization they represent) and has not taken one yet: what another step (the weekly
+    digest) lists for them. Reads the network's open proposals, a handful at a time."""
+    found = []
+    open_proposals = (
+        person.network.proposals.filter(state=ProposalState.OPEN)
+        .select_related("circle", "network")
+        .order_by("closes_at", "pk")[:100]
+    )
+    for proposal in open_proposals:
+        voter = proposal.voter_for(person.user)
+        if voter is None:
+            continue
+        taken = proposal.positions.filter(
+            Q(voter_person=voter) if isinstance(voter, Person) else Q(voter_organization=voter)
+        ).exists()
+        if not taken:
+            found.append(proposal)
+        if len(found) >= limit:
+            break
+    return found

@@ -51,6 +51,7 @@ def grow(world):
         ("member", "/n/red/communication/events/"),
         ("member", "/n/red/communication/rhythm/"),
         ("member", "/n/red/communication/groups/"),
+        ("coordinator", "/n/red/communication/digest/"),
     ],
 )
 def test_communication_pages_take_as_many_queries_for_more_data(
