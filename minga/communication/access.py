@@ -9,7 +9,14 @@ from typing import Any
 from django.http import Http404
 
 from minga.communication.calendar import person_for_token
-from minga.communication.models import Event, GroupMember, WorkingGroup
+from minga.communication.models import (
+    Consultation,
+    Event,
+    GroupMember,
+    Initiative,
+    Resource,
+    WorkingGroup,
+)
 from minga.core.access import get_in_network
 from minga.core.models import Network, Person
 from minga.core.permissions import Action
@@ -47,3 +54,24 @@ def feed_person(slug: str, token: str) -> Person:
     if person is None:
         raise Http404("No such calendar")
     return person
+
+
+def get_initiative_for(user: Any, network: Network, pk: int) -> Initiative:
+    rows = Initiative.objects.filter(network=network).select_related("organization", "network")
+    return get_in_network(user, network, Action.VIEW_EVENTS, rows.defer("image"), pk)
+
+
+def get_resource_for(
+    user: Any, network: Network, pk: int, *, with_content: bool = False
+) -> Resource:
+    rows = Resource.objects.filter(network=network).select_related(
+        "network", "organization", "shared_by"
+    )
+    return get_in_network(
+        user, network, Action.VIEW_EVENTS, rows if with_content else rows.defer("content"), pk
+    )
+
+
+def get_consultation_for(user: Any, network: Network, pk: int) -> Consultation:
+    rows = Consultation.objects.filter(network=network).select_related("network")
+    return get_in_network(user, network, Action.VIEW_EVENTS, rows, pk)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ from minga.communication import digest
 from minga.communication.models import (
     ChannelKind,
     ChatChannel,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationKind,
     DigestPreference,
     Event,
     EventKind,
@@ -29,17 +33,22 @@ from minga.communication.models import (
     GroupMember,
     GroupObjective,
     GroupOutput,
+    Initiative,
+    Licence,
     News,
     Recurrence,
     Registration,
     RegistrationStatus,
+    Resource,
+    ResourceLanguage,
     WorkingGroup,
     WorkshopTopic,
 )
+from minga.core import intake
 from minga.core.audit import record
 from minga.core.events import AuditEvent
 from minga.core.mail import send_templated_mail
-from minga.core.models import Network, Person, User
+from minga.core.models import Network, Organization, Person, Theme, User
 from minga.core.permissions import Action, can, require
 
 if TYPE_CHECKING:
@@ -543,3 +552,226 @@ def send_digests(*, actor: Actor, network: Network, period_name: str | None = No
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from exc
     return digest.send(network, when)
+
+
+# Initiatives and resources ---------------------------------------------------------------
+
+
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def _own_or_coordinator(actor: Actor, network: Network, organization: Organization) -> None:
+    require(actor, Action.VIEW_EVENTS, network)
+    if organization.network_id != network.pk:
+        raise ValidationError({"organization": _("This organization is not in this network.")})
+    if can(actor, Action.MANAGE_EVENTS, network):
+        return
+    if not Person.objects.filter(
+        network=network, user=actor if isinstance(actor, User) else None, organization=organization
+    ).exists():
+        raise PermissionDenied
+
+
+def _links(lines: list[str]) -> list[str]:
+    found = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not line.startswith(("https://", "http://")) or len(line) > 500:
+            raise ValidationError(
+                {"links": _("%(value)s is not a web address.") % {"value": line[:80]}}
+            )
+        found.append(line)
+    return found[:10]
+
+
+@transaction.atomic
+def promote_initiative(
+    *,
+    actor: Actor,
+    network: Network,
+    organization: Organization,
+    title: str,
+    description: str = "",
+    links: list[str] | None = None,
+    image: bytes | None = None,
+    image_name: str = "image",
+) -> Initiative:
+    """A member's own initiative, on the network's pages and in the digest: for their own
+    organization (coordinators, for any)."""
+    _own_or_coordinator(actor, network, organization)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the initiative a title.")})
+    picture, picture_type = None, ""
+    if image:
+        try:
+            intake.check_size(len(image), image_name, MAX_IMAGE_BYTES)
+            picture, picture_type = intake.clean_image(image, image_name)
+        except intake.IntakeError as exc:
+            raise ValidationError({"image": [exc.message]}) from exc
+    initiative = Initiative.objects.create(
+        network=network,
+        organization=organization,
+        title=title.strip()[:300],
+        description=description.strip(),
+        links=_links(links or []),
+        image=picture,
+        image_type=picture_type,
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    record(actor=actor, action=AuditEvent.INITIATIVE_PROMOTE, target=initiative, network=network)
+    return initiative
+
+
+@transaction.atomic
+def share_resource(
+    *,
+    actor: Actor,
+    network: Network,
+    title: str,
+    description: str = "",
+    url: str = "",
+    content: bytes | None = None,
+    file_name: str = "",
+    language: str = "es",
+    themes: list[Theme] | None = None,
+    licence: str = "cc-by",
+) -> Resource:
+    """A useful resource for the network: a file (through the intake: its type by its
+    content, at most 20 MB, no markup) or a link."""
+    require(actor, Action.VIEW_EVENTS, network)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the resource a title.")})
+    if not content and not url.strip():
+        raise ValidationError({"file": _("Attach a file or give a link.")})
+    _check_choice("language", language, ResourceLanguage.values)
+    _check_choice("licence", licence, Licence.values)
+    kind, size = "", 0
+    if content:
+        name = (file_name or "file").replace("/", "_").replace("\\", "_")[:200]
+        try:
+            intake.check_size(len(content), name, MAX_RESOURCE_BYTES)
+            kind = intake.document_type(content, name)
+        except intake.IntakeError as exc:
+            raise ValidationError({"file": [exc.message]}) from exc
+        file_name, size = name, len(content)
+    person = (
+        Person.objects.filter(network=network, user=actor).first()
+        if isinstance(actor, User)
+        else None
+    )
+    resource = Resource(
+        network=network,
+        title=title.strip()[:300],
+        description=description.strip(),
+        url=url.strip() if not content else "",
+        content=content or None,
+        file_name=file_name if content else "",
+        content_type=kind,
+        size=size,
+        language=language,
+        licence=licence,
+        shared_by=person,
+        organization=person.organization if person else None,
+    )
+    resource.full_clean(exclude=["network", "themes", "shared_by", "organization", "content"])
+    resource.save()
+    if themes:
+        resource.themes.set(themes)
+    record(actor=actor, action=AuditEvent.RESOURCE_SHARE, target=resource, network=network)
+    return resource
+
+
+def count_download(resource: Resource) -> None:
+    Resource.objects.filter(pk=resource.pk).update(downloads=F("downloads") + 1)
+
+
+@transaction.atomic
+def remove_resource(*, actor: Actor, resource: Resource) -> None:
+    """Who shared it, or a coordinator."""
+    require(actor, Action.VIEW_EVENTS, resource.network)
+    mine = resource.shared_by is not None and resource.shared_by.user_id == getattr(
+        actor, "pk", None
+    )
+    if not mine and not can(actor, Action.MANAGE_EVENTS, resource.network):
+        raise PermissionDenied
+    record(
+        actor=actor, action=AuditEvent.RESOURCE_REMOVE, target=resource, network=resource.network
+    )
+    resource.delete()
+
+
+# Quick consultations ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_consultation(
+    *,
+    actor: Actor,
+    network: Network,
+    question: str,
+    kind: str,
+    closes_at: datetime,
+    choices: list[str] | None = None,
+    opens_at: datetime | None = None,
+) -> Consultation:
+    """A question answerable in five minutes, open until `closes_at`."""
+    require(actor, Action.MANAGE_EVENTS, network)
+    _check_choice("kind", kind, ConsultationKind.values)
+    if not question.strip():
+        raise ValidationError({"question": _("Ask the question.")})
+    options = [c.strip()[:200] for c in choices or [] if c.strip()]
+    if kind == ConsultationKind.CHOICE and not 2 <= len(set(options)) <= 12:
+        raise ValidationError({"choices": _("Give between 2 and 12 different choices.")})
+    opens_at = opens_at or timezone.now()
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": _("It must close after it opens.")})
+    consultation = Consultation.objects.create(
+        network=network,
+        question=question.strip()[:300],
+        kind=kind,
+        choices=list(dict.fromkeys(options)) if kind == ConsultationKind.CHOICE else [],
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    record(actor=actor, action=AuditEvent.CONSULTATION_OPEN, target=consultation, network=network)
+    return consultation
+
+
+@transaction.atomic
+def answer_consultation(
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    choice: str = "",
+    rating: int | None = None,
+    text: str = "",
+) -> ConsultationAnswer:
+    """One's answer; changed again until the consultation closes."""
+    network = consultation.network
+    require(actor, Action.VIEW_EVENTS, network)
+    person = _person(actor, network)
+    if not consultation.is_open():
+        raise ValidationError({"consultation": _("This consultation is closed.")})
+    values: dict[str, Any] = {"choice": "", "rating": None, "text": ""}
+    if consultation.kind == ConsultationKind.CHOICE:
+        if choice not in consultation.choices:
+            raise ValidationError({"choice": _("Choose one of the answers offered.")})
+        values["choice"] = choice
+    elif consultation.kind == ConsultationKind.RATING:
+        if rating is None or not 1 <= rating <= 5:
+            raise ValidationError({"rating": _("Give a rating from 1 to 5.")})
+        values["rating"] = rating
+    else:
+        if not text.strip():
+            raise ValidationError({"text": _("Write your answer.")})
+        values["text"] = text.strip()[:1000]
+    found, _created = ConsultationAnswer.objects.update_or_create(
+        consultation=consultation,
+        person=person,
+        defaults={**values, "organization": person.organization},
+    )
+    return found

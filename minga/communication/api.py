@@ -4,6 +4,8 @@ ISO 8601 with an offset; `time_zone` is where the event happens."""
 
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
+import base64
+import binascii
 import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -14,10 +16,24 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from minga.communication import actions, queries
-from minga.communication.access import get_event_for, get_group_for, get_member_for
-from minga.communication.models import Event, Registration, WorkingGroup
+from minga.communication.access import (
+    get_consultation_for,
+    get_event_for,
+    get_group_for,
+    get_member_for,
+    get_resource_for,
+)
+from minga.communication.models import (
+    Consultation,
+    Event,
+    Initiative,
+    Registration,
+    Resource,
+    WorkingGroup,
+)
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, named_in_body
+from minga.core.models import Theme
 from minga.core.pagination import PageNumberPagination, SerializedPage
 from minga.core.permissions import Action, can
 from minga.core.schemas import Omittable
@@ -463,3 +479,290 @@ def add_output(request: HttpRequest, slug: str, pk: int, payload: OutputIn) -> d
     group = get_group_for(request.user, network, pk)
     actions.add_output(actor=_user(request), group=group, **payload.dict())
     return group_out(group)
+
+
+# Initiatives and resources ---------------------------------------------------------------
+
+
+class InitiativeIn(Schema):
+    organization: int
+    title: str = Field(max_length=300)
+    description: str = Field("", max_length=20_000)
+    links: list[str] = Field(default_factory=list, max_length=10)
+    image_name: str = Field("image", max_length=200)
+    image_base64: str | None = Field(None, description="A PNG, JPEG, GIF or WebP picture.")
+
+
+class InitiativeOut(Schema):
+    id: int
+    organization: int = Field(alias="organization_id")
+    title: str
+    description: str
+    links: list[str]
+    has_image: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_has_image(obj: Initiative) -> bool:
+        return bool(obj.image_type)
+
+
+def _base64(text: str | None, field: str) -> bytes | None:
+    if text is None:
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise ValidationError({field: "Not base64."}) from exc
+
+
+@router.get("/networks/{slug}/initiatives", response=list[InitiativeOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_initiatives(request: HttpRequest, slug: str) -> Any:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    return queries.initiatives(network)
+
+
+@router.post("/networks/{slug}/initiatives", response={201: InitiativeOut})
+def promote_initiative(request: HttpRequest, slug: str, payload: InitiativeIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    organization = named_in_body(network.organizations.all(), payload.organization, "organization")
+    initiative = actions.promote_initiative(
+        actor=_user(request),
+        network=network,
+        organization=organization,
+        title=payload.title,
+        description=payload.description,
+        links=payload.links,
+        image=_base64(payload.image_base64, "image_base64"),
+        image_name=payload.image_name,
+    )
+    return Status(201, initiative)
+
+
+class ResourceIn(Schema):
+    title: str = Field(max_length=300)
+    description: str = Field("", max_length=20_000)
+    url: str = Field("", max_length=500)
+    file_name: str = Field("", max_length=200)
+    content_base64: str | None = Field(None, description="The file, base64-encoded.")
+    language: Literal["es", "pt", "en", "other"] = "es"
+    themes: list[str] = Field(default_factory=list, max_length=50)
+    licence: Literal["cc-by", "cc-by-sa", "cc-by-nc", "cc0", "reserved", "other"] = "cc-by"
+
+
+class ResourceOut(Schema):
+    id: int
+    title: str
+    description: str
+    url: str
+    file_name: str
+    content_type: str
+    size: int
+    language: str
+    licence: str
+    organization: int | None = Field(alias="organization_id")
+    downloads: int
+    created_at: datetime.datetime
+
+
+@router.get("/networks/{slug}/resources", response=list[ResourceOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_resources(
+    request: HttpRequest,
+    slug: str,
+    q: str = "",
+    language: str = "",
+    theme: str = "",
+    licence: str = "",
+) -> Any:
+    """The library, newest first; `q` is searched without regard to case or accents."""
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    return queries.resources(
+        network, {"q": q, "language": language, "theme": theme, "licence": licence}
+    )
+
+
+@router.post("/networks/{slug}/resources", response={201: ResourceOut})
+def share_resource(request: HttpRequest, slug: str, payload: ResourceIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    themes = list(Theme.objects.filter(slug__in=payload.themes))
+    if len(themes) != len(set(payload.themes)):
+        raise ValidationError({"themes": "Unknown theme slugs."})
+    resource = actions.share_resource(
+        actor=_user(request),
+        network=network,
+        title=payload.title,
+        description=payload.description,
+        url=payload.url,
+        content=_base64(payload.content_base64, "content_base64"),
+        file_name=payload.file_name,
+        language=payload.language,
+        themes=themes,
+        licence=payload.licence,
+    )
+    return Status(201, resource)
+
+
+@router.get("/networks/{slug}/resources/{pk}", response=ResourceOut)
+def get_resource(request: HttpRequest, slug: str, pk: int) -> Resource:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    return get_resource_for(request.user, network, pk)
+
+
+@router.delete("/networks/{slug}/resources/{pk}", response={204: None})
+def remove_resource(request: HttpRequest, slug: str, pk: int) -> Status[None]:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    actions.remove_resource(
+        actor=_user(request), resource=get_resource_for(request.user, network, pk)
+    )
+    return Status(204, None)
+
+
+# Quick consultations and engagement -----------------------------------------------------
+
+
+class ConsultationIn(Schema):
+    question: str = Field(max_length=300)
+    kind: Literal["choice", "rating", "text"]
+    choices: list[str] = Field(default_factory=list, max_length=12)
+    closes_at: datetime.datetime
+    opens_at: datetime.datetime | None = None
+
+
+class ResultOut(Schema):
+    answer: str
+    count: int
+
+
+class ConsultationOut(Schema):
+    id: int
+    question: str
+    kind: str
+    choices: list[str]
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    open: bool
+    answers: int
+    results: list[ResultOut] | None = Field(
+        description="Once the caller has answered, or it closed (coordinators: always)."
+    )
+
+
+def consultation_out(consultation: Consultation, user: Any) -> dict[str, Any]:
+    answered = consultation.answers.filter(person__user=user).exists()
+    shown = (
+        answered
+        or not consultation.is_open()
+        or can(user, Action.MANAGE_EVENTS, consultation.network)
+    )
+    return {
+        "id": consultation.pk,
+        "question": consultation.question,
+        "kind": consultation.kind,
+        "choices": consultation.choices,
+        "opens_at": consultation.opens_at,
+        "closes_at": consultation.closes_at,
+        "open": consultation.is_open(),
+        "answers": consultation.answers.count(),
+        "results": [{"answer": a, "count": n} for a, n in queries.results(consultation)]
+        if shown
+        else None,
+    }
+
+
+class ConsultationRow(Schema):
+    id: int
+    question: str
+    kind: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    answers: int = Field(alias="answered")
+
+
+@router.get("/networks/{slug}/consultations", response=list[ConsultationRow])
+@paginate(PageNumberPagination, page_size=20)
+def list_consultations(request: HttpRequest, slug: str) -> Any:
+    """Newest first; GET one for its choices and results."""
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    return queries.consultations(network)
+
+
+@router.post("/networks/{slug}/consultations", response={201: ConsultationOut})
+def open_consultation(request: HttpRequest, slug: str, payload: ConsultationIn) -> Status[Any]:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    _aware(payload.closes_at, "closes_at")
+    if payload.opens_at is not None:
+        _aware(payload.opens_at, "opens_at")
+    consultation = actions.open_consultation(
+        actor=_user(request), network=network, **payload.dict()
+    )
+    return Status(201, consultation_out(consultation, request.user))
+
+
+@router.get("/networks/{slug}/consultations/{pk}", response=ConsultationOut)
+def get_consultation(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    return consultation_out(get_consultation_for(request.user, network, pk), request.user)
+
+
+class AnswerIn(Schema):
+    choice: str = Field("", max_length=200)
+    rating: int | None = Field(None, ge=1, le=5)
+    text: str = Field("", max_length=1000)
+
+
+@router.put("/networks/{slug}/consultations/{pk}/answer", response=ConsultationOut)
+def answer_consultation(
+    request: HttpRequest, slug: str, pk: int, payload: AnswerIn
+) -> dict[str, Any]:
+    """One's answer, changed again until the consultation closes."""
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    consultation = get_consultation_for(request.user, network, pk)
+    actions.answer_consultation(actor=_user(request), consultation=consultation, **payload.dict())
+    return consultation_out(consultation, request.user)
+
+
+class EngagementOut(Schema):
+    organization: int
+    quarters: list[datetime.date]
+    meetings: list[int]
+    answers: list[int]
+    positions: list[int]
+    resources: list[int]
+    falling: bool
+
+
+class EngagementPage:
+    """A page of organizations, their engagement read for the whole page at once."""
+
+    def __init__(self, rows: Any, quarters: list[datetime.date]) -> None:
+        self.rows, self.quarters = rows, quarters
+
+    def count(self) -> int:
+        return int(self.rows.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [
+            {
+                "organization": e.organization.pk,
+                "quarters": self.quarters,
+                "meetings": e.meetings,
+                "answers": e.answers,
+                "positions": e.positions,
+                "resources": e.resources,
+                "falling": e.falling,
+            }
+            for e in queries.engagement(list(self.rows[index]))
+        ]
+
+
+@router.get("/networks/{slug}/engagement", response=list[EngagementOut])
+@paginate(PageNumberPagination, page_size=25)
+def engagement(request: HttpRequest, slug: str) -> Any:
+    """Coordinators: each organization's participation over the last four quarters."""
+    network = get_network_for(request.user, slug, Action.MANAGE_EVENTS)
+    return EngagementPage(network.organizations.order_by("name", "pk"), queries.quarters())

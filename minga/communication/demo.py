@@ -183,3 +183,118 @@ def load(demo: DemoNetwork) -> None:
         news = actions.post_news(actor=coordinator, network=network, title=title, body=body)
         news.published_at = timezone.now() - timedelta(days=days)
         news.save(update_fields=["published_at"])
+    _library(demo)
+    _consultations(demo)
+    _digest_history(demo)
+
+
+def _digest_history(demo: DemoNetwork) -> None:
+    """The three previous weeks' digests, as if sent (the sendings a coordinator sees)."""
+    from minga.communication import digest
+    from minga.communication.models import Digest, DigestStatus
+
+    people = list(demo.network.people.exclude(user__email="").order_by("pk"))
+    for weeks in (1, 2, 3):
+        when = digest.current_period("weekly", timezone.localdate() - timedelta(weeks=weeks))
+        Digest.objects.bulk_create(
+            Digest(
+                person=person, period=when.name, status=DigestStatus.SENT, sent_at=timezone.now()
+            )
+            for person in people[: 30 + weeks * 3]
+        )
+
+
+def _consultations(demo: DemoNetwork) -> None:
+    network, coordinator = demo.network, demo.coordinator
+    people = list(network.people.select_related("user").order_by("pk")[:15])
+    open_one = actions.open_consultation(
+        actor=coordinator,
+        network=network,
+        question="¿Qué tema prefieren para el próximo taller?",
+        kind="choice",
+        choices=["Sostenibilidad financiera", "Comunicación digital", "Incidencia"],
+        closes_at=timezone.now() + timedelta(days=10),
+    )
+    for index, person in enumerate(people[:9]):
+        actions.answer_consultation(
+            actor=person.user, consultation=open_one, choice=open_one.choices[index % 3]
+        )
+    rating = actions.open_consultation(
+        actor=coordinator,
+        network=network,
+        question="¿Qué tan útil fue el último encuentro presencial?",
+        kind="rating",
+        closes_at=timezone.now() + timedelta(days=3),
+    )
+    for index, person in enumerate(people[:6]):
+        actions.answer_consultation(actor=person.user, consultation=rating, rating=3 + index % 3)
+
+
+def _picture(color: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (480, 270), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+RESOURCES = [
+    ("Guía para facilitar asambleas ciudadanas", "es", "cc-by"),
+    ("Manual de incidencia política para redes", "es", "cc-by-sa"),
+    ("Caja de herramientas de participación digital", "es", "cc-by"),
+    ("Plantilla de plan de sostenibilidad", "es", "cc0"),
+    ("Guia de mobilização de recursos", "pt", "cc-by"),
+    ("Manual de comunicação para redes", "pt", "cc-by-nc"),
+    ("Participação cidadã nos municípios", "pt", "cc-by"),
+    ("Toolkit for deliberative mini-publics", "en", "cc-by"),
+    ("Sortition and citizens' assemblies: a primer", "en", "cc-by-sa"),
+    ("Protocolo de prevención de violencias: modelo", "es", "cc-by"),
+    ("Código de ética: ejemplos de redes", "es", "reserved"),
+    ("Matriz FODA para redes", "es", "cc0"),
+    ("Análisis PESTEL paso a paso", "es", "cc-by"),
+    ("Indicadores de proyectos sociales", "es", "cc-by-nc"),
+    ("Diseño de encuestas con KoboToolbox", "es", "cc-by"),
+    ("Guia de transparência ativa", "pt", "cc-by"),
+    ("Juventudes y participación política", "es", "cc-by"),
+    ("Democracia ambiental en América Latina", "es", "cc-by-sa"),
+    ("Presupuestos participativos: lecciones", "es", "cc-by"),
+    ("Gobierno abierto local", "es", "other"),
+]
+
+
+def _library(demo: DemoNetwork) -> None:
+    network, coordinator = demo.network, demo.coordinator
+    for index, (title, organization) in enumerate(
+        (
+            ("Escuela de liderazgo juvenil 2026", demo.organizations[3]),
+            ("Observatorio ciudadano del agua", demo.organizations[8]),
+            ("Festival de la participación", demo.organizations[15]),
+        )
+    ):
+        actions.promote_initiative(
+            actor=coordinator,
+            network=network,
+            organization=organization,
+            title=title,
+            description="Una iniciativa abierta a las organizaciones de la red.",
+            links=["https://example.org/iniciativa"],
+            image=_picture(((40 + 70 * index) % 255, 120, 160)) if index < 2 else None,
+            image_name="foto.png",
+        )
+    people = list(network.people.select_related("user").order_by("pk")[:10])
+    for index, (title, language, licence) in enumerate(RESOURCES):
+        sharer = people[index % len(people)].user
+        as_file = index % 2 == 0
+        actions.share_resource(
+            actor=sharer,
+            network=network,
+            title=title,
+            description="Material de trabajo compartido por una organización de la red.",
+            url="" if as_file else f"https://recursos.example.org/{index + 1}",
+            content=f"{title}\n\nContenido de ejemplo.\n".encode() if as_file else None,
+            file_name=f"recurso-{index + 1}.txt" if as_file else "",
+            language=language,
+            licence=licence,
+        )

@@ -39,8 +39,11 @@ from minga.communication.models import (
     DigestStatus,
     Event,
     Frequency,
+    Initiative,
     News,
+    Resource,
 )
+from minga.communication.queries import open_unanswered
 from minga.core.models import Network, Person
 from minga.financing.queries import closing_soon
 from minga.governance.queries import open_for
@@ -105,9 +108,20 @@ class Content:
     calls: list[Any] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     proposals: list[Any] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    consultations: list[Any] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.news or self.calls or self.events or self.proposals)
+        return bool(
+            self.consultations
+            or self.news
+            or self.calls
+            or self.events
+            or self.proposals
+            or self.initiatives
+            or self.resources
+        )
 
 
 @dataclass
@@ -117,6 +131,8 @@ class NetworkContent:
     news: list[News]
     calls: list[Any]
     events: list[Event]
+    initiatives: list[Initiative]
+    resources: list[Resource]
     # Whether any proposal is open: if none, nobody's proposals are read one by one.
     proposals_open: bool = False
 
@@ -142,8 +158,19 @@ def network_content(network: Network, when: Period) -> NetworkContent:
         .select_related("network")
         .order_by("starts_at", "pk")[:SECTION_LIMIT]
     )
+    since = when.previous_start(zone)
+    initiatives = list(
+        Initiative.objects.filter(network=network, created_at__gte=since, created_at__lt=end)
+        .select_related("organization", "network")
+        .defer("image")[:SECTION_LIMIT]
+    )
+    resources = list(
+        Resource.objects.filter(network=network, created_at__gte=since, created_at__lt=end)
+        .select_related("network")
+        .defer("content")[:SECTION_LIMIT]
+    )
     proposals_open = network.proposals.filter(state="open").exists()
-    return NetworkContent(news, calls, events, proposals_open)
+    return NetworkContent(news, calls, events, initiatives, resources, proposals_open)
 
 
 def content_for(person: Person, shared: NetworkContent) -> Content:
@@ -151,6 +178,9 @@ def content_for(person: Person, shared: NetworkContent) -> Content:
         news=shared.news,
         calls=shared.calls,
         events=shared.events,
+        initiatives=shared.initiatives,
+        resources=shared.resources,
+        consultations=open_unanswered(person, SECTION_LIMIT),
         proposals=open_for(person, SECTION_LIMIT) if shared.proposals_open else [],
     )
 
@@ -335,7 +365,7 @@ def channel_request(channel: ChatChannel, text: str) -> urllib.request.Request:
 
 
 def send_to_channels(network: Network, when: Period, shared: NetworkContent) -> int:
-    if not (shared.news or shared.calls or shared.events):
+    if not (shared.news or shared.calls or shared.events or shared.initiatives):
         return 0
     posted = 0
     for channel in ChatChannel.objects.filter(network=network, active=True):

@@ -14,15 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from minga.communication.models import (
     ChannelKind,
+    ConsultationKind,
     EventKind,
     Frequency,
+    Licence,
     Recurrence,
+    ResourceLanguage,
     WorkingGroup,
     WorkshopTopic,
 )
 from minga.core.l10n import LocalizedDecimalField
-from minga.core.models import Network
-from minga.core.pickers import PersonPick
+from minga.core.models import Network, Theme
+from minga.core.pickers import OrganizationPick, PersonPick
 
 
 def date_field(label: Any, *, required: bool = True) -> forms.DateField:
@@ -218,3 +221,92 @@ class ChannelForm(forms.Form):
         ),
     )
     chat_id = forms.CharField(label=_("Telegram chat id"), max_length=100, required=False)
+
+
+class InitiativeForm(forms.Form):
+    organization = OrganizationPick(label=_("Organization"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    image = forms.FileField(
+        label=_("Picture (PNG, JPEG, GIF or WebP; at most 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, OrganizationPick)
+        field.bind(network)
+
+
+class ResourceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(label=_("File (at most 20 MB)"), required=False)
+    url = forms.URLField(
+        label=_("Or a link"), required=False, max_length=500, assume_scheme="https"
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=ResourceLanguage.choices)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices)
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("All languages")), *ResourceLanguage.choices],
+        required=False,
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    licence = forms.ChoiceField(
+        label=_("Licence"), choices=[("", _("All licences")), *Licence.choices], required=False
+    )
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        data["theme"] = data["theme"].slug if data.get("theme") else ""
+        return data
+
+
+class ConsultationForm(forms.Form):
+    question = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Answered with"), choices=ConsultationKind.choices)
+    choices = forms.CharField(
+        label=_("Choices (one per line, for a choice)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    closes_on = date_field(_("Open until (the end of that day)"))
+
+
+class AnswerForm(forms.Form):
+    choice = forms.CharField(required=False, max_length=200)
+    rating = forms.IntegerField(required=False, min_value=1, max_value=5)
+    text = forms.CharField(required=False, max_length=1000)

@@ -4,6 +4,7 @@ reminders sent before events."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minga.communication.rhythm import occurrences
@@ -405,3 +407,175 @@ class ChannelPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}: {self.period}"
+
+
+class Initiative(models.Model):
+    """A member organization's own initiative, promoted on the network's pages and in the
+    digest."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="initiatives")
+    organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.CASCADE,
+        related_name="initiatives",
+        verbose_name=_("organization"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    # Re-encoded from its pixels at upload (`intake.clean_image`).
+    image = models.BinaryField(null=True, blank=True)
+    image_type = models.CharField(max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [models.Index(fields=["network", "created_at"], name="initiative_new")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiative", args=[self.network.slug, self.pk])
+
+
+class Licence(models.TextChoices):
+    # Creative Commons' own names (translated as they are, or as its translations write them).
+    CC_BY = "cc-by", _("CC BY 4.0")
+    CC_BY_SA = "cc-by-sa", _("CC BY-SA 4.0")
+    CC_BY_NC = "cc-by-nc", _("CC BY-NC 4.0")
+    CC0 = "cc0", _("CC0 (public domain)")
+    RESERVED = "reserved", _("All rights reserved")
+    OTHER = "other", _("Another licence")
+
+
+class ResourceLanguage(models.TextChoices):
+    ES = "es", "Español"
+    PT = "pt", "Português"
+    EN = "en", "English"
+    OTHER = "other", _("Another language")
+
+
+class Resource(models.Model):
+    """A useful resource (a tool, a manual, a work guide): a file or a link."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    language = models.CharField(
+        _("language"), max_length=8, choices=ResourceLanguage.choices, default=ResourceLanguage.ES
+    )
+    themes = models.ManyToManyField(
+        "core.Theme", blank=True, related_name="+", verbose_name=_("themes")
+    )
+    licence = models.CharField(
+        _("licence"), max_length=12, choices=Licence.choices, default=Licence.CC_BY
+    )
+    organization = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("shared by"),
+    )
+    shared_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+    # Title and description folded (lower case, no accents): what the search reads, so
+    # "participacion" finds "Participación" in every language and on every database.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        indexes = [models.Index(fields=["network", "created_at"], name="resource_new")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = fold(f"{self.title}\n{self.description}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("resource", args=[self.network.slug, self.pk])
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Participação" → "participacao"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class ConsultationKind(models.TextChoices):
+    CHOICE = "choice", _("A choice")
+    RATING = "rating", _("A rating from 1 to 5")
+    TEXT = "text", _("A short text")
+
+
+class Consultation(models.Model):
+    """A question answerable in five minutes, open for a set time."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="consultations")
+    question = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("answered with"), max_length=8, choices=ConsultationKind.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-closes_at", "-pk"]
+        verbose_name = _("quick consultation")
+        verbose_name_plural = _("quick consultations")
+        indexes = [models.Index(fields=["network", "closes_at"], name="consultation_open")]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultation", args=[self.network.slug, self.pk])
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+
+class ConsultationAnswer(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="answers")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # The organization the person answered for, kept for the engagement view.
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    choice = models.CharField(max_length=200, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.CharField(max_length=1000, blank=True)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "person"], name="answer_once")
+        ]
+        indexes = [models.Index(fields=["organization", "answered_at"], name="answer_engagement")]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.person_id}"

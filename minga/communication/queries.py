@@ -5,22 +5,30 @@ list, working groups. Bounded by what a page shows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from minga.communication import rhythm
 from minga.communication.models import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationKind,
     Digest,
     Event,
+    Initiative,
     Registration,
     RegistrationStatus,
+    Resource,
     WorkingGroup,
+    fold,
 )
 from minga.core.models import Network, Person
+from minga.governance.queries import positions_by_quarter
 
 # A feed carries what is coming and the recent past, not the network's whole history.
 FEED_PAST = timedelta(days=180)
@@ -143,3 +151,149 @@ def digest_sendings(network: Network) -> list[dict[str, object]]:
     for row in rows:
         found.setdefault(row["period"], {"period": row["period"]})[row["status"]] = row["n"]
     return [found[p] for p in sorted(found, reverse=True)]
+
+
+def initiatives(network: Network) -> QuerySet[Initiative]:
+    return (
+        Initiative.objects.filter(network=network)
+        .select_related("organization", "network")
+        .defer("image")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def resources(network: Network, filters: dict[str, Any] | None = None) -> QuerySet[Resource]:
+    """The library, newest first: searched without regard to case or accents (in any of the
+    network's languages), filtered by language, theme and licence."""
+    filters = filters or {}
+    rows = Resource.objects.filter(network=network).select_related("network", "organization")
+    for word in fold(str(filters.get("q") or "")).split()[:8]:
+        rows = rows.filter(search_text__contains=word)
+    if filters.get("language"):
+        rows = rows.filter(language=filters["language"])
+    if filters.get("theme"):
+        rows = rows.filter(themes__slug=filters["theme"])
+    if filters.get("licence"):
+        rows = rows.filter(licence=filters["licence"])
+    return rows.defer("content").order_by("-created_at", "-pk")
+
+
+# Quick consultations --------------------------------------------------------------------
+
+
+def consultations(network: Network) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(network=network)
+        .select_related("network")
+        .annotate(answered=Count("answers"))
+        .order_by("-closes_at", "-pk")
+    )
+
+
+def open_unanswered(person: Person, limit: int = 10) -> list[Consultation]:
+    """Open consultations this person has not answered yet (the digest's section)."""
+    now = timezone.now()
+    return list(
+        Consultation.objects.filter(network=person.network, opens_at__lte=now, closes_at__gt=now)
+        .exclude(answers__person=person)
+        .select_related("network")
+        .order_by("closes_at", "pk")[:limit]
+    )
+
+
+def results(consultation: Consultation) -> list[tuple[str, int]]:
+    """(answer, how many) for a choice (in the order offered) or a rating (1 to 5)."""
+    if consultation.kind == ConsultationKind.CHOICE:
+        counts = dict(consultation.answers.order_by().values_list("choice").annotate(n=Count("pk")))
+        return [(choice, counts.get(choice, 0)) for choice in consultation.choices]
+    if consultation.kind == ConsultationKind.RATING:
+        counts = dict(consultation.answers.order_by().values_list("rating").annotate(n=Count("pk")))
+        return [(str(r), counts.get(r, 0)) for r in range(1, 6)]
+    return []
+
+
+# Engagement -----------------------------------------------------------------------------
+
+QUARTERS = 4
+
+
+def quarters(today: date | None = None, count: int = QUARTERS) -> list[date]:
+    """The first days of the last `count` quarters, the current one last."""
+    today = today or timezone.localdate()
+    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    found = [first]
+    while len(found) < count:
+        month = found[0].month - 3
+        year = found[0].year + (month - 1) // 12
+        found.insert(0, date(year, (month - 1) % 12 + 1, 1))
+    return found
+
+
+@dataclass
+class Engagement:
+    organization: Any
+    # Per quarter (oldest first): meetings attended, consultations answered, positions
+    # taken, resources shared.
+    meetings: list[int]
+    answers: list[int]
+    positions: list[int]
+    resources: list[int]
+
+    @property
+    def totals(self) -> list[int]:
+        rows = zip(self.meetings, self.answers, self.positions, self.resources, strict=True)
+        return [sum(v) for v in rows]
+
+    @property
+    def falling(self) -> bool:
+        """The last complete quarter at most half of the one before (which had some)."""
+        totals = self.totals
+        before, last = totals[-3], totals[-2]
+        return before >= 2 and last * 2 <= before
+
+
+def engagement(organizations: list[Any], today: date | None = None) -> list[Engagement]:
+    """Each organization's participation over the last four quarters: for a page of them."""
+    starts = quarters(today)
+    since = datetime.combine(starts[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    ids = [o.pk for o in organizations]
+
+    def by_quarter(
+        rows: QuerySet[Any], field: str, organization: str
+    ) -> dict[tuple[int, Any], int]:
+        grouped = (
+            rows.annotate(quarter=TruncQuarter(field))
+            .order_by()
+            .values(organization, "quarter")
+            .annotate(n=Count("pk"))
+        )
+        return {(row[organization], row["quarter"].date()): row["n"] for row in grouped}
+
+    meetings = by_quarter(
+        Registration.objects.filter(
+            attended=True, person__organization_id__in=ids, event__starts_at__gte=since
+        ),
+        "event__starts_at",
+        "person__organization_id",
+    )
+    answers = by_quarter(
+        ConsultationAnswer.objects.filter(organization_id__in=ids, answered_at__gte=since),
+        "answered_at",
+        "organization_id",
+    )
+    shared = by_quarter(
+        Resource.objects.filter(organization_id__in=ids, created_at__gte=since),
+        "created_at",
+        "organization_id",
+    )
+    positions = positions_by_quarter(ids, since)
+    return [
+        Engagement(
+            organization=o,
+            meetings=[meetings.get((o.pk, q), 0) for q in starts],
+            answers=[answers.get((o.pk, q), 0) for q in starts],
+            positions=[positions.get((o.pk, q), 0) for q in starts],
+            resources=[shared.get((o.pk, q), 0) for q in starts],
+        )
+        for o in organizations
+    ]

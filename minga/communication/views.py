@@ -4,7 +4,9 @@ waiting list, attendance, minutes), the calendars, the year at a glance, working
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,29 +18,38 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from minga.communication import actions, digest, queries
+from minga.communication import actions, charts, digest, queries
 from minga.communication.access import (
     feed_person,
+    get_consultation_for,
     get_event_for,
     get_group_for,
+    get_initiative_for,
     get_member_for,
+    get_resource_for,
     public_network,
 )
 from minga.communication.calendar import calendar_bytes, private_token, reset_token
 from minga.communication.forms import (
+    AnswerForm,
     ChannelForm,
+    ConsultationForm,
     EventForm,
     FrequencyForm,
     GroupForm,
+    InitiativeForm,
     MemberForm,
     MinutesForm,
     NewsForm,
     ObjectiveForm,
     OutputForm,
+    ResourceFilterForm,
+    ResourceForm,
     event_initial,
 )
 from minga.communication.models import (
@@ -52,6 +63,7 @@ from minga.communication.models import (
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import safe_filename
+from minga.core.intake import INLINE_TYPES
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -496,4 +508,240 @@ def unsubscribe_page(request: HttpRequest, slug: str, token: str) -> HttpRespons
         request,
         "communication/unsubscribe.html",
         {"public_network": person.network, "done": done, "action": request.get_full_path()},
+    )
+
+
+# Initiatives and resources ---------------------------------------------------------------
+
+
+def _file_response(content: bytes, content_type: str, name: str) -> HttpResponse:
+    """Images and PDF are shown in the browser; anything else is downloaded. Nothing a file
+    holds may run here: no sniffing, no scripts, no framing of this site's pages."""
+    inline = content_type in INLINE_TYPES
+    stem, _dot, extension = name.rpartition(".")
+    filename = safe_filename(stem or name, extension if stem else "bin")
+    response = HttpResponse(
+        content, content_type=content_type if inline else "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    own = queries.person_of(request.user, network)
+    form = InitiativeForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"organization": own.organization if own else None},
+        network=network,
+    )
+    if request.method == "POST" and form.is_valid():
+        image = form.cleaned_data["image"]
+        saved = run_action(
+            form,
+            lambda: actions.promote_initiative(
+                actor=_user(request),
+                network=network,
+                organization=form.cleaned_data["organization"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                links=form.cleaned_data["links"].splitlines(),
+                image=image.read(actions.MAX_IMAGE_BYTES + 1) if image else None,
+                image_name=image.name if image else "image",
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Initiative published."))
+            return redirect(saved)
+    page = Paginator(queries.initiatives(network), 20).get_page(request.GET.get("page"))
+    return render(
+        request, "communication/initiative_list.html", _base(request, network, page=page, form=form)
+    )
+
+
+@login_required
+def initiative_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    initiative = get_initiative_for(request.user, network, pk)
+    return render(
+        request,
+        "communication/initiative_detail.html",
+        _base(request, network, initiative=initiative),
+    )
+
+
+@login_required
+def initiative_image(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    initiative = get_initiative_for(request.user, network, pk)
+    if not initiative.image:
+        raise Http404("No picture")
+    extension = "jpg" if initiative.image_type == "image/jpeg" else "png"
+    return _file_response(bytes(initiative.image), initiative.image_type, f"picture.{extension}")
+
+
+@login_required
+def resource_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    filters = ResourceFilterForm(request.GET or None)
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        saved = run_action(
+            form,
+            lambda: actions.share_resource(
+                actor=_user(request),
+                network=network,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                url=form.cleaned_data["url"],
+                content=upload.read(actions.MAX_RESOURCE_BYTES + 1) if upload else None,
+                file_name=upload.name if upload else "",
+                language=form.cleaned_data["language"],
+                themes=list(form.cleaned_data["themes"]),
+                licence=form.cleaned_data["licence"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Resource shared."))
+            return redirect(saved)
+    page = Paginator(queries.resources(network, filters.filters()), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "communication/resource_list.html",
+        _base(request, network, page=page, filters=filters, form=form),
+    )
+
+
+@login_required
+def resource_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    resource = get_resource_for(request.user, network, pk)
+    if request.method == "POST":
+        actions.remove_resource(actor=_user(request), resource=resource)
+        messages.success(request, _("Resource removed."))
+        return redirect("resources", slug=slug)
+    mine = resource.shared_by is not None and resource.shared_by.user_id == request.user.pk
+    return render(
+        request,
+        "communication/resource_detail.html",
+        _base(
+            request,
+            network,
+            resource=resource,
+            may_remove=mine or can(request.user, Action.MANAGE_EVENTS, network),
+        ),
+    )
+
+
+@login_required
+def resource_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    resource = get_resource_for(request.user, network, pk, with_content=True)
+    actions.count_download(resource)
+    if not resource.content:
+        return redirect(resource.url)
+    return _file_response(bytes(resource.content), resource.content_type, resource.file_name)
+
+
+# Quick consultations and engagement -----------------------------------------------------
+
+
+@login_required
+def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    manage = can(request.user, Action.MANAGE_EVENTS, network)
+    form = ConsultationForm(request.POST or None) if manage else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        zone = ZoneInfo(network.time_zone)
+        saved = run_action(
+            form,
+            lambda: actions.open_consultation(
+                actor=_user(request),
+                network=network,
+                question=data["question"],
+                kind=data["kind"],
+                choices=data["choices"].splitlines(),
+                closes_at=datetime.combine(data["closes_on"], datetime.max.time(), tzinfo=zone),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The consultation is open."))
+            return redirect(saved)
+    page = Paginator(queries.consultations(network), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communication/consultation_list.html",
+        _base(request, network, page=page, form=form, now=timezone.now()),
+    )
+
+
+@login_required
+def consultation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
+    consultation = get_consultation_for(request.user, network, pk)
+    person = queries.person_of(request.user, network)
+    mine = consultation.answers.filter(person=person).first() if person else None
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.answer_consultation(
+                    actor=_user(request), consultation=consultation, **form.cleaned_data
+                )
+                messages.success(request, _("Thank you: your answer counts."))
+                return redirect(consultation)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+    manage = can(request.user, Action.MANAGE_EVENTS, network)
+    # Results once one has answered, or once it closed; always for coordinators.
+    shown = manage or mine is not None or not consultation.is_open()
+    rows = queries.results(consultation) if shown else []
+    texts = consultation.answers.exclude(text="").order_by("-answered_at")[:50] if shown else []
+    return render(
+        request,
+        "communication/consultation_detail.html",
+        _base(
+            request,
+            network,
+            consultation=consultation,
+            mine=mine,
+            person=person,
+            shown=shown,
+            chart=charts.results_chart(rows, consultation.question) if rows else "",
+            rows=rows,
+            texts=texts,
+            total=consultation.answers.count(),
+        ),
+    )
+
+
+@login_required
+def engagement_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Coordinators: each organization's participation by quarter, falling ones flagged."""
+    network = get_network_for(request.user, slug, Action.MANAGE_EVENTS)
+    quarters = queries.quarters()
+    page = Paginator(network.organizations.order_by("name", "pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "communication/engagement.html",
+        _base(
+            request,
+            network,
+            page=page,
+            rows=[
+                (row, list(zip(quarters, row.totals, strict=True)))
+                for row in queries.engagement(list(page.object_list))
+            ],
+            quarters=quarters,
+        ),
     )

@@ -188,6 +188,16 @@ class AuditEvent(models.TextChoices):
         "event.unregister",
         _("%(actor)s cancelled their registration for %(target)s."),
     )
+    INITIATIVE_PROMOTE = (
+        "initiative.promote",
+        _("%(actor)s promoted the initiative %(target)s."),
+    )
+    RESOURCE_SHARE = "resource.share", _("%(actor)s shared the resource %(target)s.")
+    RESOURCE_REMOVE = "resource.remove", _("%(actor)s removed the resource %(target)s.")
+    CONSULTATION_OPEN = (
+        "consultation.open",
+        _("%(actor)s opened the quick consultation %(target)s."),
+    )
     NEWS_POST = "news.post", _("%(actor)s posted the news %(target)s.")
     CHANNEL_SAVE = (
         "channel.save",

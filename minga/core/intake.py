@@ -1146,3 +1146,70 @@ def table_rows(
         yield from sheet_rows(workbook, workbook.sheetnames[0], name, max_rows=max_rows)
     finally:
         workbook.close()
+
+
+# Documents and images (a resource library's files, an initiative's picture) -------------
+
+# What a document's first bytes say it is: (signature, MIME type). Office files are zips.
+_DOCUMENT_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
+)
+# Served inline (shown in the browser): images and PDF; anything else is downloaded.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def document_type(data: bytes, name: str) -> str:
+    """A document's type by its content, never its name: PDF, PNG, JPEG, GIF, WebP, a zip
+    (.docx, .xlsx, .odt …, its entries checked as `sniff` checks them), an old Office
+    file, or UTF-8/Windows-1252 text. Markup that a browser would run (HTML, SVG, XML) is
+    refused; so is anything else unrecognized."""
+    check_size(len(data), name)
+    head = data[:16]
+    if head[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, kind in _DOCUMENT_SIGNATURES:
+        if head.startswith(signature):
+            if kind == "application/zip":
+                with io.BytesIO(data) as handle:
+                    _inspect_zip(handle, len(data), name, None)
+            return kind
+    text = decode_text(data, name)
+    if re.search(r"<\s*(!doctype|html|svg|\?xml|script)", text[:4096], re.IGNORECASE):
+        raise _refuse(
+            _("%(file)s is a web page or markup: send it as PDF or a document instead."), name
+        )
+    return "text/plain"
+
+
+MAX_IMAGE_PIXELS = 40_000_000  # decompression bombs stop here
+MAX_IMAGE_SIDE = 1600  # modest phones: no page needs a bigger picture
+
+
+def clean_image(data: bytes, name: str) -> tuple[bytes, str]:
+    """A picture, re-encoded from its pixels (PNG, or JPEG for a photo), at most 1,600
+    pixels a side: whatever else the file carried (metadata, a second format hidden in it)
+    is gone. Refuses what is not a PNG, JPEG, GIF or WebP image, or is too large."""
+    kind = document_type(data, name)
+    if not kind.startswith("image/"):
+        raise _refuse(_("%(file)s is not a picture (PNG, JPEG, GIF or WebP)."), name)
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise _refuse(_("%(file)s has too many pixels."), name)
+            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            photo = kind == "image/jpeg"
+            picture = image.convert("RGB" if photo else "RGBA")
+            out = io.BytesIO()
+            picture.save(out, format="JPEG" if photo else "PNG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise _refuse(_("%(file)s is not a picture Minga can read."), name) from exc
+    return out.getvalue(), "image/jpeg" if photo else "image/png"

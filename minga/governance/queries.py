@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncQuarter
 
 from minga.core.models import Network, Person
 from minga.governance import decision_rules as rules
@@ -311,3 +312,21 @@ def open_for(person: Person, limit: int = 10) -> list[Proposal]:
         if len(found) >= limit:
             break
     return found
+
+
+def positions_by_quarter(organization_ids: list[int], since: Any) -> dict[tuple[int, Any], int]:
+    """{(organization id, quarter's first day): positions taken} since `since`, for the
+    organizations given (a page of them): what another step (communication's engagement
+    view) reads. A position counts for the organization it spoke for, or for its person's."""
+    rows = (
+        Position.objects.filter(updated_at__gte=since)
+        .annotate(
+            organization=Coalesce(F("voter_organization_id"), F("voter_person__organization_id"))
+        )
+        .filter(organization__in=organization_ids)
+        .annotate(quarter=TruncQuarter("updated_at"))
+        .order_by()
+        .values("organization", "quarter")
+        .annotate(n=Count("pk"))
+    )
+    return {(row["organization"], row["quarter"].date()): row["n"] for row in rows}

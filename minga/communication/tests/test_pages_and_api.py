@@ -46,8 +46,13 @@ def test_pages_answer_each_role_as_the_matrix_says(world, client_as, planned):
         "/rhythm/",
         "/groups/",
         f"/groups/{group.pk}/",
+        "/initiatives/",
+        "/resources/",
+        "/resources/?q=guia&language=es",
+        "/digest/",
+        "/consultations/",
     ]
-    organizers = ["/events/new/", f"/events/{event.pk}/edit/"]
+    organizers = ["/events/new/", f"/events/{event.pk}/edit/", "/engagement/"]
     expected = {
         world.coordinator: (200, 200),
         world.member: (200, 403),

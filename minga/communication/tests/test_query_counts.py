@@ -39,6 +39,25 @@ def grow(world):
                 actor=world.coordinator, network=world.network, name=f"Grupo {n}"
             )
             actions.set_group_member(actor=world.coordinator, group=group, person=people[0])
+            actions.share_resource(
+                actor=world.member,
+                network=world.network,
+                title=f"Guía {n}",
+                url="https://example.org/r",
+            )
+            actions.open_consultation(
+                actor=world.coordinator,
+                network=world.network,
+                question=f"¿Pregunta {n}?",
+                kind="rating",
+                closes_at=timezone.now() + timedelta(days=2),
+            )
+            actions.promote_initiative(
+                actor=world.coordinator,
+                network=world.network,
+                organization=world.org_a,
+                title=f"Iniciativa {n}",
+            )
 
     more()
     return more
@@ -52,6 +71,10 @@ def grow(world):
         ("member", "/n/red/communication/rhythm/"),
         ("member", "/n/red/communication/groups/"),
         ("coordinator", "/n/red/communication/digest/"),
+        ("member", "/n/red/communication/resources/?q=guia"),
+        ("member", "/n/red/communication/initiatives/"),
+        ("member", "/n/red/communication/consultations/"),
+        ("coordinator", "/n/red/communication/engagement/"),
     ],
 )
 def test_communication_pages_take_as_many_queries_for_more_data(
@@ -62,7 +85,14 @@ def test_communication_pages_take_as_many_queries_for_more_data(
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/networks/red/events", "/api/v1/networks/red/groups", "/n/red/events.ics"],
+    [
+        "/api/v1/networks/red/events",
+        "/api/v1/networks/red/groups",
+        "/api/v1/networks/red/resources",
+        "/api/v1/networks/red/initiatives",
+        "/api/v1/networks/red/consultations",
+        "/n/red/events.ics",
+    ],
 )
 def test_communication_lists_take_as_many_queries_for_more_data(world, grow, api_client, path):
     assert_queries_flat(api_client(world.member), path, grow)
