@@ -51,7 +51,7 @@ def feed_person(slug: str, token: str) -> Person:
     (a wrong or reset address says no more than a missing one)."""
     network = Network.objects.filter(slug=slug).first()
     person = person_for_token(network, token) if network is not None else None
-    if person is None:
+    if person is None or not person.user.is_active:  # a switched-off account's too
         raise Http404("No such calendar")
     return person
 

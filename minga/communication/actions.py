@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -137,6 +139,9 @@ def save_event(
     if group is not None or event is None:
         _require_organizer(actor, network, group)
     row = event or Event(network=network, created_by=actor if isinstance(actor, User) else None)
+    # The public, no-login feed carries what coordinators mark public, and only that.
+    if "public" in fields and bool(fields["public"]) != bool(row.public):
+        require(actor, Action.MANAGE_EVENTS, network)
     for field, value in fields.items():
         setattr(row, field, value.strip() if isinstance(value, str) else value)
     row.group = group if group is not None or event is None else row.group
@@ -167,6 +172,8 @@ def save_event(
         row.sequence += 1
     row.full_clean(exclude=["network", "group", "created_by", "last_ends_at"])
     row.save()
+    if event is not None:
+        promote(Event.objects.select_for_update().get(pk=row.pk))  # more places: the queue moves
     record(actor=actor, action=AuditEvent.EVENT_SAVE, target=row, network=network)
     return row
 
@@ -239,9 +246,11 @@ def register(*, actor: Actor, event: Event) -> Registration:
     if current is not None and current.status != RegistrationStatus.CANCELLED:
         return current
     places = _open_places(locked)
+    queue = locked.registrations.filter(status=RegistrationStatus.WAITING).exists()
+    # Nobody passes those already waiting: a free place is theirs first.
     status = (
         RegistrationStatus.WAITING
-        if places is not None and places <= 0
+        if queue or (places is not None and places <= 0)
         else RegistrationStatus.REGISTERED
     )
     if current is None:
@@ -267,25 +276,29 @@ def unregister(*, actor: Actor, event: Event) -> Registration | None:
     current.save(update_fields=["status"])
     record(actor=actor, action=AuditEvent.EVENT_UNREGISTER, target=locked, network=event.network)
     if had_place:
-        promoted = _promote(locked)
-        if promoted is not None:
-            transaction.on_commit(lambda: _tell_promoted(promoted.pk))
+        promote(locked)
     return current
 
 
-def _promote(event: Event) -> Registration | None:
-    places = _open_places(event)
-    if places is not None and places <= 0:
-        return None
-    first = (
-        event.registrations.filter(status=RegistrationStatus.WAITING)
-        .order_by("queued_at", "pk")
-        .first()
+def promote(event: Event) -> list[Registration]:
+    """Give the free places to those waiting, in order, and tell them after the commit:
+    after a cancellation, or when the capacity grew. Not for an event cancelled or over."""
+    if event.cancelled or event.last_ends_at < timezone.now():
+        return []
+    promoted = []
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
+        "queued_at", "pk"
     )
-    if first is not None:
-        first.status = RegistrationStatus.REGISTERED
-        first.save(update_fields=["status"])
-    return first
+    for registration in waiting[:500]:
+        places = _open_places(event)
+        if places is not None and places <= 0:
+            break
+        registration.status = RegistrationStatus.REGISTERED
+        registration.save(update_fields=["status"])
+        promoted.append(registration)
+    for registration in promoted:
+        transaction.on_commit(partial(_tell_promoted, registration.pk))
+    return promoted
 
 
 def _tell_promoted(registration_pk: int) -> None:
@@ -387,10 +400,10 @@ def set_group_member(
         raise PermissionDenied
     if person.network_id != group.network_id:
         raise ValidationError({"person": _("This person is not in this network.")})
-    if lead and not can(actor, Action.MANAGE_EVENTS, group.network):
-        current = GroupMember.objects.filter(group=group, person=person, lead=True).exists()
-        if not current:
-            raise PermissionDenied
+    # Only coordinators change who leads, either way.
+    was_lead = GroupMember.objects.filter(group=group, person=person, lead=True).exists()
+    if lead != was_lead and not can(actor, Action.MANAGE_EVENTS, group.network):
+        raise PermissionDenied
     member, _created = GroupMember.objects.update_or_create(
         group=group, person=person, defaults={"lead": lead}
     )
@@ -496,6 +509,13 @@ def post_news(*, actor: Actor, network: Network, title: str, body: str = "") -> 
     return news
 
 
+def _is_global_ip(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_global
+    except ValueError:
+        return False
+
+
 def _check_webhook(url: str) -> None:
     """An address on the internet, over https: a webhook must not reach into the server's
     own network (`MINGA_WEBHOOKS_TO_LOOPBACK` lets the tests' fakes on loopback in)."""
@@ -508,14 +528,14 @@ def _check_webhook(url: str) -> None:
         return
     if parts.scheme != "https" or not host:
         raise ValidationError({"url": _("Give the webhook's https:// address.")})
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        if host == "localhost" or host.endswith((".local", ".internal", ".localhost")):
-            raise ValidationError({"url": _("Give an address on the internet.")}) from None
-        return
-    if not address.is_global:
+    # A host written as a number in any form ("127.1", "2130706433", "0x7f000001") is an
+    # address in disguise; every address a name resolves to must be on the internet.
+    if re.fullmatch(r"[0-9a-fx.:\[\]]+", host.rstrip(".")) and not _is_global_ip(host):
         raise ValidationError({"url": _("Give an address on the internet.")})
+    try:
+        digest.check_destination(url)
+    except (OSError, ValueError) as exc:
+        raise ValidationError({"url": _("Give an address on the internet.")}) from exc
 
 
 @transaction.atomic

@@ -38,7 +38,7 @@ def person_for_token(network: Network, token: str) -> Person | None:
     pk_text, _dash, _digest = token.partition("-")
     if not pk_text.isdigit():
         return None
-    person = Person.objects.filter(network=network, pk=int(pk_text)).first()
+    person = Person.objects.select_related("user").filter(network=network, pk=int(pk_text)).first()
     if person is None:
         return None
     key = CalendarKey.objects.filter(person=person).first()

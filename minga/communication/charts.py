@@ -20,7 +20,10 @@ def results_chart(rows: list[tuple[str, int]], title: str) -> str:
     import matplotlib.pyplot as plt
 
     plt.rcParams["svg.hashsalt"] = "minga"
-    labels = [label if len(label) <= 28 else label[:27] + "…" for label, _n in rows]
+    # "$" would start matplotlib's math: written as a plain dollar sign.
+    labels = [
+        (label if len(label) <= 28 else label[:27] + "…").replace("$", r"\$") for label, _n in rows
+    ]
     counts = [n for _label, n in rows]
     figure, axes = plt.subplots(figsize=(6, 0.5 + 0.45 * max(len(rows), 1)), dpi=100)
     bars = axes.barh(list(range(len(rows))), counts, color="C0")

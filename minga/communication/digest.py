@@ -11,10 +11,14 @@ digest may be lost, never doubled) and coordinators see it.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
 import smtplib
+import socket
+import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -140,32 +144,41 @@ class NetworkContent:
 def network_content(network: Network, when: Period) -> NetworkContent:
     zone = ZoneInfo(network.time_zone)
     start, end = when.start(zone), when.end(zone)
+    # What is new: published in the period before this one (whole, so nothing is told
+    # twice, however late in the week the digest goes).
+    since = when.previous_start(zone)
     news = list(
-        News.objects.filter(
-            network=network, published_at__gte=when.previous_start(zone), published_at__lt=end
-        )[:SECTION_LIMIT]
+        News.objects.filter(network=network, published_at__gte=since, published_at__lt=start)[
+            :SECTION_LIMIT
+        ]
     )
     calls = list(
         closing_soon(network, days=when.days + 14).filter(deadline__gte=start)[:SECTION_LIMIT]
     )
-    events = list(
+    # Coming up: an occurrence (a monthly meeting's next one, not its first) from now, or
+    # the period's start, until two weeks after the period.
+    horizon = end + timedelta(days=14)
+    begin = max(start, timezone.now())
+    dated = []
+    for event in (
         Event.objects.filter(
-            network=network,
-            cancelled=False,
-            last_ends_at__gte=start,
-            starts_at__lt=end + timedelta(days=14),
+            network=network, cancelled=False, last_ends_at__gte=begin, starts_at__lt=horizon
         )
         .select_related("network")
-        .order_by("starts_at", "pk")[:SECTION_LIMIT]
-    )
-    since = when.previous_start(zone)
+        .order_by("starts_at", "pk")[:200]
+    ):
+        coming = [s for s, _e in event.dates() if begin <= s < horizon]
+        if coming:
+            event.next_start = coming[0]
+            dated.append((coming[0], event.pk, event))
+    events = [event for _start, _pk, event in sorted(dated)[:SECTION_LIMIT]]
     initiatives = list(
-        Initiative.objects.filter(network=network, created_at__gte=since, created_at__lt=end)
+        Initiative.objects.filter(network=network, created_at__gte=since, created_at__lt=start)
         .select_related("organization", "network")
         .defer("image")[:SECTION_LIMIT]
     )
     resources = list(
-        Resource.objects.filter(network=network, created_at__gte=since, created_at__lt=end)
+        Resource.objects.filter(network=network, created_at__gte=since, created_at__lt=start)
         .select_related("network")
         .defer("content")[:SECTION_LIMIT]
     )
@@ -213,6 +226,7 @@ def message(person: Person, content: Content, when: Period) -> EmailMultiAlterna
         "period": when,
         "unsubscribe": unsubscribe,
         "base_url": str(settings.MINGA_BASE_URL).rstrip("/"),
+        "language": language_of(person),
     }
     with translation.override(language_of(person)):
         subject = " ".join(
@@ -240,7 +254,7 @@ def recipients(network: Network, when: Period) -> Any:
     """The network's people who get this period's digest: their frequency, an address, no
     bounce for that address."""
     people = (
-        Person.objects.filter(network=network)
+        Person.objects.filter(network=network, user__is_active=True)
         .exclude(user__email="")
         .select_related("user", "network", "organization")
         .order_by("pk")
@@ -298,12 +312,17 @@ def send(network: Network, when: Period, *, stop_after: int | None = None) -> in
             try:
                 mail.send()
             except smtplib.SMTPRecipientsRefused as exc:
+                # The server refused this address: a 5xx is for good.
                 code, reason = next(iter(exc.recipients.values()), (550, b""))
                 _refused(claimed, person, code, reason)
                 continue
-            except smtplib.SMTPResponseException as exc:
-                _refused(claimed, person, exc.smtp_code, exc.smtp_error)
-                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                # The server refused the sender or the message, or went away: nobody's
+                # address is at fault. This one stays cut off; the run stops here.
+                claimed.status, claimed.error = DigestStatus.FAILED, str(exc)[:300]
+                claimed.save(update_fields=["status", "error"])
+                log.error("the digest run for %s stopped: %s", network.slug, exc)
+                break
             claimed.status, claimed.sent_at = DigestStatus.SENT, timezone.now()
             claimed.save(update_fields=["status", "sent_at"])
             sent += 1
@@ -346,9 +365,18 @@ def channel_text(network: Network, shared: NetworkContent, when: Period) -> str:
         ).strip()
 
 
+def _escaped(channel: ChatChannel, text: str) -> str:
+    """Members' words as plain text in a chat: no @channel mention, no disguised link."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if channel.kind != ChannelKind.TELEGRAM:
+        text = text.replace("@", "@\u200b")  # breaks @all, @channel, @here
+    return text
+
+
 def channel_request(channel: ChatChannel, text: str) -> urllib.request.Request:
     """Slack and Mattermost take `{"text"}` at their webhook; Telegram's Bot API takes
     `sendMessage` with the chat's id."""
+    text = _escaped(channel, text)
     if channel.kind == ChannelKind.TELEGRAM:
         url = channel.url.rstrip("/")
         if not url.endswith("/sendMessage"):
@@ -364,6 +392,33 @@ def channel_request(channel: ChatChannel, text: str) -> urllib.request.Request:
     )
 
 
+class _Refuse(urllib.request.HTTPRedirectHandler):
+    """A webhook's answer may not send the server elsewhere (into its own network)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        raise urllib.error.HTTPError(args[0].full_url, args[2], "redirect refused", args[4], None)
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_Refuse)
+
+
+def check_destination(url: str) -> None:
+    """Every address the webhook's host resolves to now must be on the internet (the check
+    when it was configured does not hold if its DNS changed since); loopback is let in only
+    for the tests' fakes (`MINGA_WEBHOOKS_TO_LOOPBACK`)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if getattr(settings, "MINGA_WEBHOOKS_TO_LOOPBACK", False) and host in (
+        "127.0.0.1",
+        "localhost",
+    ):
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+    if not addresses or not all(ipaddress.ip_address(a).is_global for a in addresses):
+        raise ValueError(f"{host} does not resolve to addresses on the internet only")
+
+
 def send_to_channels(network: Network, when: Period, shared: NetworkContent) -> int:
     if not (shared.news or shared.calls or shared.events or shared.initiatives):
         return 0
@@ -377,11 +432,11 @@ def send_to_channels(network: Network, when: Period, shared: NetworkContent) -> 
         except IntegrityError:
             continue
         try:
-            with urllib.request.urlopen(  # noqa: S310
-                channel_request(channel, channel_text(network, shared, when)), timeout=10
-            ) as answer:
+            request = channel_request(channel, channel_text(network, shared, when))
+            check_destination(request.full_url)
+            with _NO_REDIRECTS.open(request, timeout=10) as answer:
                 answer.read(1024)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             post.status, post.error = DigestStatus.FAILED, str(exc)[:300]
             post.save(update_fields=["status", "error"])
             log.warning("posting the digest to channel %s failed: %s", channel.pk, exc)

@@ -180,6 +180,8 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The last occurrence's end: what "upcoming" and the rhythm read, on an index.
     last_ends_at = models.DateTimeField(editable=False)
+    # Not stored: the occurrence a digest announces (set when the digest reads the event).
+    next_start: datetime | None = None
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -210,6 +212,13 @@ class Event(models.Model):
         """(start, end) of every occurrence, the wall-clock hour kept in the event's zone."""
         count = self.occurrences if self.recurrence == Recurrence.MONTHLY else 1
         return occurrences(self.starts_at, self.ends_at, self.zone, count)
+
+    @property
+    def upcoming_start(self) -> datetime:
+        """The next occurrence's start (a monthly meeting's, not its first), or the last."""
+        now = timezone.now()
+        dates = self.dates()
+        return next((start for start, end in dates if end >= now), dates[-1][0])
 
     @property
     def duration(self) -> timedelta:

@@ -57,7 +57,9 @@ def feed_events(network: Network, *, public_only: bool) -> list[Event]:
     rows = Event.objects.filter(network=network, last_ends_at__gte=timezone.now() - FEED_PAST)
     if public_only:
         rows = rows.filter(public=True)
-    return list(rows.select_related("network").order_by("starts_at", "pk")[:FEED_LIMIT])
+    # Past the limit, the furthest past is left out, never what is coming.
+    kept = list(rows.select_related("network").order_by("-last_ends_at", "-pk")[:FEED_LIMIT])
+    return sorted(kept, key=lambda e: (e.starts_at, e.pk))
 
 
 def year_at_a_glance(network: Network, year: int) -> rhythm.Year:

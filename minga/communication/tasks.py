@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
 
 from minga.communication import digest
 from minga.communication.actions import remind_registered
 from minga.communication.models import Frequency
 from minga.core.models import Network
+
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -30,4 +34,10 @@ def send_monthly_digests() -> int:
 
 def _send_all(frequency: str) -> int:
     when = digest.current_period(frequency)
-    return sum(digest.send(network, when) for network in Network.objects.order_by("pk"))
+    sent = 0
+    for network in Network.objects.order_by("pk"):
+        try:
+            sent += digest.send(network, when)
+        except Exception:  # one network's failure must not cost the others their digest
+            log.exception("the digest of %s failed", network.slug)
+    return sent

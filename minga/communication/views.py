@@ -63,7 +63,7 @@ from minga.communication.models import (
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import safe_filename
-from minga.core.intake import INLINE_TYPES
+from minga.core.intake import INLINE_TYPES, download_extension
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
@@ -174,7 +174,11 @@ def event_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
     network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
     event = get_event_for(request.user, network, pk) if pk else None
     manage = can(request.user, Action.MANAGE_EVENTS, network)
-    led = [g for g in WorkingGroup.objects.filter(network=network) if g.led_by(request.user)]
+    led = list(
+        WorkingGroup.objects.filter(
+            network=network, memberships__person__user=_user(request), memberships__lead=True
+        ).distinct()
+    )
     if event is not None and not (manage or (event.group and event.group in led)):
         raise PermissionDenied
     if event is None and not (manage or led):
@@ -518,8 +522,8 @@ def _file_response(content: bytes, content_type: str, name: str) -> HttpResponse
     """Images and PDF are shown in the browser; anything else is downloaded. Nothing a file
     holds may run here: no sniffing, no scripts, no framing of this site's pages."""
     inline = content_type in INLINE_TYPES
-    stem, _dot, extension = name.rpartition(".")
-    filename = safe_filename(stem or name, extension if stem else "bin")
+    stem = name.rpartition(".")[0] or name
+    filename = safe_filename(stem, download_extension(content_type, name))
     response = HttpResponse(
         content, content_type=content_type if inline else "application/octet-stream"
     )

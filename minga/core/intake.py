@@ -1180,7 +1180,7 @@ def document_type(data: bytes, name: str) -> str:
                     _inspect_zip(handle, len(data), name, None)
             return kind
     text = decode_text(data, name)
-    if re.search(r"<\s*(!doctype|html|svg|\?xml|script)", text[:4096], re.IGNORECASE):
+    if re.search(r"<\s*(!doctype|html|svg|\?xml|script)", text[:SAMPLE_CHARS], re.IGNORECASE):
         raise _refuse(
             _("%(file)s is a web page or markup: send it as PDF or a document instead."), name
         )
@@ -1213,3 +1213,29 @@ def clean_image(data: bytes, name: str) -> tuple[bytes, str]:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise _refuse(_("%(file)s is not a picture Minga can read."), name) from exc
     return out.getvalue(), "image/jpeg" if photo else "image/png"
+
+
+# The extension a download gets is the one its content earns, not the one it was sent with:
+# a text sent as "guia.hta" downloads as "guia.txt".
+_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "text/plain": "txt",
+}
+_OFFICE = {
+    "application/zip": ("docx", "xlsx", "pptx", "odt", "ods", "odp", "zip"),
+    "application/x-ole-storage": ("doc", "xls", "ppt"),
+}
+
+
+def download_extension(content_type: str, name: str) -> str:
+    """The extension a file of this (detected) type downloads with: the one its content
+    earns; for an office file, the name's own if it is one of that family."""
+    if content_type in _EXTENSIONS:
+        return _EXTENSIONS[content_type]
+    given = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    family = _OFFICE.get(content_type, ())
+    return given if given in family else (family[-1] if family else "bin")

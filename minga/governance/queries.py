@@ -320,10 +320,13 @@ def positions_by_quarter(organization_ids: list[int], since: Any) -> dict[tuple[
     view) reads. A position counts for the organization it spoke for, or for its person's."""
     rows = (
         Position.objects.filter(updated_at__gte=since)
+        .filter(
+            Q(voter_organization_id__in=organization_ids)
+            | Q(voter_person__organization_id__in=organization_ids)
+        )
         .annotate(
             organization=Coalesce(F("voter_organization_id"), F("voter_person__organization_id"))
         )
-        .filter(organization__in=organization_ids)
         .annotate(quarter=TruncQuarter("updated_at"))
         .order_by()
         .values("organization", "quarter")
