@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from minga.communication.models import CalendarKey, Event, Recurrence
 from minga.core.models import Network, Person
+from minga.financing.queries import Deadline
 
 PRODID = "-//Minga//Collaborative networks//ES"
 _SALT = "minga.communication.calendar"
@@ -81,7 +84,23 @@ def _vevent(event: Event, base_url: str) -> icalendar.Event:
     return item
 
 
-def calendar_bytes(events: Iterable[Event], name: str) -> bytes:
+def _deadline(deadline: Deadline, zone: str, base_url: str) -> icalendar.Event:
+    """A funding call's or a joint application's deadline, as a moment in the calendar."""
+    item = icalendar.Event()
+    item.add("uid", f"{deadline.kind}-{deadline.pk}@minga")
+    item.add("dtstamp", datetime.now(UTC))
+    at = deadline.at.astimezone(ZoneInfo(zone))
+    item.add("dtstart", at)
+    item.add("dtend", at)
+    label = _("Deadline of the call") if deadline.kind == "call" else _("Application deadline")
+    item.add("summary", f"{label}: {deadline.title}")
+    item.add("url", f"{base_url}{deadline.url}")
+    return item
+
+
+def calendar_bytes(
+    events: Iterable[Event], name: str, deadlines: Iterable[Deadline] = (), zone: str = "UTC"
+) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -90,6 +109,8 @@ def calendar_bytes(events: Iterable[Event], name: str) -> bytes:
     base_url = str(settings.MINGA_BASE_URL).rstrip("/")
     for event in events:
         cal.add_component(_vevent(event, base_url))
+    for deadline in deadlines:
+        cal.add_component(_deadline(deadline, zone, base_url))
     # Every zone used gets its VTIMEZONE, so no time is floating.
     cal.add_missing_timezones()
     return bytes(cal.to_ical())

@@ -28,6 +28,7 @@ from minga.communication.models import (
     fold,
 )
 from minga.core.models import Network, Person
+from minga.financing.queries import Deadline, deadlines
 from minga.governance.queries import positions_by_quarter
 
 # A feed carries what is coming and the recent past, not the network's whole history.
@@ -60,6 +61,13 @@ def feed_events(network: Network, *, public_only: bool) -> list[Event]:
     # Past the limit, the furthest past is left out, never what is coming.
     kept = list(rows.select_related("network").order_by("-last_ends_at", "-pk")[:FEED_LIMIT])
     return sorted(kept, key=lambda e: (e.starts_at, e.pk))
+
+
+def funding_deadlines(network: Network) -> list[Deadline]:
+    """The calls' and working applications' deadlines a person's calendar carries (from the
+    last six months on, a year ahead): financing's read module, not its tables."""
+    now = timezone.now()
+    return deadlines(network, now - FEED_PAST, now + timedelta(days=366))[:FEED_LIMIT]
 
 
 def year_at_a_glance(network: Network, year: int) -> rhythm.Year:

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -61,7 +61,7 @@ from minga.communication.models import (
     WorkingGroup,
 )
 from minga.core.access import acting_user as _user
-from minga.core.access import get_network_for
+from minga.core.access import get_network_for, get_person_for
 from minga.core.exports import safe_filename
 from minga.core.intake import INLINE_TYPES, download_extension
 from minga.core.models import Network, StepState
@@ -319,8 +319,13 @@ def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
 def private_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The address is the credential: every event of the network, for that person."""
     person = feed_person(slug, token)
-    events = queries.feed_events(person.network, public_only=False)
-    response = HttpResponse(calendar_bytes(events, person.network.name), content_type=ICS)
+    network = person.network
+    events = queries.feed_events(network, public_only=False)
+    with translation.override(digest.language_of(person)):
+        body = calendar_bytes(
+            events, network.name, queries.funding_deadlines(network), network.time_zone
+        )
+    response = HttpResponse(body, content_type=ICS)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -433,6 +438,10 @@ def digest_page(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_EVENTS)
     manage = can(request.user, Action.MANAGE_EVENTS, network)
     person = queries.person_of(request.user, network)
+    viewed = person
+    chosen = request.GET.get("person", "")
+    if manage and chosen.isdigit():  # coordinators preview anyone's digest
+        viewed = get_person_for(request.user, network, int(chosen))
     form = FrequencyForm(
         request.POST if "frequency" in request.POST else None,
         initial={"frequency": digest.preferences(person) if person else Frequency.WEEKLY},
@@ -443,10 +452,9 @@ def digest_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("Saved."))
         return redirect("digest", slug=slug)
-    when = digest.current_period(digest.preferences(person) if person else Frequency.WEEKLY)
-    if when.frequency == Frequency.NONE:
-        when = digest.current_period(Frequency.WEEKLY)
-    preview = digest.content_for(person, digest.network_content(network, when)) if person else None
+    # A "never" reader's preview shows the week's.
+    when = digest.current_period(digest.preferences(viewed) if viewed else Frequency.WEEKLY)
+    preview = digest.content_for(viewed, digest.network_content(network, when)) if viewed else None
     return render(
         request,
         "communication/digest.html",
@@ -455,6 +463,7 @@ def digest_page(request: HttpRequest, slug: str) -> HttpResponse:
             network,
             form=form if person else None,
             preview=preview,
+            viewed=viewed,
             period=when,
             news_form=NewsForm() if manage else None,
             channel_form=ChannelForm() if manage else None,

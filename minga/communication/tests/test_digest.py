@@ -284,3 +284,11 @@ def test_on_a_fresh_demo_each_person_with_something_new_gets_exactly_one_digest(
     assert len(addresses) == people == len(set(addresses))
     call_command("digest", "send", "--network", "demo")
     assert capsys.readouterr().out.startswith("0 digests sent")
+
+
+def test_coordinators_preview_anyones_digest_and_members_only_their_own(world, client_as):
+    ana = _people(world)["ana"]
+    page = client_as(world.coordinator).get(f"/n/red/communication/digest/?person={ana.pk}")
+    assert page.context["viewed"] == ana
+    mine = client_as(world.member).get(f"/n/red/communication/digest/?person={ana.pk}")
+    assert mine.context["viewed"] == _people(world)["mateo"]
