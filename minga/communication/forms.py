@@ -23,35 +23,10 @@ from minga.communication.models import (
     WorkingGroup,
     WorkshopTopic,
 )
-from minga.core.l10n import LocalizedDecimalField
+from minga.core.forms import date_field, time_field
+from minga.core.l10n import percentage_field
 from minga.core.models import Network, Theme
 from minga.core.pickers import OrganizationPick, PersonPick
-
-
-def date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    # A date box takes only yyyy-mm-dd: a localized initial value would come up empty.
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-
-def time_field(label: Any) -> forms.TimeField:
-    return forms.TimeField(
-        label=label, widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
-    )
-
-
-def percentage(label: Any) -> LocalizedDecimalField:
-    return LocalizedDecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=2,
-    )
 
 
 class EventForm(forms.Form):
@@ -182,7 +157,7 @@ class MemberForm(forms.Form):
 class ObjectiveForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Objective"), max_length=300)
-    progress = percentage(_("Progress (%)"))
+    progress = percentage_field(_("Progress (%)"))
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -68,7 +68,7 @@ from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.web import needs_confirmation, run_action
+from minga.core.web import errors_to_messages, needs_confirmation, run_action
 
 EVENTS_PER_PAGE = 20
 ICS = "text/calendar; charset=utf-8"
@@ -380,13 +380,6 @@ def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-
-
 @login_required
 @require_POST
 def group_change(request: HttpRequest, slug: str, pk: int, part: str) -> HttpResponse:
@@ -414,7 +407,7 @@ def group_change(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRes
         raise PermissionDenied
     if form.is_valid() and run_action(form, act) is not None:
         messages.success(request, _("Saved."))
-    _errors(request, form)
+    errors_to_messages(request, form)
     return redirect(group)
 
 
@@ -488,7 +481,7 @@ def news_post(request: HttpRequest, slug: str) -> HttpResponse:
         form, lambda: actions.post_news(actor=_user(request), network=network, **form.cleaned_data)
     ):
         messages.success(request, _("News posted."))
-    _errors(request, form)
+    errors_to_messages(request, form)
     return redirect("digest", slug=slug)
 
 
@@ -502,7 +495,7 @@ def channel_add(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: actions.save_channel(actor=_user(request), network=network, **form.cleaned_data),
     ):
         messages.success(request, _("The channel gets the digest's news from now on."))
-    _errors(request, form)
+    errors_to_messages(request, form)
     return redirect("digest", slug=slug)
 
 

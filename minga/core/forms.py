@@ -24,6 +24,25 @@ from minga.core.pickers import OrganizationPick
 from minga.core.text import comma_list
 
 
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    """A date box that shows its stored value: the browser's date box takes only yyyy-mm-dd,
+    so a localized initial value would come up empty; typed text is read in the reader's
+    format too ("31/03/2027" in es)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
+def time_field(label: Any, *, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=required,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
+
+
 class NetworkForm(forms.Form):
     slug = forms.SlugField(label=_("Short name (used in links)"), max_length=50)
     name = forms.CharField(label=_("Name"), max_length=200)

@@ -93,6 +93,19 @@ class PercentField(LocalizedDecimalField):
         return None if percentage is None else percentage / 100
 
 
+def percentage_field(label: Any, *, required: bool = False) -> LocalizedDecimalField:
+    """A percentage kept as typed (0 to 100: "37,5" in es), as the API speaks it (unlike
+    `PercentField`, which cleans to a fraction)."""
+    return LocalizedDecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+    )
+
+
 def axis_formatter(places: int = 0) -> Any:
     """A matplotlib tick formatter that writes ticks with `number`, so a chart's labels
     match the table beside it."""

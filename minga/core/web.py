@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -32,6 +33,15 @@ def run_action(form: BaseForm, action: Callable[[], Any]) -> Any | None:
         else:
             form.add_error(None, exc)
         return None
+
+
+def errors_to_messages(request: HttpRequest, form: BaseForm) -> None:
+    """A form posted from another page (a card's small form): its errors, each named by its
+    field's label, shown as messages on the page it returns to."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 def needs_confirmation(

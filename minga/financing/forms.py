@@ -11,8 +11,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minga.core.forms import country_choices
-from minga.core.l10n import LocalizedDecimalField
+from minga.core.forms import country_choices, date_field, time_field
+from minga.core.l10n import LocalizedDecimalField, percentage_field
 from minga.core.models import Network, OrganizationType, Theme
 from minga.core.pickers import OrganizationPick, PersonPick
 from minga.financing.actions import end_of_day, zone_of
@@ -32,18 +32,6 @@ def amount(label: Any, *, required: bool = False) -> LocalizedDecimalField:
     )
 
 
-def percentage(label: Any) -> LocalizedDecimalField:
-    """A percentage kept as typed (0 to 100: "37,5" in es), as the API speaks it."""
-    return LocalizedDecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=2,
-    )
-
-
 def currency_field(initial: str = "USD") -> forms.CharField:
     return forms.CharField(
         label=_("Currency"),
@@ -55,27 +43,14 @@ def currency_field(initial: str = "USD") -> forms.CharField:
     )
 
 
-def date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        # A date box takes only yyyy-mm-dd: a localized initial value would come up empty.
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-
 class DeadlineMixin(forms.Form):
     """A deadline as a date and, optionally, a time where the network is; a date alone
     ends at the end of that day."""
 
     network: Network
     deadline_on = date_field(_("Deadline"))
-    deadline_at = forms.TimeField(
-        label=_("Time (optional)"),
-        required=False,
-        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
-        help_text=_("In the network's time zone. Empty: the end of that day."),
-    )
+    deadline_at = time_field(_("Time (optional)"), required=False)
+    deadline_at.help_text = _("In the network's time zone. Empty: the end of that day.")
 
     def deadline(self) -> datetime:
         day = self.cleaned_data["deadline_on"]
@@ -120,7 +95,7 @@ class CallForm(DeadlineMixin):
     amount_min = amount(_("Smallest amount"))
     amount_max = amount(_("Largest amount"))
     currency = currency_field()
-    cofinancing = percentage(_("Co-financing required (%)"))
+    cofinancing = percentage_field(_("Co-financing required (%)"))
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     criteria = forms.CharField(
         label=_("Criteria"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -332,7 +307,7 @@ class StageForm(forms.Form):
 class PartnerForm(forms.Form):
     organization = OrganizationPick(label=_("Partner organization"))
     role = forms.CharField(label=_("Role"), max_length=200, required=False)
-    budget_share = percentage(_("Share of the budget (%)"))
+    budget_share = percentage_field(_("Share of the budget (%)"))
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -371,7 +346,7 @@ class PlanLineForm(forms.Form):
     owner = PersonPick(label=_("Owner"), required=False)
     deadline = date_field(_("Deadline"))
     status = forms.ChoiceField(label=_("Status"), choices=LineStatus.choices)
-    progress = percentage(_("Progress (%)"))
+    progress = percentage_field(_("Progress (%)"))
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ from minga.core.pdf import PdfUnavailable, pdf_response
 from minga.core.permissions import Action, can
 from minga.core.queries import step_states
 from minga.core.steps import STEPS_BY_KEY
-from minga.core.web import needs_confirmation, run_action
+from minga.core.web import errors_to_messages, needs_confirmation, run_action
 from minga.financing import actions, charts, queries
 from minga.financing.access import (
     get_application_for,
@@ -614,14 +614,6 @@ def application_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _back_with_errors(request: HttpRequest, form: Any, target: Any) -> HttpResponse:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-    return redirect(target)
-
-
 @login_required
 @require_POST
 def application_stage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -637,7 +629,8 @@ def application_stage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         if saved is not None:
             messages.success(request, _("Stage: %(stage)s.") % {"stage": saved.get_stage_display()})
-    return _back_with_errors(request, form, application)
+    errors_to_messages(request, form)
+    return redirect(application)
 
 
 @login_required
@@ -655,7 +648,8 @@ def partner_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         if saved is not None:
             messages.success(request, _("Partner saved."))
-    return _back_with_errors(request, form, application)
+    errors_to_messages(request, form)
+    return redirect(application)
 
 
 @login_required
@@ -687,7 +681,8 @@ def document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         if saved is not None:
             messages.success(request, _("Document attached."))
-    return _back_with_errors(request, form, application)
+    errors_to_messages(request, form)
+    return redirect(application)
 
 
 @login_required
