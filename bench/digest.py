@@ -14,6 +14,7 @@ import socket
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,11 @@ def main(people: int) -> None:
         for i in range(people)
     )
     Person.objects.bulk_create(Person(network=network, user=user) for user in users)
-    actions.post_news(actor=owner, network=network, title="Noticia", body="Texto " * 80)
+    news = actions.post_news(actor=owner, network=network, title="Noticia", body="Texto " * 80)
     when = digest.current_period("weekly", timezone.localdate())
+    # The digest tells the completed week's news: this one was published last week.
+    news.published_at = when.start(timezone.get_current_timezone()) - timedelta(days=2)
+    news.save(update_fields=["published_at"])
 
     controller = Controller(_Sink(), hostname="127.0.0.1", port=port)
     controller.start()
