@@ -50,7 +50,7 @@ from minga.core import intake
 from minga.core.audit import record
 from minga.core.events import AuditEvent
 from minga.core.mail import send_templated_mail
-from minga.core.models import Network, Organization, Person, Theme, User
+from minga.core.models import Network, Organization, Person, Theme, User, check_choice
 from minga.core.permissions import Action, can, require
 
 if TYPE_CHECKING:
@@ -104,16 +104,6 @@ def _person(actor: Actor, network: Network) -> Person:
     return person
 
 
-def _check_choice(field: str, value: str, allowed: list[str]) -> None:
-    if value not in allowed:
-        raise ValidationError(
-            {
-                field: _("%(value)s is not one of %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(allowed)}
-            }
-        )
-
-
 # Events -------------------------------------------------------------------------------
 
 
@@ -147,10 +137,10 @@ def save_event(
     row.group = group if group is not None or event is None else row.group
     if not row.time_zone:
         row.time_zone = network.time_zone
-    _check_choice("kind", row.kind, EventKind.values)
+    check_choice("kind", row.kind, EventKind.values)
     if row.topic:
-        _check_choice("topic", row.topic, WorkshopTopic.values)
-    _check_choice("recurrence", row.recurrence, Recurrence.values)
+        check_choice("topic", row.topic, WorkshopTopic.values)
+    check_choice("recurrence", row.recurrence, Recurrence.values)
     if not row.title:
         raise ValidationError({"title": _("Give the event a title.")})
     if row.starts_at is None or row.ends_at is None:
@@ -477,7 +467,7 @@ def set_digest_frequency(*, actor: Actor, person: Person, frequency: str) -> Dig
     own = isinstance(actor, User) and person.user_id == actor.pk
     if not own and not can(actor, Action.MANAGE_EVENTS, person.network):
         raise PermissionDenied
-    _check_choice("frequency", frequency, Frequency.values)
+    check_choice("frequency", frequency, Frequency.values)
     found, _created = DigestPreference.objects.update_or_create(
         person=person, defaults={"frequency": frequency}
     )
@@ -551,7 +541,7 @@ def save_channel(
 ) -> ChatChannel:
     """A chat channel that also gets the digest's news: coordinators configure it."""
     require(actor, Action.MANAGE_EVENTS, network)
-    _check_choice("kind", kind, ChannelKind.values)
+    check_choice("kind", kind, ChannelKind.values)
     _check_webhook(url.strip())
     if kind == ChannelKind.TELEGRAM and not chat_id.strip():
         raise ValidationError({"chat_id": _("Give the Telegram chat's id.")})
@@ -666,8 +656,8 @@ def share_resource(
         raise ValidationError({"title": _("Give the resource a title.")})
     if not content and not url.strip():
         raise ValidationError({"file": _("Attach a file or give a link.")})
-    _check_choice("language", language, ResourceLanguage.values)
-    _check_choice("licence", licence, Licence.values)
+    check_choice("language", language, ResourceLanguage.values)
+    check_choice("licence", licence, Licence.values)
     kind, size = "", 0
     if content:
         name = (file_name or "file").replace("/", "_").replace("\\", "_")[:200]
@@ -739,7 +729,7 @@ def open_consultation(
 ) -> Consultation:
     """A question answerable in five minutes, open until `closes_at`."""
     require(actor, Action.MANAGE_EVENTS, network)
-    _check_choice("kind", kind, ConsultationKind.values)
+    check_choice("kind", kind, ConsultationKind.values)
     if not question.strip():
         raise ValidationError({"question": _("Ask the question.")})
     options = [c.strip()[:200] for c in choices or [] if c.strip()]

@@ -38,6 +38,7 @@ from minga.core.models import (
     StepState,
     Theme,
     User,
+    check_choice,
     hash_secret,
     validate_time_zone,
 )
@@ -65,21 +66,10 @@ ORGANIZATION_FIELDS = (
 INVITATION_DAYS = 14
 
 
-def _check_choice(field: str, value: str, allowed: Iterable[str]) -> None:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ValidationError(
-            {
-                field: _("%(value)s is not one of: %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(allowed)}
-            }
-        )
-
-
 def _check_roles(roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     for role in roles:
-        _check_choice("roles", role, RoleName.values)
+        check_choice("roles", role, RoleName.values)
     return roles
 
 
@@ -87,7 +77,7 @@ def _check_languages(languages: list[str]) -> None:
     if not languages:
         raise ValidationError({"languages": _("Choose at least one language.")})
     for code in languages:
-        _check_choice("languages", code, LANGUAGE_CODES)
+        check_choice("languages", code, LANGUAGE_CODES)
 
 
 # Networks ------------------------------------------------------------------------
@@ -116,7 +106,7 @@ def create_network(
         raise ValidationError({"slug": _("A network with this short name already exists.")})
     if not name.strip():
         raise ValidationError({"name": _("Give the network a name.")})
-    _check_choice("model", model, GovernanceModel.values)
+    check_choice("model", model, GovernanceModel.values)
     languages = languages if languages is not None else ["es", "pt-br"]
     _check_languages(languages)
     network = Network.objects.create(
@@ -137,7 +127,7 @@ def update_network(*, actor: Actor, network: Network, **changes: Any) -> Network
     if unknown:
         raise ValueError(f"not network fields: {sorted(unknown)}")
     if "model" in changes:
-        _check_choice("model", changes["model"], GovernanceModel.values)
+        check_choice("model", changes["model"], GovernanceModel.values)
     if "languages" in changes:
         _check_languages(changes["languages"])
     if "time_zone" in changes:
@@ -187,8 +177,8 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def set_step_state(*, actor: Actor, network: Network, step: str, state: str) -> StepProgress:
     require(actor, Action.SET_STEP_STATE, network)
-    _check_choice("step", step, STEP_KEYS)
-    _check_choice("state", state, StepState.values)
+    check_choice("step", step, STEP_KEYS)
+    check_choice("state", state, StepState.values)
     progress, _created = StepProgress.objects.update_or_create(
         network=network, step=step, defaults={"state": state}
     )
@@ -218,8 +208,8 @@ def _themes(names: Iterable[str]) -> list[Theme]:
 
 
 def _clean_organization(organization: Organization) -> None:
-    _check_choice("type", organization.type, OrganizationType.values)
-    _check_choice("size", organization.size, OrganizationSize.values)
+    check_choice("type", organization.type, OrganizationType.values)
+    check_choice("size", organization.size, OrganizationSize.values)
     organization.full_clean(exclude=["network", "themes"], validate_unique=False)
     clash = organization.network.organizations.filter(name__iexact=organization.name)
     if clash.exclude(pk=organization.pk).exists():
@@ -320,7 +310,7 @@ def add_person(
     roles = _check_roles(roles)
     _check_organization(network, organization)
     if language:
-        _check_choice("language", language, LANGUAGE_CODES)
+        check_choice("language", language, LANGUAGE_CODES)
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(
@@ -402,7 +392,7 @@ def remove_person(*, actor: Actor, person: Person) -> None:
 @transaction.atomic
 def set_language(*, actor: User, language: str) -> None:
     """Change the actor's own interface language: there is nobody else to check."""
-    _check_choice("language", language, LANGUAGE_CODES)
+    check_choice("language", language, LANGUAGE_CODES)
     if actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])
@@ -427,7 +417,7 @@ def invite_person(
     require(actor, Action.MANAGE_PEOPLE, network)
     roles = _check_roles(roles)
     _check_organization(network, organization)
-    _check_choice("language", language, LANGUAGE_CODES)
+    check_choice("language", language, LANGUAGE_CODES)
     invitation = Invitation(
         network=network,
         email=email,
@@ -521,7 +511,7 @@ def update_account(*, actor: Actor, user: User, **changes: Any) -> User:
     if unknown:
         raise ValueError(f"not account fields: {sorted(unknown)}")
     if changes.get("language"):
-        _check_choice("language", changes["language"], LANGUAGE_CODES)
+        check_choice("language", changes["language"], LANGUAGE_CODES)
     before = {field: getattr(user, field) for field in changes}
     for field, value in changes.items():
         setattr(user, field, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +57,19 @@ def validate_time_zone(name: str) -> None:
             _("%(value)s is not a time zone (for example America/Bogota)."),
             params={"value": name},
             code="time_zone",
+        )
+
+
+def check_choice(field: str, value: str, allowed: Iterable[str]) -> None:
+    """A stored value among the allowed ones, else a ValidationError on `field` naming them
+    (every app's actions check their choices with it)."""
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ValidationError(
+            {
+                field: _("%(value)s is not one of: %(allowed)s.")
+                % {"value": value, "allowed": ", ".join(allowed)}
+            }
         )
 
 

@@ -22,7 +22,15 @@ from minga.core import intake
 from minga.core.audit import record
 from minga.core.events import AuditEvent
 from minga.core.mail import send_templated_mail
-from minga.core.models import Network, Organization, OrganizationType, Person, Theme, User
+from minga.core.models import (
+    Network,
+    Organization,
+    OrganizationType,
+    Person,
+    Theme,
+    User,
+    check_choice,
+)
 from minga.core.permissions import Action, can, require
 from minga.financing.calls_file import CallRow, CallsFileError, read_calls
 from minga.financing.models import (
@@ -85,17 +93,6 @@ def end_of_day(day: date, network: Network) -> datetime:
     return datetime.combine(day, datetime.max.time(), tzinfo=zone_of(network))
 
 
-def _check_choice(field: str, value: str, allowed: Iterable[str]) -> None:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ValidationError(
-            {
-                field: _("%(value)s is not one of %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(allowed)}
-            }
-        )
-
-
 def _check_currency(currency: str, field: str = "currency") -> str:
     currency = currency.strip().upper()
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
@@ -124,7 +121,7 @@ def _check_places(codes: Iterable[str], types: Iterable[str]) -> tuple[list[str]
         )
     types = [kind.strip() for kind in types if kind.strip()]
     for kind in types:
-        _check_choice("org_types", kind, OrganizationType.values)
+        check_choice("org_types", kind, OrganizationType.values)
     return list(dict.fromkeys(codes)), list(dict.fromkeys(types))
 
 
@@ -177,9 +174,9 @@ def save_funder(
     """A funder's record: for a company, its values, mission and pillars."""
     require(actor, Action.MANAGE_FUNDING, network)
     if "source_type" in fields:
-        _check_choice("source_type", fields["source_type"], SourceType.values)
+        check_choice("source_type", fields["source_type"], SourceType.values)
     if "kind" in fields:
-        _check_choice("kind", fields["kind"], FunderKind.values)
+        check_choice("kind", fields["kind"], FunderKind.values)
     if funder is None:
         funder = Funder(network=network)
     for field, value in fields.items():
@@ -213,7 +210,7 @@ def save_call(
     values = {**current, **fields}
     if not str(values.get("title", "")).strip():
         raise ValidationError({"title": _("Give the call a title.")})
-    _check_choice("source_type", values.get("source_type", ""), SourceType.values)
+    check_choice("source_type", values.get("source_type", ""), SourceType.values)
     values["countries"], values["org_types"] = _check_places(
         values.get("countries") or [], values.get("org_types") or []
     )
@@ -390,7 +387,7 @@ def record_access(
     an approximate annual amount), what it lacks, and the amount it looks for."""
     _require_own(actor, Action.RECORD_FUNDING_ACCESS, organization)
     for source_type, (amount, source_currency) in sources.items():
-        _check_choice("sources", source_type, SourceType.values)
+        check_choice("sources", source_type, SourceType.values)
         _check_amount(amount, "sources")
         _check_currency(source_currency, "sources")
     _check_amount(needed_amount, "needed_amount")
@@ -432,7 +429,7 @@ def save_need(
     """What the network needs funding for in a year: a project, an area, or its own
     institutional strengthening."""
     require(actor, Action.MANAGE_FUNDING, network)
-    _check_choice("kind", kind, NeedKind.values)
+    check_choice("kind", kind, NeedKind.values)
     if not title.strip():
         raise ValidationError({"title": _("Say what the funding is for.")})
     if not 2000 <= year <= 2100:
@@ -502,7 +499,7 @@ def link_survey(
                     % {"name": choice}
                 }
             )
-        _check_choice("source_choices", source_type, SourceType.values)
+        check_choice("source_choices", source_type, SourceType.values)
     link, _created = SurveyLink.objects.update_or_create(
         network=network,
         defaults={
@@ -628,7 +625,7 @@ def set_stage(
     """Move an application along the pipeline. Awarded needs the amount; it then counts
     in the network's income in the year it was awarded."""
     _require_team(actor, application)
-    _check_choice("stage", stage, Stage.values)
+    check_choice("stage", stage, Stage.values)
     if stage == Stage.AWARDED:
         if awarded_amount is None:
             raise ValidationError({"awarded_amount": _("Give the amount awarded.")})
@@ -783,7 +780,7 @@ def save_plan(
 ) -> SustainabilityPlan:
     require(actor, Action.MANAGE_FUNDING, network)
     for mechanism in mechanisms:
-        _check_choice("mechanisms", mechanism, Mechanism.values)
+        check_choice("mechanisms", mechanism, Mechanism.values)
     plan, _created = SustainabilityPlan.objects.get_or_create(network=network)
     plan.mechanisms = list(dict.fromkeys(mechanisms))
     plan.legal_conditions = legal_conditions.strip()
@@ -811,8 +808,8 @@ def save_plan_line(
     require(actor, Action.MANAGE_FUNDING, network)
     if not title.strip():
         raise ValidationError({"title": _("Name the line of action.")})
-    _check_choice("mechanism", mechanism, Mechanism.values)
-    _check_choice("status", status, LineStatus.values)
+    check_choice("mechanism", mechanism, Mechanism.values)
+    check_choice("status", status, LineStatus.values)
     _check_share(progress, "progress")
     if owner is not None and owner.network_id != network.pk:
         raise ValidationError({"owner": _("This person is not in this network.")})
