@@ -222,6 +222,21 @@ def results(consultation: Consultation) -> list[tuple[str, int]]:
     return []
 
 
+def text_answers(network: Network, pk: int) -> tuple[Consultation, list[str]] | None:
+    """A short-text consultation of the network and its distinct answers, in the order
+    given (planning turns members' perceptions into SWOT notes); None if it has none such."""
+    consultation = Consultation.objects.filter(
+        network=network, pk=pk, kind=ConsultationKind.TEXT
+    ).first()
+    if consultation is None:
+        return None
+    seen: dict[str, str] = {}
+    for text in consultation.answers.order_by("answered_at", "pk").values_list("text", flat=True):
+        if text.strip():
+            seen.setdefault(text.strip().casefold(), text.strip())
+    return consultation, list(seen.values())
+
+
 # Engagement -----------------------------------------------------------------------------
 
 QUARTERS = 4

@@ -216,6 +216,59 @@ class AuditEvent(models.TextChoices):
         "funding.plan",
         _("%(actor)s changed the sustainability and financing plan of %(target)s."),
     )
+    PESTEL_SAVE = "pestel.save", _("%(actor)s saved the PESTEL trend %(target)s.")
+    PESTEL_DELETE = "pestel.delete", _("%(actor)s deleted the PESTEL trend %(target)s.")
+    PESTEL_RATE = "pestel.rate", _("%(actor)s rated the PESTEL trend %(target)s.")
+    SWOT_SAVE = "swot.save", _("%(actor)s saved the SWOT item %(target)s.")
+    SWOT_DELETE = "swot.delete", _("%(actor)s deleted the SWOT item %(target)s.")
+    SWOT_WEIGH = "swot.weigh", _("%(actor)s weighed the SWOT item %(target)s.")
+    SWOT_FROM_CONSULTATION = (
+        "swot.consultation",
+        _("%(actor)s brought the answers of the consultation %(target)s to the SWOT."),
+    )
+    BASIS_SAVE = "basis.save", _("%(actor)s changed the basis of the network %(target)s.")
+    PILLAR_SAVE = "pillar.save", _("%(actor)s saved the strategic pillar %(target)s.")
+    PILLAR_DELETE = "pillar.delete", _("%(actor)s deleted the strategic pillar %(target)s.")
+    OBJECTIVE_SAVE = "objective.save", _("%(actor)s saved the objective %(target)s.")
+    OBJECTIVE_DELETE = "objective.delete", _("%(actor)s deleted the objective %(target)s.")
+    PRIORITIZATION_OPEN = (
+        "prioritization.open",
+        _("%(actor)s opened the prioritization %(target)s."),
+    )
+    BALLOT_CAST = "ballot.cast", _("%(actor)s cast a ballot in the prioritization %(target)s.")
+    PRIORITIZATION_CLOSE = (
+        "prioritization.close",
+        _("%(actor)s closed the prioritization %(target)s."),
+    )
+    OBJECTIVES_PROPOSE = (
+        "objectives.propose",
+        _("%(actor)s put the result of the prioritization %(target)s to a proposal."),
+    )
+    OBJECTIVES_ADOPT = (
+        "objectives.adopt",
+        _("%(actor)s adopted the objectives prioritized in %(target)s."),
+    )
+    PROJECT_SAVE = "project.save", _("%(actor)s saved the programmatic project %(target)s.")
+    PROJECT_DELETE = (
+        "project.delete",
+        _("%(actor)s deleted the programmatic project %(target)s."),
+    )
+    RESULT_SAVE = "result.save", _("%(actor)s saved the result %(target)s.")
+    RESULT_DELETE = "result.delete", _("%(actor)s deleted the result %(target)s.")
+    INDICATOR_SAVE = "indicator.save", _("%(actor)s saved the indicator %(target)s.")
+    INDICATOR_DELETE = "indicator.delete", _("%(actor)s deleted the indicator %(target)s.")
+    MEASUREMENT_RECORD = (
+        "measurement.record",
+        _("%(actor)s recorded a measurement of the indicator %(target)s."),
+    )
+    MEASUREMENT_DELETE = (
+        "measurement.delete",
+        _("%(actor)s deleted a measurement of the indicator %(target)s."),
+    )
+    MEASUREMENTS_IMPORT = (
+        "measurement.import",
+        _("%(actor)s imported measurements of the indicator %(target)s."),
+    )
 
 
 # Reading an entry ------------------------------------------------------------------------

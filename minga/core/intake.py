@@ -74,6 +74,18 @@ UPLOAD_LIMIT = _Upload.LIMIT
 """`max_bytes` default: `MINGA_MAX_UPLOAD_BYTES` from Django's settings, else MAX_UPLOAD_BYTES."""
 
 
+@dataclass(frozen=True)
+class CellError:
+    """A bad cell of an import, read as `row N, column C: value V: why` (`l10n.cell_message`);
+    `why` is an untranslated template with `params`."""
+
+    row: int
+    column: str
+    value: str
+    why: str
+    params: tuple[tuple[str, object], ...] = ()
+
+
 def gettext_noop(message: str) -> str:
     """Marks a message for translation (`makemessages` collects it); `IntakeError.message`
     translates it where Django is running."""

@@ -112,3 +112,15 @@ def axis_formatter(places: int = 0) -> Any:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda value, _position: number(value, places))
+
+
+def cell_message(error: Any) -> str:
+    """An import's bad cell (`intake.CellError`), as `row N, column C: value V: why` in the
+    reader's language."""
+    why = _(error.why) % dict(error.params)
+    return _("row %(row)d, column %(column)s: value %(value)s: %(why)s") % {
+        "row": error.row,
+        "column": error.column,
+        "value": repr(error.value) if error.value else "''",
+        "why": why,
+    }

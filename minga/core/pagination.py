@@ -27,9 +27,18 @@ class PageNumberPagination(ninja_pagination.PageNumberPagination):
 class SerializedPage(Generic[M]):
     """Looks like a list to ninja's paginator, but serializes only the slice it takes."""
 
-    def __init__(self, rows: QuerySet[M], serialize: Callable[[M], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        rows: QuerySet[M],
+        serialize: Callable[[M], dict[str, Any]] | None = None,
+        *,
+        serialize_page: Callable[[list[M]], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """`serialize` one row at a time, or `serialize_page` the page's rows at once (when
+        a row's figures are derived together, in a fixed number of queries)."""
         self.rows = rows
         self.serialize = serialize
+        self.serialize_page = serialize_page
 
     def count(self) -> int:
         return self.rows.count()
@@ -38,4 +47,7 @@ class SerializedPage(Generic[M]):
         return self.count()
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        if self.serialize_page is not None:
+            return self.serialize_page(list(self.rows[index]))
+        assert self.serialize is not None
         return [self.serialize(row) for row in self.rows[index]]

@@ -108,6 +108,13 @@ class Action(StrEnum):
     # leads manage their own group and its events, checked per object).
     VIEW_EVENTS = "view_events"
     MANAGE_EVENTS = "manage_events"
+    # Planning: everyone in the network sees the plan, adds and rates trends, adds SWOT
+    # notes and objectives, and casts their organization's ballot (checked per object);
+    # coordinators keep the basis, run prioritizations and adopt, and set up projects,
+    # whose responsible and referents record progress (checked per object).
+    VIEW_PLANNING = "view_planning"
+    CONTRIBUTE_PLANNING = "contribute_planning"
+    MANAGE_PLANNING = "manage_planning"
 
 
 MATRIX: dict[Action, frozenset[str]] = {
@@ -148,6 +155,9 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.APPLY_FOR_FUNDING: frozenset({PERSON}),
     Action.VIEW_EVENTS: frozenset({PERSON}),
     Action.MANAGE_EVENTS: frozenset({COORDINATOR}),
+    Action.VIEW_PLANNING: frozenset({PERSON}),
+    Action.CONTRIBUTE_PLANNING: frozenset({PERSON}),
+    Action.MANAGE_PLANNING: frozenset({COORDINATOR}),
 }
 
 # Platform administrators administer every network, except what only the protocol

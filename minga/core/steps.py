@@ -59,6 +59,7 @@ STEPS: tuple[Step, ...] = (
         "6",
         _("Strategic planning"),
         _("PESTEL, SWOT, mission and pillars, prioritized objectives, projects."),
+        ("planning.PestelFactor", "planning.SwotItem", "planning.Objective", "planning.Pillar"),
     ),
     Step(
         "mapping",

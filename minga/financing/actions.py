@@ -21,6 +21,7 @@ from django_countries import countries as all_countries
 from minga.core import intake
 from minga.core.audit import record
 from minga.core.events import AuditEvent
+from minga.core.l10n import cell_message
 from minga.core.mail import send_templated_mail
 from minga.core.models import (
     Network,
@@ -246,17 +247,6 @@ def delete_call(*, actor: Actor, call: Call) -> None:
     require(actor, Action.MANAGE_FUNDING, call.network)
     record(actor=actor, action=AuditEvent.FUNDING_CALL_DELETE, target=call, network=call.network)
     call.delete()
-
-
-def cell_message(error: Any) -> str:
-    """`row N, column C: value V: why`, in the reader's language."""
-    why = _(error.why) % dict(error.params)
-    return _("row %(row)d, column %(column)s: value %(value)s: %(why)s") % {
-        "row": error.row,
-        "column": error.column,
-        "value": repr(error.value) if error.value else "''",
-        "why": why,
-    }
 
 
 def country_codes() -> dict[str, str]:

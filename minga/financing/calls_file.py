@@ -20,6 +20,7 @@ from datetime import date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from minga.core.intake import CellError
 from minga.core.intake import gettext_noop as _
 from minga.financing.matching import SOURCE_TYPES
 
@@ -48,17 +49,6 @@ _PLAIN_NUMBER = re.compile(r"\d+(\.\d{1,2})?")
 # A spreadsheet saved in Spanish or Portuguese writes cents after a comma: "25000,50".
 # Unambiguous without grouping (three digits after a comma would be a thousands group).
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
-
-
-@dataclass(frozen=True)
-class CellError:
-    """`row N, column C: value V: why`; `why` is an untranslated template with `params`."""
-
-    row: int
-    column: str
-    value: str
-    why: str
-    params: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

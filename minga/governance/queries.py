@@ -333,3 +333,10 @@ def positions_by_quarter(organization_ids: list[int], since: Any) -> dict[tuple[
         .annotate(n=Count("pk"))
     )
     return {(row["organization"], row["quarter"].date()): row["n"] for row in rows}
+
+
+def proposal_state(network: Network, pk: int) -> tuple[bool, str] | None:
+    """(open, outcome) of the network's proposal `pk`, or None if it has none such: for an
+    app that lets a proposal decide (planning's adoption of objectives)."""
+    proposal = Proposal.objects.filter(network=network, pk=pk).first()
+    return None if proposal is None else (proposal.is_open, proposal.outcome)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django_countries import countries
 
-from minga.core.models import Theme
-from minga.reach.models import AUDIENCE_KIND_CHOICES, AudienceCriteria
+from minga.core.models import Network, Theme
+from minga.reach.models import AUDIENCE_KIND_CHOICES, AudienceCriteria, CharterVersion
 
 
 def audience_kinds(audience: AudienceCriteria | None) -> list[str]:
@@ -29,3 +29,9 @@ def audience_themes(audience: AudienceCriteria | None) -> list[str]:
         return []
     names = dict(Theme.objects.filter(slug__in=audience.themes).values_list("slug", "name"))
     return [names.get(slug, slug) for slug in audience.themes]
+
+
+def current_charter(network: Network) -> CharterVersion | None:
+    """The charter as it stands: its context, purpose, objective and audience (planning
+    starts the basis and the plan from them rather than asking twice)."""
+    return network.charter_versions.first()

@@ -122,7 +122,8 @@ def reachable_pages(client: Any, start: str, *, limit: int = 400, alike: int = 3
     while queue and len(pages) < limit:
         url = queue.popleft()
         response = client.get(url)
-        if response.status_code in (301, 302):
+        # 204: a board's poll answering "nothing changed since" has no page to read.
+        if response.status_code in (204, 301, 302):
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
@@ -293,14 +294,17 @@ _TOKEN = re.compile(r"[\w.]*\w")
 
 def catalogue_words(language: str) -> set[str]:
     """The words of Minga's own messages in `language` ("vertical" is a Portuguese word
-    as well as a stored value)."""
+    as well as a stored value), also in lower case ("Social" heads a PESTEL factor, and
+    "social" in a survey's question is a Spanish word, not the stored value)."""
     from django.utils.translation import to_locale
 
     path = Path(__file__).resolve().parents[2] / "locale" / to_locale(language)
     words: set[str] = set()
     for entry in polib.pofile(str(path / "LC_MESSAGES/django.po")):
         for text in [entry.msgstr, *entry.msgstr_plural.values()]:
-            words.update(WORD.findall(text))
+            found = WORD.findall(text)
+            words.update(found)
+            words.update(word.lower() for word in found)
     return words
 
 

@@ -46,6 +46,11 @@ EXPECTED = {
     Action.VIEW_EVENTS: "CMTP A",
     # A working group's leads also manage its events (checked per object).
     Action.MANAGE_EVENTS: "C    A",
+    # Planning: everyone reads and contributes; coordinators keep the basis, run
+    # prioritizations and set up projects (a project's team records progress, per object).
+    Action.VIEW_PLANNING: "CMTP A",
+    Action.CONTRIBUTE_PLANNING: "CMTP A",
+    Action.MANAGE_PLANNING: "C    A",
 }
 PERSONAS = {
     "C": "coordinator",
