@@ -11,8 +11,13 @@ from minga.sortition.engine.model import Instance
 
 if TYPE_CHECKING:
     from minga.sortition.engine.leximin import Progress
+    from minga.sortition.engine.lottery import Lottery
 
 ALGORITHMS = ("leximin", "legacy")
+LOTTERY_ALGORITHMS = ("leximin",)
+DEFAULT_PANELS = 1000
+# Ten-sided dice: up to six of them (the table's rows stay a file one can open).
+MAX_PANELS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,36 @@ def run_draw(
             seconds=time.perf_counter() - started,
         )
     raise ValueError(f"algorithm: {algorithm!r} is not one of {', '.join(ALGORITHMS)}")
+
+
+@dataclass(frozen=True)
+class LotteryResult:
+    lottery: Lottery
+    seconds: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "panels": self.lottery.panels,
+            "lottery_sha256": self.lottery.sha256(),
+            "max_change": self.lottery.max_change,
+            "probabilities": self.lottery.probabilities,
+            "seconds": self.seconds,
+        }
+
+
+def run_lottery(
+    instance: Instance,
+    panels: int = DEFAULT_PANELS,
+    algorithm: str = "leximin",
+    progress: Progress | None = None,
+) -> LotteryResult:
+    """The distribution, rounded to `panels` numbered panels (`lottery.round_distribution`).
+    Raises InfeasibleQuotas when no panel meets the quotas."""
+    from minga.sortition.engine.leximin import leximin
+    from minga.sortition.engine.lottery import round_distribution
+
+    if algorithm not in LOTTERY_ALGORITHMS:
+        raise ValueError(f"algorithm: {algorithm!r} is not one of {', '.join(LOTTERY_ALGORITHMS)}")
+    started = time.perf_counter()
+    lottery = round_distribution(leximin(instance, progress=progress), panels)
+    return LotteryResult(lottery=lottery, seconds=time.perf_counter() - started)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,15 @@ from minga.core import intake
 from minga.core.text import comma_list
 from minga.sortition.engine.model import Instance, SortitionInputError
 from minga.sortition.engine.replacement import replay
-from minga.sortition.engine.service import ALGORITHMS, DrawResult, run_draw
+from minga.sortition.engine.service import (
+    ALGORITHMS,
+    DEFAULT_PANELS,
+    LOTTERY_ALGORITHMS,
+    MAX_PANELS,
+    DrawResult,
+    run_draw,
+    run_lottery,
+)
 from minga.sortition.inputs import PoolFileError, numbered_note, read_pool, translated
 
 
@@ -22,21 +31,34 @@ class Command(BaseCommand):
         "--seed SEED [--algorithm leximin|legacy] [--id-column COLUMN] "
         "[--group-by COLUMN[,COLUMN...]] --json`; "
         "`minga sortition verify ... --panel id,id,... [--declined id,...]` exits 0 iff that "
-        "panel is the one drawn (after replacing, in order, the members who declined)."
+        "panel is the one drawn (after replacing, in order, the members who declined). "
+        "`minga sortition lottery --people P --features F --seats K [--panels M] "
+        "[--group-by C] --out lottery.csv --json` writes the numbered table of panels to "
+        "publish before the draw; `minga sortition verify --lottery lottery.csv --number N "
+        "--panel id,id,...` exits 0 iff the table's hash matches and row N is that panel."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
         for verb, text in (
             ("draw", "Compute the probabilities and draw a panel."),
-            ("verify", "Re-run the draw and check a published panel."),
+            ("verify", "Re-run the draw, or read a lottery's table, and check a panel."),
+            ("lottery", "Round the probabilities to a numbered table of panels to publish."),
         ):
             command = sub.add_parser(verb, help=text)
-            command.add_argument("--people", required=True, type=Path, help="people.csv")
-            command.add_argument("--features", required=True, type=Path, help="features.csv")
-            command.add_argument("--seats", required=True, type=int)
-            command.add_argument("--seed", required=True, help="The public random seed (text).")
-            command.add_argument("--algorithm", choices=ALGORITHMS, default="leximin")
+            # A lottery's check needs only its table: the pool's files are then optional.
+            pool_required = verb != "verify"
+            command.add_argument("--people", required=pool_required, type=Path, help="people.csv")
+            command.add_argument(
+                "--features", required=pool_required, type=Path, help="features.csv"
+            )
+            command.add_argument("--seats", required=pool_required, type=int)
+            if verb != "lottery":
+                command.add_argument(
+                    "--seed", required=verb == "draw", help="The public random seed (text)."
+                )
+            algorithms = LOTTERY_ALGORITHMS if verb == "lottery" else ALGORITHMS
+            command.add_argument("--algorithm", choices=algorithms, default="leximin")
             command.add_argument(
                 "--id-column",
                 default="",
@@ -51,9 +73,31 @@ class Command(BaseCommand):
                 "comma-separated, compared ignoring case (a household: "
                 "primary_address1,primary_zip).",
             )
-            if verb == "draw":
+            if verb == "lottery":
+                command.add_argument(
+                    "--panels",
+                    type=int,
+                    default=DEFAULT_PANELS,
+                    help="How many numbered panels (default 1000: numbered 000 to 999).",
+                )
+                command.add_argument(
+                    "--out", required=True, type=Path, help="Where to write the table (CSV)."
+                )
+            if verb in ("draw", "lottery"):
                 command.add_argument("--json", action="store_true", help="Print JSON.")
             else:
+                command.add_argument(
+                    "--lottery",
+                    type=Path,
+                    help="A published lottery table: check its row --number instead of a draw.",
+                )
+                command.add_argument("--number", help="The number drawn (dice, drum or seed).")
+                command.add_argument(
+                    "--sha256",
+                    default="",
+                    help="The table's published SHA-256 (default: the FILE.sha256 written "
+                    "beside the table).",
+                )
                 command.add_argument("--panel", required=True, help="Comma-separated ids.")
                 command.add_argument(
                     "--declined",
@@ -63,7 +107,16 @@ class Command(BaseCommand):
                 )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verb"] == "verify" and options["lottery"]:
+            self._verify_lottery(options)
+            return
+        for name in ("people", "features", "seats", "seed"):
+            if options.get(name) is None and name in options:
+                raise CommandError(f"--{name} is required.")
         instance = self._instance(options)
+        if options["verb"] == "lottery":
+            self._lottery(instance, options)
+            return
         result = self._draw(instance, options)
         if options["verb"] == "verify":
             self._verify(instance, result, options)
@@ -78,6 +131,67 @@ class Command(BaseCommand):
         self.stdout.write(f"Seconds: {result.seconds:.2f}")
         for note in self.notes:
             self.stdout.write(note)
+
+    def _lottery(self, instance: Instance, options: dict[str, Any]) -> None:
+        from minga.sortition.engine.diagnosis import InfeasibleQuotas
+
+        if not 1 <= options["panels"] <= MAX_PANELS:
+            raise CommandError(f"--panels: from 1 to {MAX_PANELS}.")
+        try:
+            result = run_lottery(instance, options["panels"], options["algorithm"])
+        except InfeasibleQuotas as exc:
+            raise CommandError(exc.diagnosis.message()) from exc
+        table = result.lottery.csv_bytes()
+        out: Path = options["out"]
+        out.write_bytes(table)
+        # Beside the table, in sha256sum's format: what `verify --lottery` checks it against.
+        Path(f"{out}.sha256").write_text(f"{result.lottery.sha256()}  {out.name}\n")
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_json(), sort_keys=False))
+            return
+        self.stdout.write(f"Table: {out} ({result.lottery.panels} panels)")
+        self.stdout.write(f"Table SHA-256: {result.lottery.sha256()}")
+        self.stdout.write(
+            f"Largest change from LEXIMIN: {result.lottery.max_change:.6f} "
+            f"(bound k/m = {result.lottery.bound:.6f})"
+        )
+
+    def _verify_lottery(self, options: dict[str, Any]) -> None:
+        from minga.sortition.engine.lottery import LotteryError, read_table, row_of
+
+        path: Path = options["lottery"]
+        if not path.is_file():
+            raise CommandError(f"--lottery: no such file {path}")
+        if not options["number"]:
+            raise CommandError("--number: the number drawn.")
+        try:
+            intake.check_size(path.stat().st_size, path.name)
+        except intake.IntakeError as exc:
+            raise CommandError(exc.message) from exc
+        data = path.read_bytes()
+        found = hashlib.sha256(data).hexdigest()
+        published = options["sha256"].strip().lower()
+        sidecar = Path(f"{path}.sha256")
+        if not published and sidecar.is_file():
+            published = sidecar.read_text().split()[0].lower() if sidecar.read_text() else ""
+        if not published:
+            raise CommandError(
+                f"Give the table's published SHA-256 (--sha256), or keep {sidecar.name} beside it."
+            )
+        if found != published:
+            raise CommandError(
+                f"The table's SHA-256 is {found}, not the published {published}: "
+                "it is not the table that was published."
+            )
+        try:
+            panel = row_of(read_table(data), options["number"])
+        except LotteryError as exc:
+            raise CommandError(str(exc)) from exc
+        if sorted(comma_list(options["panel"])) != list(panel):
+            raise CommandError(f"Not that row's panel. Row {options['number']}: {','.join(panel)}")
+        self.stdout.write(
+            f"OK: row {options['number']} of the table with SHA-256 {found} is that panel."
+        )
 
     def _verify(self, instance: Instance, result: DrawResult, options: dict[str, Any]) -> None:
         claimed = sorted(comma_list(options["panel"]))
