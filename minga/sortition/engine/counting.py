@@ -88,33 +88,52 @@ def _count(instance: Instance, max_states: int) -> int:
         taken = max(t for _a, t, _w in options)
         reach.append(([a + b for a, b in zip(ahead, most, strict=True)], seats_ahead + taken))
     reach.reverse()
+    return _run(steps, reach, upper, lower, instance.seats, max_states)
 
-    states: dict[tuple[tuple[int, ...], int], int] = {(tuple([0] * len(slots)), 0): 1}
+
+def _run(
+    steps: list[list[tuple[tuple[int, ...], int, int]]],
+    reach: list[tuple[list[int], int]],
+    upper: list[int],
+    lower: list[int],
+    seats: int,
+    max_states: int,
+) -> int:
+    """The states as rows of a numpy array (seats per value, then seats in all) and their
+    numbers of panels as Python integers (exact, however large), merged by a mixed-radix key."""
+    import numpy as np
+
+    width = len(upper) + 1
+    top = np.array([*upper, seats], dtype=np.int64)
+    low = np.array([*lower, seats], dtype=np.int64)
+    radix = np.cumprod(np.concatenate([[1], top[:-1] + 1])).astype(np.int64)
+    if int(np.prod((top + 1).astype(float))) >= 2**62:
+        raise TooManyStates  # the key would not fit in 64 bits
+    states = np.zeros((1, width), dtype=np.int64)
+    ways = np.array([1], dtype=object)
     for step, options in enumerate(steps):
-        ahead, seats_ahead = reach[step + 1]
-        following: dict[tuple[tuple[int, ...], int], int] = {}
-        for (counts, seats), ways in states.items():
-            for added, taken, choices in options:
-                total = seats + taken
-                if total > instance.seats or total + seats_ahead < instance.seats:
-                    continue
-                new = tuple(a + b for a, b in zip(counts, added, strict=True))
-                if any(
-                    value > top or value + more < low
-                    for value, top, low, more in zip(new, upper, lower, ahead, strict=True)
-                ):
-                    continue
-                key = (new, total)
-                following[key] = following.get(key, 0) + ways * choices
-        if len(following) > max_states:
+        ahead = np.array([*reach[step + 1][0], reach[step + 1][1]], dtype=np.int64)
+        rows, counts = [], []
+        for added, taken, choices in options:
+            moved = states + np.array([*added, taken], dtype=np.int64)
+            keep = np.all(moved <= top, axis=1) & np.all(moved + ahead >= low, axis=1)
+            if keep.any():
+                rows.append(moved[keep])
+                counts.append(ways[keep] * choices)
+        if not rows:
+            return 0
+        merged = np.concatenate(rows)
+        merged_ways = np.concatenate(counts)
+        keys = merged @ radix
+        order = np.argsort(keys, kind="stable")
+        keys, merged, merged_ways = keys[order], merged[order], merged_ways[order]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        if len(starts) > max_states:
             raise TooManyStates
-        states = following
-    return sum(
-        ways
-        for (counts, seats), ways in states.items()
-        if seats == instance.seats
-        and all(value >= low for value, low in zip(counts, lower, strict=True))
-    )
+        states = merged[starts]
+        ways = np.add.reduceat(merged_ways, starts)
+    final = np.all(states >= low, axis=1)
+    return int(sum(ways[final]))
 
 
 def support_lower_bound(
