@@ -248,7 +248,8 @@ def context(
     if financing is not None:
         sections.append(Section("financing", _("Sustainability and financing plan")))
     factors = list(queries.trends(network)[:500])
-    project_rows = queries.projects(network)
+    # Progress as of the plan's date: a measurement dated later does not count yet.
+    project_rows = queries.projects(network, today)
     return {
         "network": network,
         "language": language,
@@ -275,7 +276,7 @@ def context(
         ],
         "round": _round(network),
         "sheets": _sheets(network, project_rows, with_charts),
-        "rollup": _rollup(network),
+        "rollup": _rollup(network, today),
         "timeline": Chart.of(charts.timeline(project_rows)) if with_charts else None,
         "financing": financing,
     }
@@ -525,7 +526,7 @@ def _sheets(network: Network, rows: list[queries.ProjectRow], with_charts: bool)
     return sheets
 
 
-def _rollup(network: Network) -> list[Rollup]:
+def _rollup(network: Network, today: date) -> list[Rollup]:
     return [
         Rollup(
             pillar.pillar.name,
@@ -539,7 +540,7 @@ def _rollup(network: Network) -> list[Rollup]:
                 for objective in pillar.objectives
             ],
         )
-        for pillar in queries.plan_tree(network)
+        for pillar in queries.plan_tree(network, today)
     ]
 
 
