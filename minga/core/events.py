@@ -216,6 +216,14 @@ class AuditEvent(models.TextChoices):
         "funding.plan",
         _("%(actor)s changed the sustainability and financing plan of %(target)s."),
     )
+    DRAW_LOTTERY = (
+        "draw.lottery",
+        _("%(actor)s made a lottery of numbered panels for the draw %(target)s."),
+    )
+    DRAW_NUMBER = (
+        "draw.number",
+        _("%(actor)s entered the number drawn for %(target)s."),
+    )
     PESTEL_SAVE = "pestel.save", _("%(actor)s saved the PESTEL trend %(target)s.")
     PESTEL_DELETE = "pestel.delete", _("%(actor)s deleted the PESTEL trend %(target)s.")
     PESTEL_RATE = "pestel.rate", _("%(actor)s rated the PESTEL trend %(target)s.")

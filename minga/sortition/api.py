@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from minga.core.access import acting_user as _user
@@ -93,6 +93,12 @@ class DrawOut(DrawSummary):
     panel: list[str]
     current_panel: list[str]
     declines: list[DeclineOut]
+    lottery_panels: int | None
+    lottery_sha256: str
+    lottery_max_change: float | None
+    lottery_probabilities: dict[str, float]
+    number: int | None
+    number_from: str
 
 
 class FeasibilityIn(Schema):
@@ -113,6 +119,22 @@ class FeasibilityOut(Schema):
     conflicts: list[str]
     total_change: int | None
     relaxations: list[RelaxationOut]
+
+
+class LotteryIn(Schema):
+    panels: int = Field(1000, ge=10, le=10_000)
+
+
+class LotteryOut(Schema):
+    panels: int
+    sha256: str
+    max_change: float
+    table: str  # lottery.csv, exactly the bytes hashed (UTF-8)
+
+
+class NumberIn(Schema):
+    number: int = Field(ge=0, le=9_999)
+    note: str = Field("", max_length=300)
 
 
 class SeedIn(Schema):
@@ -166,6 +188,12 @@ def _detail(draw: Draw) -> dict[str, Any]:
             "seed_note",
             "panel",
             "current_panel",
+            "lottery_panels",
+            "lottery_sha256",
+            "lottery_max_change",
+            "lottery_probabilities",
+            "number",
+            "number_from",
         )
     }
     return {
@@ -268,6 +296,36 @@ def publish(request: HttpRequest, pk: int) -> dict[str, Any]:
 def fix_seed(request: HttpRequest, pk: int, payload: SeedIn) -> dict[str, Any]:
     draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
     actions.fix_seed(actor=_user(request), draw=draw, seed=payload.seed, note=payload.note)
+    return _detail(draw)
+
+
+@router.post("/draws/{pk}/lottery", response=DrawOut)
+def make_lottery(request: HttpRequest, pk: int, payload: LotteryIn) -> dict[str, Any]:
+    """Round the computed probabilities to numbered panels, to publish with them."""
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.make_lottery(actor=_user(request), draw=draw, panels=payload.panels)
+    return _detail(draw)
+
+
+@router.get("/draws/{pk}/lottery", response=LotteryOut)
+def lottery_table(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The numbered panels: `table` is lottery.csv, the bytes whose SHA-256 is published."""
+    draw = get_any_draw_for(request.user, pk)
+    if not draw.lottery_panels:
+        raise Http404("No lottery")
+    return {
+        "panels": draw.lottery_panels,
+        "sha256": draw.lottery_sha256,
+        "max_change": draw.lottery_max_change or 0.0,
+        "table": draw.lottery_table,
+    }
+
+
+@router.put("/draws/{pk}/number", response=DrawOut)
+def enter_number(request: HttpRequest, pk: int, payload: NumberIn) -> dict[str, Any]:
+    """The number dice or a drum gave, after publication."""
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.enter_number(actor=_user(request), draw=draw, number=payload.number, note=payload.note)
     return _detail(draw)
 
 

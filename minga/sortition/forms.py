@@ -125,3 +125,18 @@ class SeedForm(forms.Form):
         ),
     )
     note = forms.CharField(label=_("Where the seed comes from"), max_length=300, required=False)
+
+
+class LotteryForm(forms.Form):
+    panels = forms.IntegerField(
+        label=_("Numbered panels"),
+        min_value=10,
+        max_value=10_000,
+        initial=1000,
+        help_text=_("1,000 panels are numbered 000 to 999: three ten-sided dice draw one."),
+    )
+
+
+class NumberForm(forms.Form):
+    number = forms.IntegerField(label=_("Number drawn"), min_value=0)
+    note = forms.CharField(label=_("How it was drawn"), max_length=300, required=False)

@@ -39,6 +39,12 @@ class Algorithm(models.TextChoices):
     LEGACY = "legacy", _("Legacy greedy draw")
 
 
+NUMBER_SOURCES = [
+    ("physical", _("Dice or a drum")),
+    ("seed", _("The public seed")),
+]
+
+
 class Draw(models.Model):
     """A draw by lot for a body's seats or a panel.
 
@@ -100,6 +106,15 @@ class Draw(models.Model):
     seed = models.CharField(_("public seed"), max_length=200, blank=True)
     seed_note = models.CharField(_("where the seed comes from"), max_length=300, blank=True)
     seed_fixed_at = models.DateTimeField(null=True, blank=True)
+    # A lottery of numbered panels (the distribution rounded, `engine/lottery.py`), published
+    # with the distribution; its number comes from dice or a drum, or from the seed.
+    lottery_panels = models.PositiveIntegerField(null=True, blank=True)
+    lottery_table = models.TextField(blank=True)
+    lottery_sha256 = models.CharField(max_length=64, blank=True)
+    lottery_max_change = models.FloatField(null=True, blank=True)
+    lottery_probabilities = models.JSONField(default=dict, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    number_from = models.CharField(max_length=12, choices=NUMBER_SOURCES, blank=True)
     # The panel the seed drew, and the panel after declines and replacements.
     panel = models.JSONField(default=list, blank=True)
     current_panel = models.JSONField(default=list, blank=True)
@@ -120,6 +135,14 @@ class Draw(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("draw_detail", args=[self.network.slug, self.pk])
+
+    @property
+    def replacement_seed(self) -> str:
+        """What seeds the replacement of declines: the public seed, or, for a number drawn
+        with dice or a drum, that number (so replacements depend on the live draw too)."""
+        if self.seed or self.number is None:
+            return self.seed
+        return f"lottery-number-{self.number}"
 
     @property
     def is_public(self) -> bool:

@@ -8,18 +8,22 @@ import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import attachment
+from minga.core.pdf import PdfUnavailable, pdf_response
 from minga.core.permissions import Action, can
 from minga.core.web import needs_confirmation, run_action
 from minga.sortition import actions, charts, queries
@@ -28,7 +32,7 @@ from minga.sortition.actions import QuotaRow
 from minga.sortition.engine import csvio
 from minga.sortition.engine.model import Instance, SortitionInputError
 from minga.sortition.engine.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
-from minga.sortition.forms import DrawForm, SeedForm
+from minga.sortition.forms import DrawForm, LotteryForm, NumberForm, SeedForm
 from minga.sortition.inputs import numbered_note
 from minga.sortition.labels import REPLACEMENT_METHODS, DrawLabels, explain, panel_features
 from minga.sortition.models import Algorithm, Draw, DrawState, PoolSource
@@ -204,6 +208,12 @@ def feasibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _verify_command(draw: Draw) -> str:
+    if draw.lottery_panels and draw.number is not None:
+        label = str(draw.number).zfill(len(str(draw.lottery_panels - 1)))
+        return (
+            f"minga sortition verify --lottery lottery.csv --sha256 {draw.lottery_sha256} "
+            f"--number {label} --panel {','.join(draw.panel)}"
+        )
     parts = [
         "minga sortition verify --people people.csv --features features.csv",
         f"--seats {draw.seats} --seed {shlex.quote(draw.seed)}",
@@ -255,6 +265,13 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "diagnosis": _explained(draw, draw.diagnosis) if draw.diagnosis else None,
             **_shown_results(draw, labels),
             "seed_form": SeedForm(),
+            "lottery_form": LotteryForm(),
+            "number_form": NumberForm(),
+            "number_label": (
+                str(draw.number).zfill(len(str(draw.lottery_panels - 1)))
+                if draw.lottery_panels and draw.number is not None
+                else ""
+            ),
             "verify_command": _verify_command(draw) if draw.panel else "",
             "replacement_procedure": REPLACEMENT_PROCEDURE,
         },
@@ -375,6 +392,58 @@ def fix_seed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def make_lottery(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = LotteryForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, slug, pk, form)
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.make_lottery(
+            actor=_user(request), draw=draw, panels=form.cleaned_data["panels"]
+        ),
+        _("The numbered panels are ready: publish them with the probabilities."),
+    )
+
+
+@login_required
+@require_POST
+def enter_number(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = NumberForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, slug, pk, form)
+    number = form.cleaned_data["number"]
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.enter_number(
+            actor=_user(request), draw=draw, number=number, note=form.cleaned_data["note"]
+        ),
+        _("Number entered."),
+        lambda draw: Confirm(
+            _("Enter the number %(number)s?") % {"number": number},
+            _(
+                "The number is fixed for good: with the published table it decides who is "
+                "drawn. It can no longer be changed."
+            ),
+            _("Enter the number"),
+        ),
+    )
+
+
+def _form_errors(request: HttpRequest, slug: str, pk: int, form: Any) -> HttpResponse:
+    network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
+    draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
+    for field_errors in form.errors.values():
+        for error in field_errors:
+            messages.error(request, str(error))
+    return redirect(draw)
+
+
+@login_required
+@require_POST
 def draw_panel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _step(
         request,
@@ -465,6 +534,30 @@ def chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def _lottery_pdf(request: HttpRequest, draw: Draw) -> HttpResponse:
+    """The table to print and pin up before the draw, in the network's language."""
+    from minga.sortition.engine.lottery import read_table
+
+    language = draw.network.languages[0] if draw.network.languages else settings.LANGUAGE_CODE
+    labels = draw.labels()
+    with translation.override(language):
+        html = render_to_string(
+            "sortition/lottery_document.html",
+            {
+                "draw": draw,
+                "rows": [
+                    (number, [labels.get(i, i) for i in ids])
+                    for number, ids in read_table(draw.lottery_table.encode())
+                ],
+                "language": language,
+            },
+        )
+    try:
+        return pdf_response(html, "lottery.pdf")
+    except PdfUnavailable:
+        return HttpResponse(_("PDF is not available on this server."), status=503)
+
+
 def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpResponse:
     """people.csv, features.csv (Sortition Foundation format) and distribution.json:
     what `minga sortition verify` needs."""
@@ -478,4 +571,10 @@ def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpRespons
         return attachment(csvio.write_features(instance), "text/csv", name)
     if name == "distribution.json" and draw.distribution is not None:
         return attachment(json.dumps(draw.distribution), "application/json", name)
+    # The table exactly as hashed and published (not through the export helper, which
+    # would alter cells: ids are plain values, and `verify --lottery` checks these bytes).
+    if name == "lottery.csv" and draw.lottery_table:
+        return attachment(draw.lottery_table.encode(), "text/csv", name)
+    if name == "lottery.pdf" and draw.lottery_table:
+        return _lottery_pdf(request, draw)
     raise Http404("No such file")

@@ -27,7 +27,13 @@ from minga.sortition.actions.pool import (
     directory_pool,
     features_for,
 )
-from minga.sortition.actions.publication import draw_panel, fix_seed, publish
+from minga.sortition.actions.publication import (
+    draw_panel,
+    enter_number,
+    fix_seed,
+    make_lottery,
+    publish,
+)
 from minga.sortition.actions.quotas import (
     QuotaRow,
     check_feasibility,
@@ -48,8 +54,10 @@ __all__ = [
     "decline",
     "directory_pool",
     "draw_panel",
+    "enter_number",
     "features_for",
     "fix_seed",
+    "make_lottery",
     "publish",
     "run_computation",
     "seat",

@@ -46,3 +46,8 @@ def clear_results(draw: Draw) -> None:
     draw.diagnosis = None
     draw.error = ""
     draw.progress_done = 0
+    draw.lottery_panels = None
+    draw.lottery_table = ""
+    draw.lottery_sha256 = ""
+    draw.lottery_max_change = None
+    draw.lottery_probabilities = {}
