@@ -1,5 +1,7 @@
 """Sortition in the demo: the coordination body's next renewal drawn by lot among the
-network's organizations, with quotas by country and size, published and drawn."""
+network's organizations, with quotas by country and size, published and drawn; and an
+ethics committee's draw as a lottery of 1,000 numbered panels, published and waiting for the
+dice."""
 
 from __future__ import annotations
 
@@ -35,3 +37,18 @@ def load(demo: DemoNetwork) -> None:
         note="Número anunciado en la asamblea anual de la red",
     )
     actions.draw_panel(actor=coordinator, draw=draw)
+
+    committee = actions.create_draw(
+        actor=coordinator,
+        network=network,
+        title="Comité de Ética (sorteo con dados)",
+        seats=3,
+        pool_kind="organizations",
+        features=["country", "size"],
+    )
+    quotas = [QuotaRow("country", country, 0, 1) for country in COUNTRIES]
+    quotas += [QuotaRow("size", size, 0, 2) for size in SIZES]
+    actions.set_quotas(actor=coordinator, draw=committee, quotas=quotas)
+    committee = actions.compute(actor=coordinator, draw=committee, background=False)
+    actions.make_lottery(actor=coordinator, draw=committee, panels=1000)
+    actions.publish(actor=coordinator, draw=committee)
