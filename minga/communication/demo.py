@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ WORKSHOPS = [
 
 def load(demo: DemoNetwork) -> None:
     network, coordinator = demo.network, demo.coordinator
-    zone = ZoneInfo(network.time_zone)
+    zone = network.zone()
     today = timezone.localdate()
     year = today.year
 

@@ -142,7 +142,7 @@ class NetworkContent:
 
 
 def network_content(network: Network, when: Period) -> NetworkContent:
-    zone = ZoneInfo(network.time_zone)
+    zone = network.zone()
     start, end = when.start(zone), when.end(zone)
     # What is new: published in the period before this one (whole, so nothing is told
     # twice, however late in the week the digest goes).

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncQuarter
@@ -73,7 +72,7 @@ def funding_deadlines(network: Network) -> list[Deadline]:
 def year_at_a_glance(network: Network, year: int) -> rhythm.Year:
     """The year's months against the rhythm, from every occurrence (in the network's
     time zone) of the events that are not cancelled."""
-    zone = ZoneInfo(network.time_zone)
+    zone = network.zone()
     start = datetime(year, 1, 1, tzinfo=zone)
     end = datetime(year + 1, 1, 1, tzinfo=zone)
     events = Event.objects.filter(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -666,7 +665,7 @@ def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = ConsultationForm(request.POST or None) if manage else None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
-        zone = ZoneInfo(network.time_zone)
+        zone = network.zone()
         saved = run_action(
             form,
             lambda: actions.open_consultation(

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import zoneinfo
 from collections.abc import Iterable
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -116,6 +117,14 @@ class Network(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("network_home", args=[self.slug])
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Where the network is: what its "today" and "the end of that day" mean."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def end_of_day(self, day: date) -> datetime:
+        """A deadline given as a date alone: the last instant of that day where the network is."""
+        return datetime.combine(day, time.max, tzinfo=self.zone())
 
     def clean(self) -> None:
         unknown = [code for code in self.languages if code not in LANGUAGE_CODES]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import math
-import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -80,18 +79,9 @@ CALL_FIELDS = (
 )
 
 
-def zone_of(network: Network) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(network.time_zone)
-
-
 def local_today(network: Network) -> date:
     """Today where the network is: what year a grant or a need falls in."""
-    return timezone.localdate(timezone=zone_of(network))
-
-
-def end_of_day(day: date, network: Network) -> datetime:
-    """A deadline given as a date alone: the last instant of that day where the network is."""
-    return datetime.combine(day, datetime.max.time(), tzinfo=zone_of(network))
+    return timezone.localdate(timezone=network.zone())
 
 
 def _check_currency(currency: str, field: str = "currency") -> str:
@@ -280,7 +270,7 @@ def read_calls_file(
             themes=set(Theme.objects.values_list("slug", flat=True)),
             countries=country_codes(),
             org_types=set(OrganizationType.values),
-            zone=zone_of(network),
+            zone=network.zone(),
         )
     except intake.IntakeError as exc:
         raise ValidationError({"file": [exc.message]}) from exc

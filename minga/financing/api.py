@@ -70,7 +70,7 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _deadline(network: Network, text: str, field: str = "deadline") -> datetime.datetime:
-    found = deadline_of(text, actions.zone_of(network)) if text.strip() else None
+    found = deadline_of(text, network.zone()) if text.strip() else None
     if found is None:
         raise ValidationError({field: "Not an ISO 8601 date or date and time."})
     return found

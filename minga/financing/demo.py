@@ -79,7 +79,7 @@ def load(demo: DemoNetwork) -> None:
                 amount_min=low,
                 amount_max=high,
                 currency=currency,
-                deadline=actions.end_of_day(today + timedelta(days=days), network),
+                deadline=network.end_of_day(today + timedelta(days=days)),
                 url=f"https://convocatorias.example.org/{index + 1}",
                 criteria="Propuestas con enfoque territorial y participación de al menos dos "
                 "organizaciones.",
@@ -191,7 +191,7 @@ def load(demo: DemoNetwork) -> None:
         network=network,
         title="Escuela de liderazgo democrático",
         lead=lead,
-        deadline=actions.end_of_day(today - timedelta(days=120), network),
+        deadline=network.end_of_day(today - timedelta(days=120)),
         budget=Decimal(25_000),
         currency="USD",
     )

@@ -15,7 +15,6 @@ from minga.core.forms import country_choices, date_field, time_field
 from minga.core.l10n import LocalizedDecimalField, percentage_field
 from minga.core.models import Network, OrganizationType, Theme
 from minga.core.pickers import OrganizationPick, PersonPick
-from minga.financing.actions import end_of_day, zone_of
 from minga.financing.models import (
     FunderKind,
     LineStatus,
@@ -56,12 +55,12 @@ class DeadlineMixin(forms.Form):
         day = self.cleaned_data["deadline_on"]
         at: time | None = self.cleaned_data.get("deadline_at")
         if at is None:
-            return end_of_day(day, self.network)
-        return datetime.combine(day, at, tzinfo=zone_of(self.network))
+            return self.network.end_of_day(day)
+        return datetime.combine(day, at, tzinfo=self.network.zone())
 
 
 def deadline_initial(moment: datetime, network: Network) -> dict[str, Any]:
-    local = moment.astimezone(zone_of(network))
+    local = moment.astimezone(network.zone())
     end = local.time().replace(microsecond=0) == time(23, 59, 59)
     return {"deadline_on": local.date(), "deadline_at": None if end else local.time()}
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, overload
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -121,7 +120,7 @@ def _fitting(call: Call, groups: list[tuple[str, str, int]]) -> int:
 
 
 def _this_year(network: Network) -> int:
-    return timezone.localdate(timezone=ZoneInfo(network.time_zone)).year
+    return timezone.localdate(timezone=network.zone()).year
 
 
 def _future_needs(network: Network) -> tuple[tuple[Decimal, str], ...]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -705,7 +704,7 @@ def prioritization_open(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         closes_on = data.pop("closes_on")
-        closes_at = datetime.combine(closes_on, time.max, tzinfo=_zone(network))
+        closes_at = network.end_of_day(closes_on)
         opened = run_action(
             form,
             lambda: actions.open_prioritization(
@@ -717,12 +716,6 @@ def prioritization_open(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("planning_objectives", slug=slug)
     messages.success(request, _("The prioritization is open: each organization casts a ballot."))
     return redirect(opened)
-
-
-def _zone(network: Network) -> Any:
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(network.time_zone)
 
 
 @login_required
