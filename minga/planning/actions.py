@@ -28,6 +28,7 @@ from minga.planning.access import may_track
 from minga.planning.measurements_file import (
     FIRST_DAY,
     LAST_DAY,
+    MAX_VALUE,
     MeasurementsFileError,
     read_measurements,
 )
@@ -60,8 +61,6 @@ from minga.planning.models import (
 
 if TYPE_CHECKING:
     from minga.core.permissions import Actor
-
-MAX_DECIMAL = Decimal("999999999999.99")
 
 
 def person_of(actor: Actor, network: Network) -> Person | None:
@@ -930,7 +929,7 @@ def _percent(value: Decimal, field: str) -> Decimal:
 
 
 def _decimal(value: Decimal, field: str) -> Decimal:
-    if not value.is_finite() or abs(value) > MAX_DECIMAL:
+    if not value.is_finite() or abs(value) > MAX_VALUE:
         raise ValidationError({field: _("Give a number up to 999.999.999.999,99.")})
     return value.quantize(Decimal("0.01"))
 

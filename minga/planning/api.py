@@ -40,6 +40,7 @@ from minga.planning.access import (
     get_swot_item_for,
     get_trend_for,
 )
+from minga.planning.measurements_file import MAX_VALUE
 from minga.planning.models import (
     BASIS_TEXTS,
     BasisVersion,
@@ -90,7 +91,7 @@ def _decimal(value: str, field: str) -> Decimal:
         found = Decimal(value.strip())
     except (InvalidOperation, AttributeError) as exc:
         raise ValidationError({field: f"{value!r} is not a decimal number."}) from exc
-    if not found.is_finite() or abs(found) > actions.MAX_DECIMAL:
+    if not found.is_finite() or abs(found) > MAX_VALUE:
         raise ValidationError({field: f"{value!r} is not a decimal number up to 999999999999.99."})
     return found.quantize(Decimal("0.01"))
 

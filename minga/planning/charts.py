@@ -98,8 +98,8 @@ def timeline(rows: Sequence[ProjectRow]) -> str | None:
         _("%(project)s: from %(start)s to %(end)s, %(progress)s done.")
         % {
             "project": row.project.title,
-            "start": _day(row.project.starts_on),
-            "end": _day(row.project.ends_on),
+            "start": short_day(row.project.starts_on),
+            "end": short_day(row.project.ends_on),
             "progress": "—" if row.progress is None else percent(row.progress / 100, 0),
         }
         for row in rows
@@ -116,10 +116,10 @@ def indicator_chart(indicator: Indicator, measurements: Iterable[Measurement]) -
     unit = indicator.unit
     title = indicator.name
     summary = _("Baseline %(baseline)s, target %(target)s.") % {
-        "baseline": f"{_amount(indicator.baseline)} {unit}".strip(),
-        "target": f"{_amount(indicator.target)} {unit}".strip(),
+        "baseline": f"{measured(indicator.baseline)} {unit}".strip(),
+        "target": f"{measured(indicator.target)} {unit}".strip(),
     }
-    listed = "; ".join(f"{_day(day)}: {_amount(value)}" for day, value in points[-60:])
+    listed = "; ".join(f"{short_day(day)}: {measured(value)}" for day, value in points[-60:])
     desc = f"{summary} {_('Measurements')}: {listed}."
     return _indicator(
         points,
@@ -367,14 +367,17 @@ def _label(value: str) -> str:
     return value if len(value) <= LABEL else value[: LABEL - 1] + "…"
 
 
-def _day(value: date | datetime) -> str:
+def short_day(value: date | datetime) -> str:
     from django.utils.formats import date_format
 
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _amount(value: Any) -> str:
-    """A measured value with its cents only where it has any: "1.500", "1.234,50"."""
+def measured(value: Any) -> str:
+    """A measured value with its cents only where it has any: "1.500", "1.234,50"; "—" for
+    none (the charts and the exported plan show them alike)."""
+    if value is None:
+        return "—"
     value = Decimal(str(value))
     return number(value, 0 if value == value.to_integral_value() else 2)
 

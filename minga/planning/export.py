@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -477,7 +476,7 @@ def _sheets(network: Network, rows: list[queries.ProjectRow], with_charts: bool)
                 [
                     ResultLine(
                         r.result.description,
-                        _short(r.result.due_on) if r.result.due_on else "",
+                        charts.short_day(r.result.due_on) if r.result.due_on else "",
                         Done.of(r.progress),
                     )
                     for r in row.results
@@ -504,11 +503,11 @@ def _sheets(network: Network, rows: list[queries.ProjectRow], with_charts: bool)
                 IndicatorLine(
                     name=indicator.name,
                     result=results.get(indicator.result_id or 0, ""),
-                    baseline=_amount(indicator.baseline),
-                    target=_amount(indicator.target),
+                    baseline=charts.measured(indicator.baseline),
+                    target=charts.measured(indicator.target),
                     unit=indicator.unit,
-                    latest=_amount(found.latest),
-                    latest_on=_short(found.latest_on) if found.latest_on else "",
+                    latest=charts.measured(found.latest),
+                    latest_on=charts.short_day(found.latest_on) if found.latest_on else "",
                     done=Done.of(found.progress),
                     chart=chart,
                 )
@@ -564,7 +563,7 @@ def _financing(network: Network) -> Financing | None:
                 title=line.title,
                 mechanism=line.get_mechanism_display(),
                 owner=str(line.owner or ""),
-                deadline=_short(line.deadline),
+                deadline=charts.short_day(line.deadline),
                 status=line.get_status_display(),
                 done=Done.of(float(line.progress)),
             )
@@ -891,18 +890,6 @@ def _verbose(model: type[Model] | Model, name: str) -> str:
 
 def _long(day: date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
-
-
-def _short(day: date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
-def _amount(value: Any) -> str:
-    """A figure of an indicator, cents only where it has any ("1.500", "1.234,50")."""
-    if value is None:
-        return "—"
-    value = Decimal(str(value))
-    return number(value, 0 if value == value.to_integral_value() else 2)
 
 
 def _bcp47(language: str) -> str:

@@ -22,7 +22,7 @@ from minga.core.intake import gettext_noop as _
 
 COLUMNS = ("date", "value", "note")
 REQUIRED = ("date", "value")
-MAX_VALUE = Decimal("999999999999.99")
+MAX_VALUE = Decimal("999999999999.99")  # what the decimal columns hold
 NOTE_LIMIT = 300
 _NUMBER = re.compile(r"-?\d+(?:[.,](\d+))?")
 

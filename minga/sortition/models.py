@@ -137,6 +137,13 @@ class Draw(models.Model):
         return reverse("draw_detail", args=[self.network.slug, self.pk])
 
     @property
+    def number_label(self) -> str:
+        """The number drawn as the table writes it (007 among 1,000 panels); "" before."""
+        if not self.lottery_panels or self.number is None:
+            return ""
+        return str(self.number).zfill(len(str(self.lottery_panels - 1)))
+
+    @property
     def replacement_seed(self) -> str:
         """What seeds the replacement of declines: the public seed, or, for a number drawn
         with dice or a drum, that number (so replacements depend on the live draw too)."""

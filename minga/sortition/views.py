@@ -208,11 +208,10 @@ def feasibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _verify_command(draw: Draw) -> str:
-    if draw.lottery_panels and draw.number is not None:
-        label = str(draw.number).zfill(len(str(draw.lottery_panels - 1)))
+    if draw.number_label:
         return (
             f"minga sortition verify --lottery lottery.csv --sha256 {draw.lottery_sha256} "
-            f"--number {label} --panel {','.join(draw.panel)}"
+            f"--number {draw.number_label} --panel {','.join(draw.panel)}"
         )
     parts = [
         "minga sortition verify --people people.csv --features features.csv",
@@ -267,11 +266,6 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "seed_form": SeedForm(),
             "lottery_form": LotteryForm(),
             "number_form": NumberForm(),
-            "number_label": (
-                str(draw.number).zfill(len(str(draw.lottery_panels - 1)))
-                if draw.lottery_panels and draw.number is not None
-                else ""
-            ),
             "verify_command": _verify_command(draw) if draw.panel else "",
             "replacement_procedure": REPLACEMENT_PROCEDURE,
         },
@@ -364,12 +358,7 @@ def publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def fix_seed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = SeedForm(request.POST)
     if not form.is_valid():
-        network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
-        draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, str(error))
-        return redirect(draw)
+        return _form_errors(request, slug, pk, form)
     seed = form.cleaned_data["seed"]
     return _step(
         request,
