@@ -49,7 +49,10 @@ pytest: install test-deps
 pytest-postgres: install test-deps
 	HYPOTHESIS_PROFILE=ci scripts/with-postgres.sh $(BIN)/pytest
 
-test: lint typecheck checks pytest pytest-postgres
+# The two suites run side by side (one core each; `with-postgres.sh` gives each run its own
+# server and folder), each one's output printed whole when it ends.
+test: lint typecheck checks
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 bench: install
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

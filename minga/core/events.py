@@ -224,6 +224,10 @@ class AuditEvent(models.TextChoices):
         "draw.number",
         _("%(actor)s entered the number drawn for %(target)s."),
     )
+    DRAW_ALTERNATES = (
+        "draw.alternates",
+        _("%(actor)s chose the alternates of the draw %(target)s."),
+    )
     PESTEL_SAVE = "pestel.save", _("%(actor)s saved the PESTEL trend %(target)s.")
     PESTEL_DELETE = "pestel.delete", _("%(actor)s deleted the PESTEL trend %(target)s.")
     PESTEL_RATE = "pestel.rate", _("%(actor)s rated the PESTEL trend %(target)s.")

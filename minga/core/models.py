@@ -118,6 +118,11 @@ class Network(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("network_home", args=[self.slug])
 
+    @property
+    def language(self) -> str:
+        """The language the network's own documents are written in: its first working one."""
+        return self.languages[0] if self.languages else settings.LANGUAGE_CODE
+
     def zone(self) -> zoneinfo.ZoneInfo:
         """Where the network is: what its "today" and "the end of that day" mean."""
         return zoneinfo.ZoneInfo(self.time_zone)

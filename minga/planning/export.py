@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Model
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -615,7 +614,7 @@ def filename(network: Network, extension: str) -> str:
 def download(network: Network, fmt: str, language: str | None = None) -> HttpResponse:
     """The plan as a download for the page and the API alike: PDF or Markdown (`fmt` "md"),
     in `language` or else the network's own (its first). PdfUnavailable without Pango."""
-    chosen = language or (network.languages[0] if network.languages else settings.LANGUAGE_CODE)
+    chosen = language or network.language
     with translation.override(chosen):
         if fmt == "pdf":
             return attachment(pdf(network), "application/pdf", filename(network, "pdf"))

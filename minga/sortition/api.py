@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
 from minga.core.access import acting_user as _user
@@ -39,7 +40,7 @@ class DrawIn(Schema):
     features: list[str] = []
     circle: int | None = None
     group_by: str = ""
-    algorithm: Literal["leximin", "legacy"] = "leximin"
+    algorithm: Literal["leximin", "goldilocks", "legacy"] = "leximin"
     people_csv: str | None = None
     features_csv: str | None = None
     id_column: str = ""
@@ -76,6 +77,9 @@ class DrawOut(DrawSummary):
     algorithm: str
     group_by: str
     id_column: str
+    # Of an uploaded people.csv: {"dropped": [columns not stored], "household": [columns
+    # hashed into the household key]}; {} for a pool from the directory.
+    upload_columns: dict[str, list[str]]
     features: list[str]
     quotas: list[QuotaIn]
     pool: list[PoolMember]
@@ -87,6 +91,16 @@ class DrawOut(DrawSummary):
     min_probability: float | None
     legacy_probabilities: dict[str, float]
     legacy_min_probability: float | None
+    # "leximin" and "goldilocks": lowest, highest, lowest_ratio, highest_ratio, gini.
+    fairness: dict[str, dict[str, float]]
+    # Panels meeting the quotas: "exact", else "lower_bound" (counting stops past "max_states").
+    panel_count: dict[str, int | None] | None
+    # Alternates in the order they are called; each drawn member's and alternate's chance of
+    # being seated; the expected shortfall; the stay model ({"base", "factors", "history"}).
+    alternates: list[str]
+    seated_chances: dict[str, float]
+    alternates_shortfall: float | None
+    stay_model: dict[str, Any]
     published_at: datetime | None
     seed: str
     seed_note: str
@@ -119,6 +133,8 @@ class FeasibilityOut(Schema):
     conflicts: list[str]
     total_change: int | None
     relaxations: list[RelaxationOut]
+    # When feasible: panels meeting the quotas, "exact" or none past "max_states".
+    panel_count: dict[str, int | None] | None = None
 
 
 class LotteryIn(Schema):
@@ -174,6 +190,7 @@ def _detail(draw: Draw) -> dict[str, Any]:
             "algorithm",
             "group_by",
             "id_column",
+            "upload_columns",
             "features",
             "progress_done",
             "progress_total",
@@ -183,6 +200,12 @@ def _detail(draw: Draw) -> dict[str, Any]:
             "min_probability",
             "legacy_probabilities",
             "legacy_min_probability",
+            "fairness",
+            "panel_count",
+            "alternates",
+            "seated_chances",
+            "alternates_shortfall",
+            "stay_model",
             "published_at",
             "seed",
             "seed_note",
@@ -274,7 +297,14 @@ def check_feasibility(request: HttpRequest, pk: int, payload: FeasibilityIn) -> 
     quotas = _rows(payload.quotas) if payload.quotas is not None else None
     diagnosis = actions.check_feasibility(actor=_user(request), draw=draw, quotas=quotas)
     if diagnosis is None:
-        return {"feasible": True, "conflicts": [], "total_change": 0, "relaxations": []}
+        count = actions.count_panels(actor=_user(request), draw=draw, quotas=quotas)
+        return {
+            "feasible": True,
+            "conflicts": [],
+            "total_change": 0,
+            "relaxations": [],
+            "panel_count": count,
+        }
     return {"feasible": False, **diagnosis.as_json()}
 
 
@@ -319,6 +349,37 @@ def lottery_table(request: HttpRequest, pk: int) -> dict[str, Any]:
         "max_change": draw.lottery_max_change or 0.0,
         "table": draw.lottery_table,
     }
+
+
+class AlternatesIn(Schema):
+    alternates: int = Field(6, ge=1, le=10)
+
+
+@router.post("/draws/{pk}/alternates", response=DrawOut)
+def choose_alternates(request: HttpRequest, pk: int, payload: AlternatesIn) -> dict[str, Any]:
+    """Choose alternates for the drawn panel, before anyone declines (`engine.alternates`)."""
+    draw = get_any_draw_for(request.user, pk, Action.MANAGE_DRAWS)
+    actions.choose_alternates(actor=_user(request), draw=draw, budget=payload.alternates)
+    return _detail(draw)
+
+
+class ReportRow(Schema):
+    section: str
+    item: str
+    value: str
+
+
+@router.get("/draws/{pk}/report", response=list[ReportRow])
+def report(request: HttpRequest, pk: int) -> list[dict[str, str]]:
+    """The draw's report (the page's report.csv and report.pdf) in the network's language:
+    the files' and the distribution's hashes, the quotas, the algorithm, the number or the
+    seed, the panel and each replacement. Once the draw is published."""
+    draw = get_any_draw_for(request.user, pk)
+    if not draw.is_public:
+        raise Http404("Not published")
+    with translation.override(draw.network.language):
+        rows = queries.report_rows(draw)
+    return [{"section": s, "item": i, "value": v} for s, i, v in rows]
 
 
 @router.put("/draws/{pk}/number", response=DrawOut)

@@ -1,7 +1,7 @@
 """Sortition in the demo: the coordination body's next renewal drawn by lot among the
-network's organizations, with quotas by country and size, published and drawn; and an
-ethics committee's draw as a lottery of 1,000 numbered panels, published and waiting for the
-dice."""
+network's organizations, with quotas by country and size, published and drawn, with three
+alternates; and an ethics committee's draw (Goldilocks) as a lottery of 1,000 numbered panels,
+published and waiting for the dice."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def load(demo: DemoNetwork) -> None:
         note="Número anunciado en la asamblea anual de la red",
     )
     actions.draw_panel(actor=coordinator, draw=draw)
+    actions.choose_alternates(actor=coordinator, draw=draw, budget=3)
 
     committee = actions.create_draw(
         actor=coordinator,
@@ -45,6 +46,7 @@ def load(demo: DemoNetwork) -> None:
         seats=3,
         pool_kind="organizations",
         features=["country", "size"],
+        algorithm="goldilocks",
     )
     quotas = [QuotaRow("country", country, 0, 1) for country in COUNTRIES]
     quotas += [QuotaRow("size", size, 0, 2) for size in SIZES]

@@ -137,6 +137,16 @@ class LotteryForm(forms.Form):
     )
 
 
+class AlternatesForm(forms.Form):
+    alternates = forms.IntegerField(
+        label=_("Alternates"),
+        min_value=1,
+        max_value=10,
+        initial=6,
+        help_text=_("People on standby who take the seats of those who do not come."),
+    )
+
+
 class NumberForm(forms.Form):
     number = forms.IntegerField(label=_("Number drawn"), min_value=0)
     note = forms.CharField(label=_("How it was drawn"), max_length=300, required=False)

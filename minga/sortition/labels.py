@@ -42,6 +42,7 @@ REPLACEMENT_METHODS = {
     "distribution": gettext_lazy("from the published distribution"),
     "quotas": gettext_lazy("among those who keep every quota"),
     "none": gettext_lazy("nobody fits: the seat stays empty"),
+    "alternate": gettext_lazy("the first alternate who keeps the quotas best"),
 }
 
 
@@ -89,6 +90,8 @@ class DrawLabels:
     def group_by(self, group_by: str) -> str:
         if self.directory and group_by == "organization":
             return _("organization")
+        if not self.directory and group_by == "household":
+            return _("household")
         return group_by
 
 

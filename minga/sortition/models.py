@@ -36,7 +36,13 @@ class PoolSource(models.TextChoices):
 
 class Algorithm(models.TextChoices):
     LEXIMIN = "leximin", _("LEXIMIN (fairest)")
+    GOLDILOCKS = "goldilocks", _("Goldilocks (robust to misreported features)")
     LEGACY = "legacy", _("Legacy greedy draw")
+
+
+# The algorithms that compute an explicit distribution over panels (published, and rounded
+# by a lottery); the legacy draw only simulates its probabilities.
+DISTRIBUTION_ALGORITHMS = (Algorithm.LEXIMIN, Algorithm.GOLDILOCKS)
 
 
 NUMBER_SOURCES = [
@@ -77,6 +83,10 @@ class Draw(models.Model):
     features = models.JSONField(default=list)
     # A column of the pool, or several comma-separated (a household's address columns).
     group_by = models.CharField(_("at most one per"), max_length=255, blank=True)
+    # For a pool from a people.csv, what was kept of the file and what was dropped before
+    # anything was stored: {"dropped": [column names], "household": [the columns whose
+    # values were hashed into the household key]}.
+    upload_columns = models.JSONField(default=dict, blank=True)
     # For a pool from a people.csv: the column its ids came from; empty when the file had no
     # id column and its people were numbered 0, 1, 2, ... in file order.
     id_column = models.CharField(_("id column"), max_length=255, blank=True)
@@ -100,6 +110,12 @@ class Draw(models.Model):
     legacy_probabilities = models.JSONField(default=dict, blank=True)
     legacy_min_probability = models.FloatField(null=True, blank=True)
     support = models.PositiveIntegerField(null=True, blank=True)
+    # LEXIMIN's and Goldilocks' lowest and highest probabilities, each over its best possible
+    # value, and Gini coefficients (`engine.goldilocks.comparison`), whichever was chosen.
+    fairness = models.JSONField(default=dict, blank=True)
+    # How many panels meet the quotas (`engine.counting`): {"exact": int | None,
+    # "lower_bound": int | None, "max_states": int}; counting stops past max_states.
+    panel_count = models.JSONField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -115,6 +131,15 @@ class Draw(models.Model):
     lottery_probabilities = models.JSONField(default=dict, blank=True)
     number = models.PositiveIntegerField(null=True, blank=True)
     number_from = models.CharField(max_length=12, choices=NUMBER_SOURCES, blank=True)
+    # Alternates chosen with the panel (`engine.alternates`), in the order they are called;
+    # everyone's chance of ending up seated, given this panel and these alternates; the
+    # expected shortfall they leave; and the stay model used: {"base", "factors",
+    # "history"} (how many past drawn members it was fitted on; 0: everyone alike).
+    alternates = models.JSONField(default=list, blank=True)
+    seated_chances = models.JSONField(default=dict, blank=True)
+    alternates_shortfall = models.FloatField(null=True, blank=True)
+    alternates_optimal = models.BooleanField(default=False)
+    stay_model = models.JSONField(default=dict, blank=True)
     # The panel the seed drew, and the panel after declines and replacements.
     panel = models.JSONField(default=list, blank=True)
     current_panel = models.JSONField(default=list, blank=True)

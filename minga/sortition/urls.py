@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views.publish, name="draw_publish"),
     path("<int:pk>/seed/", views.fix_seed, name="draw_seed"),
     path("<int:pk>/lottery/", views.make_lottery, name="draw_lottery"),
+    path("<int:pk>/alternates/", views.choose_alternates, name="draw_alternates"),
     path("<int:pk>/number/", views.enter_number, name="draw_number"),
     path("<int:pk>/draw/", views.draw_panel, name="draw_panel"),
     path("<int:pk>/seat/", views.seat, name="draw_seat"),

@@ -3,12 +3,10 @@ check, and the results page (progress, chart, hash, seed, panel, declines, verif
 
 from __future__ import annotations
 
-import json
 import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,17 +20,16 @@ from django.views.decorators.http import require_POST
 
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
-from minga.core.exports import attachment
+from minga.core.exports import attachment, csv_response
 from minga.core.pdf import PdfUnavailable, pdf_response
 from minga.core.permissions import Action, can
 from minga.core.web import needs_confirmation, run_action
 from minga.sortition import actions, charts, queries
 from minga.sortition.access import get_draw_for, visible_draws
 from minga.sortition.actions import QuotaRow
-from minga.sortition.engine import csvio
 from minga.sortition.engine.model import Instance, SortitionInputError
 from minga.sortition.engine.replacement import PROCEDURE as REPLACEMENT_PROCEDURE
-from minga.sortition.forms import DrawForm, LotteryForm, NumberForm, SeedForm
+from minga.sortition.forms import AlternatesForm, DrawForm, LotteryForm, NumberForm, SeedForm
 from minga.sortition.inputs import numbered_note
 from minga.sortition.labels import REPLACEMENT_METHODS, DrawLabels, explain, panel_features
 from minga.sortition.models import Algorithm, Draw, DrawState, PoolSource
@@ -161,10 +158,12 @@ def draw_quotas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(draw)
     else:
         rows = _quota_rows(draw)
-    diagnosis = None
+    diagnosis = panel_count = None
     if not errors:
         try:
             found = actions.check_feasibility(actor=_user(request), draw=draw)
+            if found is None:
+                panel_count = actions.count_panels(actor=_user(request), draw=draw)
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -178,6 +177,8 @@ def draw_quotas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "rows": rows,
             "errors": errors,
             "diagnosis": diagnosis,
+            "panel_count": panel_count,
+            "preview": _shown_preview(draw, DrawLabels(draw)),
             "editable": draw.state in (DrawState.DRAFT, DrawState.COMPUTED),
         },
     )
@@ -190,17 +191,25 @@ def feasibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.MANAGE_DRAWS)
     draw = get_draw_for(request.user, network, pk, Action.MANAGE_DRAWS)
     errors: list[str] = []
-    diagnosis = None
+    diagnosis = panel_count = None
     try:
         quotas = _posted_quotas(_quota_rows(draw, request.POST))
         found = actions.check_feasibility(actor=_user(request), draw=draw, quotas=quotas)
         diagnosis = _explained(draw, found, quotas)
+        if found is None:
+            panel_count = actions.count_panels(actor=_user(request), draw=draw, quotas=quotas)
     except ValidationError as exc:
         errors = exc.messages
     return render(
         request,
         "sortition/_feasibility.html",
-        {"draw": draw, "diagnosis": diagnosis, "errors": errors, "checked": True},
+        {
+            "draw": draw,
+            "diagnosis": diagnosis,
+            "errors": errors,
+            "checked": True,
+            "panel_count": panel_count,
+        },
     )
 
 
@@ -237,6 +246,13 @@ def _shown_quotas(draw: Draw, labels: DrawLabels) -> list[dict[str, Any]]:
     ]
 
 
+def _shown_preview(draw: Draw, labels: DrawLabels) -> list[dict[str, Any]]:
+    return [
+        {**row, "shown_features": panel_features(labels, row["features"], draw.features)}
+        for row in queries.pool_preview(draw)
+    ]
+
+
 def _shown_results(draw: Draw, labels: DrawLabels) -> dict[str, Any]:
     """The results with each member's features and each replacement's method as labels."""
     results = queries.results(draw)
@@ -262,9 +278,13 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "quotas": _shown_quotas(draw, labels),
             "group_by_label": labels.group_by(draw.group_by),
             "diagnosis": _explained(draw, draw.diagnosis) if draw.diagnosis else None,
+            "fairness": queries.fairness_rows(draw),
+            "preview": _shown_preview(draw, labels),
             **_shown_results(draw, labels),
             "seed_form": SeedForm(),
             "lottery_form": LotteryForm(),
+            "alternates_form": AlternatesForm(),
+            "seated": queries.seated_rows(draw),
             "number_form": NumberForm(),
             "verify_command": _verify_command(draw) if draw.panel else "",
             "replacement_procedure": REPLACEMENT_PROCEDURE,
@@ -398,6 +418,23 @@ def make_lottery(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def choose_alternates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = AlternatesForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, slug, pk, form)
+    return _step(
+        request,
+        slug,
+        pk,
+        lambda draw: actions.choose_alternates(
+            actor=_user(request), draw=draw, budget=form.cleaned_data["alternates"]
+        ),
+        _("The alternates are chosen."),
+    )
+
+
+@login_required
+@require_POST
 def enter_number(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = NumberForm(request.POST)
     if not form.is_valid():
@@ -503,10 +540,14 @@ def chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     draw = get_draw_for(request.user, network, pk)
     if not draw.probabilities:
         raise Http404("No probabilities yet")
-    chosen = _("LEXIMIN") if draw.algorithm == Algorithm.LEXIMIN else _("Legacy greedy draw")
+    chosen = {
+        Algorithm.LEXIMIN: _("LEXIMIN"),
+        Algorithm.GOLDILOCKS: _("Goldilocks"),
+    }.get(Algorithm(draw.algorithm), _("Legacy greedy draw"))
+    legacy = draw.algorithm != Algorithm.LEGACY
     svg = charts.probabilities_svg(
         list(draw.probabilities.values()),
-        list(draw.legacy_probabilities.values()) if draw.algorithm == Algorithm.LEXIMIN else [],
+        list(draw.legacy_probabilities.values()) if legacy else [],
         seats=draw.seats,
         labels={
             "title": _("Everyone's chance of selection, from the least favoured up"),
@@ -522,48 +563,63 @@ def chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-def _lottery_pdf(request: HttpRequest, draw: Draw) -> HttpResponse:
-    """The table to print and pin up before the draw, in the network's language."""
-    from minga.sortition.engine.lottery import read_table
-
-    language = draw.network.languages[0] if draw.network.languages else settings.LANGUAGE_CODE
-    labels = draw.labels()
+def _in_network_language(draw: Draw, template: str, context: dict[str, Any]) -> str:
+    language = draw.network.language
     with translation.override(language):
-        html = render_to_string(
-            "sortition/lottery_document.html",
-            {
-                "draw": draw,
-                "rows": [
-                    (number, [labels.get(i, i) for i in ids])
-                    for number, ids in read_table(draw.lottery_table.encode())
-                ],
-                "language": language,
-            },
-        )
+        return render_to_string(template, {"draw": draw, "language": language, **context})
+
+
+def _pdf(html: str, filename: str) -> HttpResponse:
     try:
-        return pdf_response(html, "lottery.pdf")
+        return pdf_response(html, filename)
     except PdfUnavailable:
         return HttpResponse(_("PDF is not available on this server."), status=503)
 
 
+def _lottery_pdf(draw: Draw) -> HttpResponse:
+    """The table to print and pin up before the draw, in the network's language."""
+    from minga.sortition.engine.lottery import read_table
+
+    labels = draw.labels()
+    rows = [
+        (number, [labels.get(i, i) for i in ids])
+        for number, ids in read_table(draw.lottery_table.encode())
+    ]
+    return _pdf(
+        _in_network_language(draw, "sortition/lottery_document.html", {"rows": rows}),
+        "lottery.pdf",
+    )
+
+
+def _report(draw: Draw, name: str) -> HttpResponse:
+    """The draw's report in the network's language: hashes, quotas, algorithm, the number or
+    the seed, the panel and each replacement (`queries.report_rows`)."""
+    with translation.override(draw.network.language):
+        rows = queries.report_rows(draw)
+        header = [_("Section"), _("Item"), _("Value")]
+    if name == "report.csv":
+        return csv_response(name, header, rows)
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for section, item, value in rows:
+        sections.setdefault(section, []).append((item, value))
+    context = {"sections": list(sections.items())}
+    return _pdf(_in_network_language(draw, "sortition/report_document.html", context), name)
+
+
+@login_required
 def download(request: HttpRequest, slug: str, pk: int, name: str) -> HttpResponse:
     """people.csv, features.csv (Sortition Foundation format) and distribution.json:
-    what `minga sortition verify` needs."""
+    what `minga sortition verify` needs; the lottery's table (CSV and PDF) and the report."""
     network = get_network_for(request.user, slug, Action.VIEW_DRAWS)
     draw = get_draw_for(request.user, network, pk)
-    instance = draw.instance()
-    if name == "people.csv":
-        extra = csvio.group_columns(draw.group_by)
-        return attachment(csvio.write_people(instance, extra), "text/csv", name)
-    if name == "features.csv":
-        return attachment(csvio.write_features(instance), "text/csv", name)
-    if name == "distribution.json" and draw.distribution is not None:
-        return attachment(json.dumps(draw.distribution), "application/json", name)
-    # The table exactly as hashed and published (not through the export helper, which
-    # would alter cells: ids are plain values, and `verify --lottery` checks these bytes).
-    if name == "lottery.csv" and draw.lottery_table:
-        return attachment(draw.lottery_table.encode(), "text/csv", name)
+    if name in ("report.csv", "report.pdf") and draw.is_public:
+        return _report(draw, name)
     if name == "lottery.pdf" and draw.lottery_table:
-        return _lottery_pdf(request, draw)
-    raise Http404("No such file")
+        return _lottery_pdf(draw)
+    # Served byte for byte, not through the export helper, which would alter cells: ids
+    # are plain values, and `verify` checks these bytes (lottery.csv against its hash).
+    body = queries.published_file(draw, name)
+    if body is None:
+        raise Http404("No such file")
+    content_type = "application/json" if name.endswith(".json") else "text/csv"
+    return attachment(body, content_type, name)

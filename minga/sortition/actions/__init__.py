@@ -17,6 +17,7 @@ this package at start-up stays light.
 
 from __future__ import annotations
 
+from minga.sortition.actions.alternates import choose_alternates
 from minga.sortition.actions.computation import compute, run_computation
 from minga.sortition.actions.pool import (
     NONE,
@@ -37,6 +38,7 @@ from minga.sortition.actions.publication import (
 from minga.sortition.actions.quotas import (
     QuotaRow,
     check_feasibility,
+    count_panels,
     set_quotas,
     validate_quotas,
 )
@@ -49,7 +51,9 @@ __all__ = [
     "PEOPLE_GROUPS",
     "QuotaRow",
     "check_feasibility",
+    "choose_alternates",
     "compute",
+    "count_panels",
     "create_draw",
     "decline",
     "directory_pool",

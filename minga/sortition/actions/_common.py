@@ -41,6 +41,8 @@ def clear_results(draw: Draw) -> None:
     draw.legacy_probabilities = {}
     draw.legacy_min_probability = None
     draw.support = None
+    draw.fairness = {}
+    draw.panel_count = None
     draw.seconds = None
     draw.computed_at = None
     draw.diagnosis = None

@@ -17,7 +17,7 @@ from minga.sortition.actions._common import clear_results, in_state, locked
 from minga.sortition.engine.draw import input_sha256
 from minga.sortition.engine.model import SortitionInputError
 from minga.sortition.inputs import translated
-from minga.sortition.models import Algorithm, Draw, DrawState
+from minga.sortition.models import DISTRIBUTION_ALGORITHMS, Algorithm, Draw, DrawState
 
 if TYPE_CHECKING:
     from minga.core.permissions import Actor
@@ -63,12 +63,15 @@ def _progress(draw_id: int) -> Callable[[int, int], None]:
 
 def run_computation(draw_id: int) -> bool:
     """The task's work: compute the chosen algorithm's probabilities and, for comparison,
-    the legacy draw's. Idempotent: does nothing unless the draw is computing and has no
-    result yet. Returns whether it computed."""
+    the legacy draw's and LEXIMIN's and Goldilocks' fairness figures, and count the panels.
+    Idempotent: does nothing unless the draw is computing and has no result yet. Returns
+    whether it computed."""
     # numpy and highspy load here, not when a web process starts.
+    from minga.sortition.engine.counting import count_panels, support_lower_bound
     from minga.sortition.engine.diagnosis import InfeasibleQuotas
+    from minga.sortition.engine.goldilocks import comparison
     from minga.sortition.engine.legacy import SIMULATION_RUNS, legacy_draw
-    from minga.sortition.engine.leximin import leximin
+    from minga.sortition.engine.service import compute_distribution
 
     draw = Draw.objects.filter(pk=draw_id, state=DrawState.COMPUTING).first()
     if draw is None or draw.distribution_sha256:
@@ -78,12 +81,24 @@ def run_computation(draw_id: int) -> bool:
     started = timezone.now()
     try:
         instance = draw.instance()
-        if draw.algorithm == Algorithm.LEXIMIN:
-            distribution = leximin(instance, progress=_progress(draw.pk))
+        if draw.algorithm in DISTRIBUTION_ALGORITHMS:
+            distribution = compute_distribution(instance, draw.algorithm, _progress(draw.pk))
             results["distribution"] = distribution.as_json()
             results["distribution_sha256"] = distribution.sha256()
             results["probabilities"] = distribution.probabilities()
             results["support"] = len(distribution.panels)
+            # The other one too, so the page shows what each choice costs.
+            by_algorithm = {draw.algorithm: results["probabilities"]}
+            for other in DISTRIBUTION_ALGORITHMS:
+                if other not in by_algorithm:
+                    by_algorithm[other] = compute_distribution(instance, other).probabilities()
+            results["fairness"] = comparison(instance, by_algorithm)
+            support = support_lower_bound(
+                [t.size for t in distribution.types], [c for c, _w in distribution.panels]
+            )
+        else:
+            support = None
+        results["panel_count"] = count_panels(instance, lower_bound=support).as_json()
         _panel, legacy = legacy_draw(instance, "comparison")
         if draw.algorithm == Algorithm.LEGACY:
             results["distribution_sha256"] = input_sha256(instance, "legacy", runs=SIMULATION_RUNS)

@@ -4,7 +4,10 @@ near each value's share for a pool from the directory."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,20 @@ ORGANIZATION_FEATURES = ("country", "size", "type")
 PEOPLE_GROUPS = ("organization",)
 NONE = "none"
 GROUP_BY_LENGTH = 255  # Draw.group_by's max_length
+# An uploaded pool's grouping columns (addresses) are stored only as this column's hashed key.
+HOUSEHOLD = "household"
+
+
+def household_keys(groups: Sequence[str | None]) -> list[str | None]:
+    """Each household's key, in place of its address: equal for equal addresses, and, keyed
+    with a salt that is thrown away, impossible to turn back into the address by guessing."""
+    salt = secrets.token_bytes(32)
+    return [
+        None
+        if group is None
+        else "h" + hmac.new(salt, group.encode(), hashlib.sha256).hexdigest()[:16]
+        for group in groups
+    ]
 
 
 def features_for(pool_kind: str) -> tuple[str, ...]:
@@ -129,7 +146,7 @@ def create_draw(
     if pool_kind not in MemberKind.values:
         raise ValidationError({"pool_kind": _("Choose people or organizations.")})
     if algorithm not in Algorithm.values:
-        raise ValidationError({"algorithm": _("Choose LEXIMIN or the legacy draw.")})
+        raise ValidationError({"algorithm": _("Choose LEXIMIN, Goldilocks or the legacy draw.")})
     if circle is not None:
         if circle.network_id != network.pk:
             raise ValidationError({"circle": _("That body belongs to another network.")})
@@ -143,6 +160,7 @@ def create_draw(
     if (people_csv is None) != (features_csv is None):
         raise ValidationError({"people_csv": _("Upload both people.csv and features.csv.")})
     quota_rows: list[QuotaRow]
+    upload_columns: dict[str, list[str]]
     ids = ""
     if people_csv is not None and features_csv is not None:
         source = PoolSource.CSV
@@ -153,18 +171,28 @@ def create_draw(
             files = read_pool(people_csv, features_csv, id_column=id_column, group_by=group_by)
         except PoolFileError as exc:
             raise ValidationError({exc.field: exc.message}) from exc
-        quotas, people = files.quotas, files.people.people
+        quotas = files.quotas
+        people = sorted(files.people.people, key=lambda p: p.id)
         ids = files.people.id_column or ""
+        # Only the ids, the features and a hashed household key are kept: every other column
+        # (names, emails, phones, addresses) is dropped here, before anything is stored.
+        upload_columns = {
+            "dropped": list(files.people.other_columns),
+            "household": list(group_columns(group_by)),
+        }
+        keys = household_keys([p.group for p in people])
         pool: list[dict[str, Any]] = [
-            {"id": p.id, "label": p.id, "features": dict(p.features), "group": p.group}
-            for p in sorted(people, key=lambda p: p.id)
+            {"id": p.id, "label": p.id, "features": dict(p.features), "group": key}
+            for p, key in zip(people, keys, strict=True)
         ]
+        group_by = HOUSEHOLD if group_by else ""
         chosen = sorted(quotas)
         quota_rows = [
             QuotaRow(f, v, q.min, q.max) for f in chosen for v, q in sorted(quotas[f].items())
         ]
     else:
         source = PoolSource.DIRECTORY
+        upload_columns = {}
         known = features_for(pool_kind)
         chosen = list(features) or list(known)
         unknown = [f for f in chosen if f not in known]
@@ -199,6 +227,7 @@ def create_draw(
         features=chosen,
         group_by=group_by,
         id_column=ids,
+        upload_columns=upload_columns,
         algorithm=algorithm,
         progress_total=len(pool),
         created_by=person_of(actor),

@@ -15,7 +15,7 @@ from minga.core.events import AuditEvent
 from minga.core.permissions import Action, require
 from minga.sortition.actions._common import in_state, locked
 from minga.sortition.engine.replacement import distribution_from_json
-from minga.sortition.models import Algorithm, Draw, DrawState
+from minga.sortition.models import DISTRIBUTION_ALGORITHMS, Draw, DrawState
 
 if TYPE_CHECKING:
     from minga.core.permissions import Actor
@@ -47,15 +47,18 @@ def publish(*, actor: Actor, draw: Draw) -> Draw:
 
 @transaction.atomic
 def make_lottery(*, actor: Actor, draw: Draw, panels: int = DEFAULT_PANELS) -> Draw:
-    """Round the computed LEXIMIN distribution to `panels` numbered panels (000 to 999 for
-    1,000), to publish with it: the number then comes from dice, a drum or the seed."""
+    """Round the computed distribution (LEXIMIN's or Goldilocks') to `panels` numbered
+    panels (000 to 999 for 1,000), to publish with it: the number then comes from dice, a
+    drum or the seed."""
     from minga.sortition.engine.lottery import round_distribution
 
     require(actor, Action.MANAGE_DRAWS, draw.network)
     draw = locked(draw)
     in_state(draw, DrawState.COMPUTED)
-    if draw.algorithm != Algorithm.LEXIMIN or draw.distribution is None:
-        raise ValidationError({"panels": _("A lottery rounds the LEXIMIN probabilities.")})
+    if draw.algorithm not in DISTRIBUTION_ALGORITHMS or draw.distribution is None:
+        raise ValidationError(
+            {"panels": _("A lottery rounds LEXIMIN's or Goldilocks' probabilities.")}
+        )
     if not MIN_PANELS <= panels <= MAX_LOTTERY_PANELS:
         raise ValidationError(
             {
@@ -178,7 +181,7 @@ def draw_panel(*, actor: Actor, draw: Draw) -> Draw:
         if hashlib.sha256(table).hexdigest() != draw.lottery_sha256:
             raise ValidationError({"state": _("The stored table does not match its hash.")})
         panel = list(row_of(read_table(table), str(draw.number)))
-    elif draw.algorithm == Algorithm.LEXIMIN:
+    elif draw.algorithm in DISTRIBUTION_ALGORITHMS:
         panel = _stored_distribution(draw).draw(draw.seed)
     else:
         from minga.sortition.engine.legacy import legacy_draw  # numpy, when needed

@@ -15,7 +15,7 @@ from minga.core.events import AuditEvent
 from minga.core.l10n import number
 from minga.core.permissions import Action, require
 from minga.sortition.actions._common import clear_results, in_state, locked
-from minga.sortition.engine.model import Quota, SortitionInputError
+from minga.sortition.engine.model import Instance, Quota, SortitionInputError
 from minga.sortition.inputs import translated
 from minga.sortition.labels import DrawLabels
 from minga.sortition.models import Draw, DrawQuota, DrawState
@@ -103,9 +103,25 @@ def check_feasibility(
     require(actor, Action.VIEW_DRAWS, draw.network)
     from minga.sortition.engine.diagnosis import diagnose  # numpy and highspy, when needed
 
+    return diagnose(_checked_instance(draw, quotas))
+
+
+def count_panels(
+    *, actor: Actor, draw: Draw, quotas: Sequence[QuotaRow] | None = None
+) -> dict[str, int | None]:
+    """How many panels meet the quotas (the given ones, or the stored ones), as
+    `engine.counting.PanelCount.as_json`: an exact count, or none past its limit. Writes
+    nothing."""
+    require(actor, Action.VIEW_DRAWS, draw.network)
+    from minga.sortition.engine import counting  # numpy, when needed
+
+    return counting.count_panels(_checked_instance(draw, quotas)).as_json()
+
+
+def _checked_instance(draw: Draw, quotas: Sequence[QuotaRow] | None) -> Instance:
+    """The draw's problem with these quotas (validated), or with its stored ones."""
     checked = validate_quotas(draw, quotas) if quotas is not None else draw.quota_map()
     try:
-        instance = draw.instance(checked)
+        return draw.instance(checked)
     except SortitionInputError as exc:
         raise ValidationError({"quotas": translated(exc)}) from exc
-    return diagnose(instance)

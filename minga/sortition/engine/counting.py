@@ -29,6 +29,10 @@ class PanelCount:
     exact: int | None
     lower_bound: int | None = None
     reason: str = ""  # why there is no exact count
+    max_states: int = MAX_STATES
+
+    def as_json(self) -> dict[str, int | None]:
+        return {"exact": self.exact, "lower_bound": self.lower_bound, "max_states": self.max_states}
 
 
 class TooManyStates(Exception):
@@ -39,12 +43,13 @@ def count_panels(
     instance: Instance, *, max_states: int = MAX_STATES, lower_bound: int | None = None
 ) -> PanelCount:
     try:
-        return PanelCount(_count(instance, max_states))
+        return PanelCount(_count(instance, max_states), max_states=max_states)
     except TooManyStates:
         return PanelCount(
             None,
             lower_bound,
             f"more than {max_states:,} combinations of seats per feature value to follow",
+            max_states,
         )
 
 

@@ -54,6 +54,9 @@ class PeopleTable:
 
     people: list[Person]
     id_column: str | None  # None: no id column, people numbered from 0 in file order
+    # The columns that are neither the ids, nor features, nor grouping columns (names,
+    # emails, phones...): the platform drops them before storing anything.
+    other_columns: tuple[str, ...] = ()
 
 
 def text_rows(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -275,7 +278,8 @@ def people_from_rows(
             values[feature] = value
         group = household([row[c] for c in groups.values() if c is not None]) if groups else None
         people.append(Person(person_id, values, group))
-    return PeopleTable(people, ids)
+    used = {c for c in (ids, *features.values(), *groups.values()) if c is not None}
+    return PeopleTable(people, ids, tuple(h for h in header if h and h not in used))
 
 
 def parse_features(text: str, source: str = "features.csv") -> dict[str, dict[str, Quota]]:

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from minga.sortition.engine.leximin import Progress
     from minga.sortition.engine.lottery import Lottery
 
-ALGORITHMS = ("leximin", "legacy")
-LOTTERY_ALGORITHMS = ("leximin",)
+ALGORITHMS = ("leximin", "goldilocks", "legacy")
+# The algorithms that compute an explicit distribution over panels (a lottery rounds one).
+LOTTERY_ALGORITHMS = ("leximin", "goldilocks")
 DEFAULT_PANELS = 1000
 # Ten-sided dice: up to six of them (the table's rows stay a file one can open).
 MAX_PANELS = 1_000_000
@@ -51,13 +52,11 @@ def run_draw(
     instance: Instance, seed: str, algorithm: str = "leximin", progress: Progress | None = None
 ) -> DrawResult:
     """Raises InfeasibleQuotas (with its diagnosis) when no panel meets the quotas."""
-    # numpy and highspy load here, so `minga sortition --help` starts without them.
     from minga.sortition.engine.legacy import SIMULATION_RUNS, legacy_draw
-    from minga.sortition.engine.leximin import leximin
 
     started = time.perf_counter()
-    if algorithm == "leximin":
-        distribution = leximin(instance, progress=progress)
+    if algorithm in LOTTERY_ALGORITHMS:
+        distribution = compute_distribution(instance, algorithm, progress)
         return DrawResult(
             panel=distribution.draw(seed),
             probabilities=distribution.probabilities(),
@@ -96,6 +95,21 @@ class LotteryResult:
         }
 
 
+def compute_distribution(
+    instance: Instance, algorithm: str, progress: Progress | None = None
+) -> Distribution:
+    """LEXIMIN's or Goldilocks' distribution over panels."""
+    # numpy and highspy load here, so `minga sortition --help` starts without them.
+    from minga.sortition.engine.goldilocks import goldilocks
+    from minga.sortition.engine.leximin import leximin
+
+    if algorithm == "goldilocks":
+        return goldilocks(instance, progress=progress)
+    if algorithm == "leximin":
+        return leximin(instance, progress=progress)
+    raise ValueError(f"algorithm: {algorithm!r} is not one of {', '.join(LOTTERY_ALGORITHMS)}")
+
+
 def run_lottery(
     instance: Instance,
     panels: int = DEFAULT_PANELS,
@@ -104,11 +118,8 @@ def run_lottery(
 ) -> LotteryResult:
     """The distribution, rounded to `panels` numbered panels (`lottery.round_distribution`).
     Raises InfeasibleQuotas when no panel meets the quotas."""
-    from minga.sortition.engine.leximin import leximin
     from minga.sortition.engine.lottery import round_distribution
 
-    if algorithm not in LOTTERY_ALGORITHMS:
-        raise ValueError(f"algorithm: {algorithm!r} is not one of {', '.join(LOTTERY_ALGORITHMS)}")
     started = time.perf_counter()
-    lottery = round_distribution(leximin(instance, progress=progress), panels)
+    lottery = round_distribution(compute_distribution(instance, algorithm, progress), panels)
     return LotteryResult(lottery=lottery, seconds=time.perf_counter() - started)

@@ -55,7 +55,7 @@ def make_draw(world, body, orgs, django_capture_on_commit_callbacks):
     from minga.sortition import actions
     from minga.sortition.actions import QuotaRow
 
-    def make(stage="draft", seed="2024"):
+    def make(stage="draft", seed="2024", algorithm="leximin"):
         draw = actions.create_draw(
             actor=world.coordinator,
             network=world.network,
@@ -64,6 +64,7 @@ def make_draw(world, body, orgs, django_capture_on_commit_callbacks):
             pool_kind="organizations",
             features=["country", "size"],
             circle=body,
+            algorithm=algorithm,
         )
         actions.set_quotas(
             actor=world.coordinator,

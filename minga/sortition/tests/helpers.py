@@ -67,3 +67,49 @@ def brute_force_leximin(instance):
             if pid not in fixed and solve(objective_person=pid, level=level) <= level + 1e-7:
                 fixed[pid] = level
     return np.array(sorted(fixed.values()))
+
+
+def brute_force_goldilocks(instance, gamma=1.0):
+    """A lower bound on min G = (n/k) max pi + gamma (k/n) max 1/pi over every valid panel,
+    independent of the engine's level search (the lowest over people some panel seats):
+    1/pi is bounded below by its tangents at geometrically spaced points (ratio 1.01 from
+    1e-3 k/n up to 1), so one LP gives the bound, within about 3e-5 (relative) of the true
+    minimum."""
+    ids = sorted(p.id for p in instance.people)
+    panels = all_panels(instance)
+    n, k = len(ids), instance.seats
+    scale = n / k
+    h = new_highs()
+    add_col(h, scale, 0.0, INF, [], [])  # u, column 0
+    add_col(h, gamma / scale, 0.0, INF, [], [])  # v, column 1
+    for _ in panels:
+        add_col(h, 0.0, 0.0, 1.0, [], [])
+    add_row(h, 1, 1, range(2, len(panels) + 2), [1.0] * len(panels))
+    points = [1e-3 / scale]
+    while points[-1] * 1.01 <= 1:
+        points.append(points[-1] * 1.01)
+    for pid in ids:
+        cols = [2 + j for j, panel in enumerate(panels) if pid in panel]
+        add_row(h, 0.0, INF, [0, *cols], [1.0] + [-1.0] * len(cols))  # u >= pi
+        for a in (
+            points if cols else ()
+        ):  # no panel seats pid: nothing to raise  # v >= 2/a - pi/a^2
+            add_row(h, 2 / a, INF, [1, *cols], [1.0] + [1 / a**2] * len(cols))
+    h.run()
+    return float(h.getInfo().objective_function_value)
+
+
+def brute_force_lowest_highest(instance):
+    """The smallest possible highest probability, over every valid panel."""
+    ids = sorted(p.id for p in instance.people)
+    panels = all_panels(instance)
+    h = new_highs()
+    add_col(h, 1.0, 0.0, INF, [], [])
+    for _ in panels:
+        add_col(h, 0.0, 0.0, 1.0, [], [])
+    add_row(h, 1, 1, range(1, len(panels) + 1), [1.0] * len(panels))
+    for pid in ids:
+        cols = [1 + j for j, panel in enumerate(panels) if pid in panel]
+        add_row(h, 0.0, INF, [0, *cols], [1.0] + [-1.0] * len(cols))
+    h.run()
+    return float(h.getInfo().objective_function_value)

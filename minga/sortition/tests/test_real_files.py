@@ -291,7 +291,13 @@ def test_an_upload_with_its_id_column_and_households_draws_and_verifies(
     )
     assert response.status_code == 200
     draw = Draw.objects.get()
-    assert (draw.id_column, draw.group_by) == ("nationbuilder_id", HOUSEHOLD)
+    # Addresses are kept only as a hashed key, in one column named household (#17).
+    assert (draw.id_column, draw.group_by) == ("nationbuilder_id", "household")
+    assert draw.upload_columns["household"] == HOUSEHOLD.split(",")
+    header = (SA / "candidates.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    kept = {"nationbuilder_id", *HOUSEHOLD.split(","), *draw.features}
+    assert draw.upload_columns["dropped"] == [h for h in header if h not in kept]
+    assert "email" in draw.upload_columns["dropped"]
     assert draw.pool_row("p2")["group"] == draw.pool_row("p1")["group"]  # type: ignore[index]
     with django_capture_on_commit_callbacks(execute=True):
         actions.compute(actor=world.coordinator, draw=draw)
@@ -316,7 +322,7 @@ def test_an_upload_with_its_id_column_and_households_draws_and_verifies(
         tmp_path / "features.csv",
         22,
         "--group-by",
-        HOUSEHOLD,
+        draw.group_by,
         "--json",
     )
     assert json.loads(out)["distribution_sha256"] == draw.distribution_sha256
@@ -375,12 +381,14 @@ def test_the_api_takes_the_id_column_and_household_columns(world, api_as):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
+    # The household columns become one column of hashed keys; the addresses are not kept.
     assert (body["id_column"], body["group_by"], body["pool_size"]) == (
         "nationbuilder_id",
-        HOUSEHOLD,
+        "household",
         150,
     )
-    assert body["pool"][0]["group"] == '["primary_address10","primary_zip0"]'
+    assert body["upload_columns"]["household"] == HOUSEHOLD.split(",")
+    assert body["pool"][0]["group"].startswith("h") and "primary" not in json.dumps(body["pool"])
 
 
 def test_the_encodings_the_field_saves_in_read_alike():

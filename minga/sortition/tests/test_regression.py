@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -60,9 +61,23 @@ def test_an_existing_format_file_draws_the_pinned_hash_and_panel(algorithm, grou
     assert out.getvalue().startswith("OK: the panel is the one drawn")
 
 
-def test_the_platform_draws_the_same_hash_and_panel_from_the_same_files(
-    world, django_capture_on_commit_callbacks
+def _cli_draw(people: Path, features: Path, group_by: str) -> dict[str, Any]:
+    out = StringIO()
+    args = ["--people", str(people), "--features", str(features), "--seats", "6"]
+    args += ["--seed", SEED, *(["--group-by", group_by] if group_by else []), "--json"]
+    call_command("sortition", "draw", *args, stdout=out)
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
+
+
+@pytest.mark.parametrize("group_by", ["", "house"])
+def test_the_platform_draws_what_its_published_files_draw(
+    world, django_capture_on_commit_callbacks, client_as, tmp_path, group_by
 ):
+    """Without households, the platform draws the pinned hash and panel of the same files.
+    With them, the platform keeps only a hashed household key (#17's upload privacy), so the
+    hash differs from the original files': its own published files reproduce it, and everyone's
+    probability is the one the original files give."""
     from minga.sortition import actions
 
     draw = actions.create_draw(
@@ -70,7 +85,7 @@ def test_the_platform_draws_the_same_hash_and_panel_from_the_same_files(
         network=world.network,
         title="Regresión",
         seats=6,
-        group_by="house",
+        group_by=group_by,
         people_csv=(FILES / "people.csv").read_text(encoding="utf-8"),
         features_csv=(FILES / "features.csv").read_text(encoding="utf-8"),
     )
@@ -81,7 +96,21 @@ def test_the_platform_draws_the_same_hash_and_panel_from_the_same_files(
     actions.fix_seed(actor=world.coordinator, draw=draw, seed=SEED)
     actions.draw_panel(actor=world.coordinator, draw=draw)
     draw.refresh_from_db()
-    assert (draw.distribution_sha256, draw.panel) == PINNED[("leximin", "house")]
+    if not group_by:
+        assert (draw.distribution_sha256, draw.panel) == PINNED[("leximin", "")]
+        return
+    client = client_as(world.member)
+    for name in ("people.csv", "features.csv"):
+        body = client.get(f"/n/red/sortition/{draw.pk}/{name}").content
+        (tmp_path / name).write_bytes(body)
+    published = _cli_draw(tmp_path / "people.csv", tmp_path / "features.csv", draw.group_by)
+    assert (published["distribution_sha256"], published["panel"]) == (
+        draw.distribution_sha256,
+        draw.panel,
+    )
+    original = _cli_draw(FILES / "people.csv", FILES / "features.csv", "house")
+    assert original["distribution_sha256"] == PINNED[("leximin", "house")][0]
+    assert published["probabilities"] == pytest.approx(original["probabilities"], abs=1e-7)
 
 
 def test_the_upload_page_reads_the_files_as_before(world, client_as):
@@ -108,5 +137,7 @@ def test_the_upload_page_reads_the_files_as_before(world, client_as):
     draw = Draw.objects.get()
     from minga.sortition.engine.leximin import leximin
 
-    distribution = leximin(draw.instance())
-    assert (distribution.sha256(), distribution.draw(SEED)) == PINNED[("leximin", "house")]
+    original = _cli_draw(FILES / "people.csv", FILES / "features.csv", "house")
+    probabilities = leximin(draw.instance()).probabilities()
+    assert probabilities == pytest.approx(original["probabilities"], abs=1e-7)
+    assert draw.upload_columns == {"dropped": ["name"], "household": ["house"]}

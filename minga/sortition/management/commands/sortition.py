@@ -28,13 +28,14 @@ class Command(BaseCommand):
     help = (
         "Fair sortition (LEXIMIN) within quotas, with a verifiable seeded draw. "
         "`minga sortition draw --people people.csv --features features.csv --seats K "
-        "--seed SEED [--algorithm leximin|legacy] [--id-column COLUMN] "
+        "--seed SEED [--algorithm leximin|goldilocks|legacy] [--id-column COLUMN] "
         "[--group-by COLUMN[,COLUMN...]] --json`; "
         "`minga sortition verify ... --panel id,id,... [--declined id,...]` exits 0 iff that "
         "panel is the one drawn (after replacing, in order, the members who declined). "
         "`minga sortition lottery --people P --features F --seats K [--panels M] "
-        "[--group-by C] --out lottery.csv --json` writes the numbered table of panels to "
-        "publish before the draw; `minga sortition verify --lottery lottery.csv --number N "
+        "[--algorithm leximin|goldilocks] [--group-by C] --out lottery.csv --json` "
+        "writes the numbered table of panels to publish before the draw; "
+        "`minga sortition verify --lottery lottery.csv --number N "
         "--panel id,id,...` exits 0 iff the table's hash matches and row N is that panel."
     )
 
@@ -152,7 +153,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Table: {out} ({result.lottery.panels} panels)")
         self.stdout.write(f"Table SHA-256: {result.lottery.sha256()}")
         self.stdout.write(
-            f"Largest change from LEXIMIN: {result.lottery.max_change:.6f} "
+            f"Largest change from {options['algorithm']}: {result.lottery.max_change:.6f} "
             f"(bound k/m = {result.lottery.bound:.6f})"
         )
 

@@ -1,0 +1,134 @@
+"""Alternates that keep the quotas: the integer program against brute force over every set of
+alternates on small pools, the exact shortfall against a direct search, and the stay model's
+maximum-likelihood fit."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from minga.sortition.engine import alternates as A
+from minga.sortition.engine.leximin import leximin
+from minga.sortition.engine.synthetic import correlated_pool
+from minga.sortition.tests.test_leximin import instance_with_panels
+
+
+def _direct_shortfall(problem, sampled, counts):
+    """Per scenario, every way to seat some of the alternates who came (plain Python)."""
+    chosen = [(t, j) for t, c in enumerate(counts) for j in range(c)]
+    total = 0.0
+    for s in range(len(sampled.stays)):
+        staying = [p for p, st in zip(problem.panel, sampled.stays[s], strict=True) if st]
+        free = len(problem.panel) - len(staying)
+        came = [t for t, j in chosen if sampled.comes[s, t, j]]
+        best = math.inf
+        for size in range(min(free, len(came)) + 1):
+            for seated in itertools.combinations(range(len(came)), size):
+                loss = free - size
+                for r, (_f, _v, low, high) in enumerate(problem.rows):
+                    have = sum(problem.panel_has(p, r) for p in staying)
+                    have += sum(problem.type_has(came[i], r) for i in seated)
+                    loss += max(0, low - have) + max(0, have - high)
+                best = min(best, loss)
+        total += best
+    return total / len(sampled.stays)
+
+
+def _every_choice(problem):
+    """Every vector of alternates per type within the budget, households apart."""
+    ranges = [range(min(slot, problem.budget) + 1) for slot in problem.slots]
+    for counts in itertools.product(*ranges):
+        if sum(counts) > problem.budget:
+            continue
+        groups = [problem.types[t][2] for t, c in enumerate(counts) if c]
+        grouped = [g for g in groups if g is not None]
+        if len(grouped) == len(set(grouped)):
+            yield list(counts)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(instance_with_panels())
+def test_the_integer_program_matches_brute_force_over_every_set_of_alternates(instance):
+    panel = leximin(instance).draw("pick")
+    budget = 2
+    problem = A._problem(instance, panel, budget, A.StayModel.uniform(0.7))
+    sampled = A.sample_scenarios(problem, 12, "brute")
+    counts, value, optimal = A._solve(problem, sampled)
+    assert optimal
+    best = min(A.shortfall(problem, sampled, c) for c in _every_choice(problem))
+    assert value == pytest.approx(best, abs=1e-9)
+    assert value == pytest.approx(_direct_shortfall(problem, sampled, counts), abs=1e-9)
+    # Greedy and swaps never beat the optimum, and greedy never beats the swaps.
+    greedy, greedy_value = A._greedy(problem, sampled)
+    improved = A._improve(problem, sampled, greedy, greedy_value)
+    assert best - 1e-9 <= improved <= greedy_value + 1e-9
+
+
+def test_alternates_keep_households_apart_and_off_the_panel():
+    from minga.sortition.tests.helpers import make_instance
+
+    rows = [(f"p{i}", {"zone": "north" if i % 2 else "south"}) for i in range(12)]
+    groups = {f"p{i}": f"h{i // 3}" for i in range(12)}
+    instance = make_instance(rows, {"zone": {"north": (2, 2), "south": (2, 2)}}, 4, groups)
+    panel = leximin(instance).draw("households")
+    chosen = A.choose_alternates(instance, panel, 3, seed="h", scenarios=20)
+    house = {pid: groups[pid] for pid, _ in rows}
+    assert not set(chosen.ids) & set(panel)
+    assert len({house[i] for i in chosen.ids}) == len(chosen.ids)
+    assert not {house[i] for i in chosen.ids} & {house[i] for i in panel}
+
+
+def test_alternates_lower_the_shortfall_on_a_realistic_pool():
+    instance = correlated_pool(120, 12, seed=5, slack=0)
+    panel = leximin(instance).draw("2026")
+    problem = A._problem(instance, panel, 4, A.StayModel.uniform())
+    test = A.sample_scenarios(problem, 200, "held out")
+    chosen = A.choose_alternates(instance, panel, 4, seed="2026")
+    counts = [sum(i in members for i in chosen.ids) for _, members, _ in problem.types]
+    without = A.shortfall(problem, test, [0] * len(problem.types))
+    assert A.shortfall(problem, test, counts) < 0.7 * without
+    again = A.choose_alternates(instance, panel, 4, seed="2026")
+    assert again == chosen  # the same seed, the same alternates
+
+
+def test_the_stay_model_fit_is_the_frequency_of_each_value_when_saturated():
+    history = [({"age": "young"}, i % 4 != 0) for i in range(40)]  # 75% stay
+    history += [({"age": "old"}, i % 2 == 0) for i in range(20)]  # 50% stay
+    model = A.fit_stay_model(history, ["age"])
+    assert model.chance({"age": "young"}) == pytest.approx(0.75, abs=1e-4)
+    assert model.chance({"age": "old"}) == pytest.approx(0.5, abs=1e-4)
+
+
+def test_the_stay_model_fit_is_the_likelihoods_maximum():
+    rng = random.Random(3)
+    truth = A.StayModel(0.9, {"g": {"a": 1.0, "b": 0.7}, "z": {"x": 1.0, "y": 0.8, "w": 0.6}})
+    history = []
+    for _ in range(3000):
+        features = {"g": rng.choice("ab"), "z": rng.choice(["x", "x", "y", "w"])}
+        history.append((features, rng.random() < truth.chance(features)))
+    model = A.fit_stay_model(history, ["g", "z"])
+
+    def loglik(m):
+        total = 0.0
+        for features, stayed in history:
+            p = min(max(m.chance(features), 1e-12), 1 - 1e-12)
+            total += math.log(p if stayed else 1 - p)
+        return total
+
+    best = loglik(model)
+    for feature, value in [("g", "b"), ("z", "y"), ("z", "w")]:
+        for step in (0.97, 1.03):
+            factors = {f: dict(v) for f, v in model.factors.items()}
+            factors[feature][value] *= step
+            assert loglik(A.StayModel(model.base, factors)) <= best + 1e-9
+    for step in (0.99, 1.01):
+        assert loglik(A.StayModel(model.base * step, model.factors)) <= best + 1e-9
+    for g in "ab":  # and it finds the chances the history was made with
+        for z in ("x", "y", "w"):
+            profile = {"g": g, "z": z}
+            assert np.isclose(model.chance(profile), truth.chance(profile), atol=0.05)

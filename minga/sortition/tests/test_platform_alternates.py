@@ -1,0 +1,74 @@
+"""Alternates on the platform: chosen with the drawn panel, before anyone declines; a decline
+seats the best of them; each person's chance of being seated shows beside their chance of
+being drawn; the stay model learns from the network's own declines."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from minga.sortition import actions
+from minga.sortition.actions import alternates as alternates_actions
+from minga.sortition.engine.alternates import panel_loss
+from minga.sortition.models import Draw
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_decline_seats_the_best_alternate(world, make_draw, client_as, api_as):
+    draw = make_draw("drawn")
+    with pytest.raises(PermissionDenied):
+        actions.choose_alternates(actor=world.member, draw=draw, budget=2)
+    actions.choose_alternates(actor=world.coordinator, draw=draw, budget=2)
+    draw = Draw.objects.get(pk=draw.pk)
+    assert len(draw.alternates) == 2 and not set(draw.alternates) & set(draw.panel)
+    assert draw.stay_model["history"] == 0 and draw.stay_model["base"] == pytest.approx(0.8)
+    assert set(draw.seated_chances) == set(draw.panel) | set(draw.alternates)
+    assert all(draw.seated_chances[m] == pytest.approx(0.8) for m in draw.panel)
+    assert all(0 <= draw.seated_chances[m] <= 0.8 for m in draw.alternates)
+    page = client_as(world.coordinator, "es").get(draw.get_absolute_url()).content.decode()
+    assert "Probabilidad de ocupar el puesto" in page
+    declined = draw.panel[0]
+    entry = actions.decline(actor=world.coordinator, draw=draw, member_id=declined)
+    draw = Draw.objects.get(pk=draw.pk)
+    if entry.method == "alternate":
+        assert entry.replacement_id in draw.alternates
+        kept = [m for m in draw.panel if m != declined]
+        best = min(panel_loss(draw.instance(), [*kept, a]) for a in draw.alternates)
+        assert panel_loss(draw.instance(), draw.current_panel) == best
+    else:  # no alternate was better than the empty seat: the usual procedure
+        assert entry.method in {"distribution", "quotas", "none"}
+    with pytest.raises(ValidationError):  # after a decline it is too late
+        actions.choose_alternates(actor=world.coordinator, draw=draw, budget=2)
+    body = api_as(world.coordinator).get(f"/draws/{draw.pk}").json()
+    assert body["alternates"] == draw.alternates
+    assert body["seated_chances"] == pytest.approx(draw.seated_chances)
+
+
+def test_the_api_chooses_alternates(world, make_draw, api_as):
+    draw = make_draw("drawn")
+    assert api_as(world.member).post(
+        f"/draws/{draw.pk}/alternates", {"alternates": 2}
+    ).status_code in {403, 404}
+    response = api_as(world.coordinator).post(f"/draws/{draw.pk}/alternates", {"alternates": 2})
+    assert response.status_code == 200, response.json()
+    assert len(response.json()["alternates"]) == 2
+    assert (
+        api_as(world.coordinator)
+        .post(f"/draws/{draw.pk}/alternates", {"alternates": 99})
+        .status_code
+        == 422
+    )
+
+
+def test_the_stay_model_learns_from_the_networks_declines(world, make_draw, monkeypatch):
+    earlier = make_draw("drawn", seed="uno")
+    actions.decline(actor=world.coordinator, draw=earlier, member_id=earlier.panel[0])
+    draw = make_draw("drawn", seed="dos")
+    history = alternates_actions.stay_history(draw)
+    assert len(history) == 3 and sum(not stayed for _f, stayed in history) == 1
+    monkeypatch.setattr(alternates_actions, "MIN_HISTORY", 3)
+    actions.choose_alternates(actor=world.coordinator, draw=draw, budget=1)
+    draw = Draw.objects.get(pk=draw.pk)
+    assert draw.stay_model["history"] == 3
+    assert draw.stay_model["base"] != pytest.approx(0.8)
