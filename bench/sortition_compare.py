@@ -8,12 +8,16 @@ Generates pools with 5 correlated features (minga.sortition.engine.synthetic, de
 writes them in the Sortition Foundation's CSV format, and runs each method in its own process
 (one after the other, so they do not compete for the 2 cores), recording seconds, the smallest
 selection probability, the support size (panels with positive probability) and peak memory
-(max RSS of that process). Two families of quotas on the same pools:
+(max RSS of that process). Families of quotas on the same pools:
 
 - tight: each value's proportional share of the seats, rounded down for the minimum and up for
   the maximum (the quotas organizers set); they bind, so the least-favoured people get clearly
   less than seats/size and LEXIMIN needs many stages;
-- easy: 10% either side of each share; nearly everyone can get close to seats/size.
+- easy: 10% either side of each share; nearly everyone can get close to seats/size;
+- minority (not in the default run: `--families tight,easy,minority`): the tight quotas
+  widened by one seat, plus a group of about 15% of the pool (leaning young and rural) that
+  must hold at least 30% of the seats (`synthetic.minority_pool`); LEXIMIN's minimum then
+  falls below seats/size.
 
 The reference comes from the `bench` extra: `.venv/bin/pip install -e ".[bench]"` (it includes
 python-mip, whose CBC backend `mip` is the reference's faster open backend here; pass
@@ -41,14 +45,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-FAMILIES = {"tight": 0, "easy": None}  # family -> slack of correlated_pool's quotas
+FAMILIES = {"tight": 0, "easy": None, "minority": 1}  # family -> slack of correlated_pool
 
 
 def write_pool(directory: Path, size: int, seats: int, seed: int, family: str) -> tuple[Path, Path]:
     from minga.sortition.engine.csvio import write_features, write_people
-    from minga.sortition.engine.synthetic import correlated_pool
+    from minga.sortition.engine.synthetic import correlated_pool, minority_pool
 
-    instance = correlated_pool(size, seats, seed=seed, slack=FAMILIES[family])
+    if family == "minority":
+        instance = minority_pool(size, seats, seed)
+    else:
+        instance = correlated_pool(size, seats, seed=seed, slack=FAMILIES[family])
     people = directory / f"people-{size}-{family}.csv"
     features = directory / f"features-{size}-{seats}-{family}.csv"
     people.write_text(write_people(instance), encoding="utf-8")
@@ -194,7 +201,7 @@ def fmt_seconds(result: dict[str, Any] | None, timeout: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pools", default="200:20,1000:40,3000:100")
-    parser.add_argument("--families", default="tight,easy", help="tight, easy or both")
+    parser.add_argument("--families", default="tight,easy", help="tight, easy, minority")
     parser.add_argument(
         "--backends", default="mip", help="reference backends: mip (CBC), highspy, or both"
     )

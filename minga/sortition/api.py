@@ -352,7 +352,7 @@ def lottery_table(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 class AlternatesIn(Schema):
-    alternates: int = Field(6, ge=1, le=10)
+    alternates: int = Field(6, ge=1, le=8)
 
 
 @router.post("/draws/{pk}/alternates", response=DrawOut)

@@ -141,7 +141,7 @@ class AlternatesForm(forms.Form):
     alternates = forms.IntegerField(
         label=_("Alternates"),
         min_value=1,
-        max_value=10,
+        max_value=8,
         initial=6,
         help_text=_("People on standby who take the seats of those who do not come."),
     )

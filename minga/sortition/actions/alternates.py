@@ -26,10 +26,10 @@ MIN_HISTORY = 30
 
 
 def stay_history(draw: Draw) -> list[tuple[dict[str, str], bool]]:
-    """Everyone first drawn in the network's other draws that have the same features, and
-    whether they kept their seat (did not decline)."""
+    """Everyone first drawn in the network's other seated draws (their invitations settled)
+    that have the same features, and whether they kept their seat (did not decline)."""
     others = (
-        Draw.objects.filter(network=draw.network, state__in=[DrawState.DRAWN, DrawState.SEATED])
+        Draw.objects.filter(network=draw.network, state=DrawState.SEATED)
         .exclude(pk=draw.pk)
         .prefetch_related("declines")
         .only("pool", "panel", "features")

@@ -83,7 +83,6 @@ def seat(*, actor: Actor, draw: Draw, confirm_break: bool = False) -> Draw:
     return draw
 
 
-@transaction.atomic
 def _from_alternates(
     draw: Draw, instance: Instance, earlier: list[str], member_id: str
 ) -> tuple[Replacement, list[str]] | None:
@@ -101,6 +100,7 @@ def _from_alternates(
     return Replacement(found, "alternate"), sorted([*kept, found])
 
 
+@transaction.atomic
 def decline(*, actor: Actor, draw: Draw, member_id: str, confirm_break: bool = False) -> Decline:
     """Someone drawn declines: the next member is the best alternate, when alternates were
     chosen, else comes by procedure minga-sortition-replacement-v1

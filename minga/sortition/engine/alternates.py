@@ -55,9 +55,10 @@ MAX_NODES = 20_000  # the program stops there (a node limit, not a clock: same o
 # The integer program runs while types x scenarios stay below this (seconds at most); past
 # it, greedy choice then swaps, on the same sampled objective, not proven optimal.
 EXACT_LIMIT = 3_000
-SWAP_LIMIT = 300  # past this many candidate types, the greedy choice alone (swaps cost seconds)
+# Swaps cost types x 2^B subset evaluations each: past this, the greedy choice alone.
+SWAP_WORK = 300 * 2**6
 FILL_REWARD = 1e-7
-MAX_ALTERNATES = 10  # each scenario tries every subset of the alternates who came (2^B)
+MAX_ALTERNATES = 8  # each scenario tries every subset of the alternates who came (2^B)
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,15 @@ class StayModel:
 
 
 def fit_stay_model(
-    history: Sequence[tuple[Mapping[str, str], bool]],
-    features: Sequence[str],
-    *,
-    iterations: int = 500,
+    history: Sequence[tuple[Mapping[str, str], bool]], features: Sequence[str]
 ) -> StayModel:
     """The multiplicative model's maximum-likelihood fit to `history` (each drawn member's
-    features and whether they stayed). The log-likelihood of log p = theta · x is concave
-    (log(1 - e^z) is concave), so projected gradient ascent with backtracking finds the
-    maximum. Each feature's most frequent value is the reference (factor 1): the base rate
-    is its chance."""
+    features and whether they stayed). With log p = theta · x the log-likelihood
+    sum s z + (1 - s) log(1 - e^z) is concave (log(1 - e^z) is), under the linear constraints
+    z <= 0 (p <= 1), which bind when every member with some value stayed: a log-barrier
+    interior-point method (Newton steps, the barrier weight shrinking tenfold each round)
+    finds the maximum. Each feature's most frequent value is the reference (factor 1): the
+    base rate is its chance."""
     if not history:
         return StayModel.uniform()
     values = {
@@ -99,32 +99,40 @@ def fit_stay_model(
     columns = [(f, v) for f in features for v in values[f][1:]]
     x = np.array([[1.0] + [float(h[0].get(f, "") == v) for f, v in columns] for h in history])
     stayed = np.array([1.0 if h[1] else 0.0 for h in history])
-    ceiling = math.log(1 - 1e-6)  # z = log p stays below this (p < 1)
-
-    def loglik(theta: np.ndarray) -> float:
-        z = np.minimum(x @ theta, ceiling)
-        return float(stayed @ z + (1 - stayed) @ np.log1p(-np.exp(z)))
-
-    rate = min(max(stayed.mean(), 1e-3), 1 - 1e-3)
+    rate = min(max(float(stayed.mean()), 0.01), 0.99)
     theta = np.zeros(x.shape[1])
-    theta[0] = math.log(rate)
-    current = loglik(theta)
-    for _ in range(iterations):
-        z = np.minimum(x @ theta, ceiling)
-        p = np.exp(z)
-        gradient = x.T @ (stayed - (1 - stayed) * p / (1 - p))
-        step = 1.0
-        while step > 1e-12:
-            candidate = theta + step * gradient / max(len(history), 1)
-            if np.all(x @ candidate <= ceiling) and loglik(candidate) >= current:
+    theta[0] = math.log(rate) - 1.0  # strictly inside: every z < 0
+    barrier = 1.0
+
+    def objective(t: np.ndarray) -> float:
+        z = x @ t
+        if np.any(z >= 0):
+            return -math.inf
+        return float(stayed @ z + (1 - stayed) @ np.log(-np.expm1(z)) + barrier * np.log(-z).sum())
+
+    while barrier > 1e-12:
+        for _ in range(50):
+            z = x @ theta
+            e = np.exp(z)
+            odds = e / -np.expm1(z)  # e^z / (1 - e^z)
+            gradient = x.T @ (stayed - (1 - stayed) * odds + barrier / z)
+            curvature = (1 - stayed) * odds / -np.expm1(z) + barrier / z**2
+            hessian = -(x.T * curvature) @ x - 1e-12 * np.eye(len(theta))
+            step = np.linalg.lstsq(hessian, -gradient, rcond=None)[0]
+            current, size = objective(theta), 1.0
+            # |theta| <= 20: a value nobody with it kept gets e^-20, not a factor of 0 (or an
+            # overflow) along a direction the likelihood leaves unbounded.
+            while size > 1e-12:
+                candidate = np.clip(theta + size * step, -20.0, 20.0)
+                if objective(candidate) >= current:
+                    break
+                size /= 2
+            else:
                 break
-            step /= 2
-        else:
-            break
-        improvement = loglik(candidate) - current
-        theta, current = candidate, current + improvement
-        if improvement < 1e-12:
-            break
+            theta = candidate
+            if abs(float(gradient @ step)) < 1e-12:
+                break
+        barrier /= 10
     factors: dict[str, dict[str, float]] = {f: {values[f][0]: 1.0} for f in features}
     for (f, v), coefficient in zip(columns, theta[1:], strict=True):
         factors[f][v] = math.exp(coefficient)
@@ -226,7 +234,7 @@ def choose_alternates(
         counts, value, optimal = _solve(problem, sampled)
     else:
         counts, value = _greedy(problem, sampled)
-        if len(problem.types) <= SWAP_LIMIT:
+        if len(problem.types) * 2**budget <= SWAP_WORK:
             value = _improve(problem, sampled, counts, value)
         optimal = False
     return Alternates(_members(problem, counts, seed), value, scenarios, optimal)
@@ -435,35 +443,42 @@ def _panel_rows(problem: _Problem, sampled: Scenarios) -> tuple[np.ndarray, np.n
     return stays @ membership, len(problem.panel) - stays.sum(axis=1)
 
 
+def _misses(instance: Instance, panel: Sequence[str]) -> list[int]:
+    """Per quota, the seats below its minimum or above its maximum."""
+    people = {p.id: p for p in instance.people}
+    misses = []
+    for feature, values in sorted(instance.quotas.items()):
+        for value, quota in sorted(values.items()):
+            seats = sum(1 for m in panel if people[m].features[feature] == value)
+            misses.append(max(0, quota.min - seats) + max(0, seats - quota.max))
+    return misses
+
+
 def panel_loss(instance: Instance, panel: Sequence[str]) -> int:
     """Seats below a quota's minimum or above its maximum, plus empty seats."""
-    people = {p.id: p for p in instance.people}
-    loss = max(instance.seats - len(panel), 0)
-    for feature, values in instance.quotas.items():
-        for value, quota in values.items():
-            seats = sum(1 for m in panel if people[m].features[feature] == value)
-            loss += max(0, quota.min - seats) + max(0, seats - quota.max)
-    return loss
+    return max(instance.seats - len(panel), 0) + sum(_misses(instance, panel))
 
 
 def replacement_from(
     instance: Instance, kept: Sequence[str], candidates: Sequence[str]
 ) -> str | None:
     """When a seat is free: the first of `candidates` (the alternates not yet seated, in
-    their order) whose seat leaves the least shortfall, none sharing a household with the
-    panel; None when none is better than the empty seat."""
+    their order) whose seat leaves the least shortfall, among those who miss no quota that
+    `kept` meets and share no household with it; None when there is none (the replacement
+    procedure then looks in the whole pool)."""
     people = {p.id: p for p in instance.people}
     households = {people[m].group for m in kept} - {None}
+    before = _misses(instance, kept)
     best: tuple[int, str] | None = None
     for candidate in candidates:
         if people[candidate].group in households:
             continue
-        loss = panel_loss(instance, [*kept, candidate])
-        if best is None or loss < best[0]:
-            best = (loss, candidate)
-    if best is None or best[0] > panel_loss(instance, kept):
-        return None
-    return best[1]
+        after = _misses(instance, [*kept, candidate])
+        if any(a > b for a, b in zip(after, before, strict=True)):
+            continue
+        if best is None or sum(after) < best[0]:
+            best = (sum(after), candidate)
+    return None if best is None else best[1]
 
 
 def seated_chances(
@@ -477,24 +492,30 @@ def seated_chances(
 ) -> dict[str, float]:
     """Given this panel and these alternates, each one's chance of ending up seated: a panel
     member's is their chance to stay; an alternate's, the share of sampled dropouts in which
-    the platform's decline procedure (`replacement_from`, one free seat at a time) seats them
-    and they come."""
+    the platform's decline procedure seats them and they stay. As on the platform, declines
+    come one at a time, in panel order, while those who will decline later still hold their
+    seats: each free seat goes to `replacement_from` among the alternates left, and, when none
+    fits, to the replacement procedure, which keeps the quotas (taken here as someone with the
+    decliner's features, from the pool)."""
     people = {p.id: p for p in instance.people}
     rng = random.Random(f"{PROCEDURE}\nseated\n{seed}")  # noqa: S311 - a simulation
     seated = dict.fromkeys(chosen, 0)
     for _ in range(scenarios):
-        kept = [m for m in panel if rng.random() < stay.chance(people[m].features)]
-        free = len(panel) - len(kept)
+        current = list(panel)
+        queue = [m for m in panel if rng.random() >= stay.chance(people[m].features)]
         waiting = list(chosen)
-        while free and waiting:
+        while queue:
+            declined = queue.pop(0)
+            kept = [m for m in current if m != declined]
             found = replacement_from(instance, kept, waiting)
             if found is None:
-                break
+                continue  # the procedure seats someone like the decliner: `current` stands
             waiting.remove(found)
+            current = [*kept, found]
             if rng.random() < stay.chance(people[found].features):
-                kept.append(found)
                 seated[found] += 1
-                free -= 1
+            else:
+                queue.append(found)
     chances = {m: stay.chance(people[m].features) for m in panel}
     chances.update({m: seated[m] / scenarios for m in chosen})
     return chances

@@ -353,7 +353,9 @@ def best_extremes(instance: Instance, lowest: float | None = None) -> tuple[floa
 
 
 def fairness(probabilities: list[float], best: tuple[float, float]) -> Fairness:
-    lowest, highest = min(probabilities), max(probabilities)
+    """The lowest is over those some panel can seat (above 0), as in `objective`."""
+    lowest = min((p for p in probabilities if p > 0), default=0.0)
+    highest = max(probabilities)
     return Fairness(
         lowest=lowest,
         highest=highest,

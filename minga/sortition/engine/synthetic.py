@@ -58,3 +58,27 @@ def proportional_quotas(seats: int, slack: int | None = None) -> dict[str, dict[
                 for value, x in zip(values, exact, strict=True)
             }
     return quotas
+
+
+def minority_pool(
+    size: int, seats: int, seed: int = 0, *, share: float = 0.15, floor: float = 0.30
+) -> Instance:
+    """A pool where quotas force a group's over-representation: `correlated_pool` (slack 1)
+    plus a feature "group", "minority" for about `share` of the pool (leaning young and rural,
+    so its floor collides with the other quotas), with at least `floor` of the seats. The
+    majority then gets less than seats/size, and LEXIMIN's minimum falls below k/n."""
+    base = correlated_pool(size, seats, seed, slack=1)
+    rng = random.Random(f"minority {seed}")  # noqa: S311 - reproducible test data
+    people = []
+    for person in base.people:
+        lean = (1.6 if person.features["age"] == "16-29" else 1.0) * (
+            1.5 if person.features["area"] == "rural" else 0.8
+        )
+        group = "minority" if rng.random() < share * lean else "majority"
+        people.append(Person(person.id, {**person.features, "group": group}))
+    low = math.ceil(floor * seats)
+    quotas = {
+        **base.quotas,
+        "group": {"minority": Quota(low, seats), "majority": Quota(0, seats - low)},
+    }
+    return Instance(tuple(people), quotas, seats)

@@ -6,96 +6,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_coordinating_organization'),
-        ('governance', '0002_alter_circle_parent'),
+        ("core", "0002_coordinating_organization"),
+        ("governance", "0002_alter_circle_parent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Draw',
+            name="Draw",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('seats', models.PositiveIntegerField(verbose_name='seats')),
-                ('pool_kind', models.CharField(choices=[('people', 'People'), ('organizations', 'Organizations')], default='people', max_length=16, verbose_name='pool of')),
-                ('source', models.CharField(choices=[('directory', 'Member directory'), ('csv', 'Uploaded CSV')], default='directory', max_length=12, verbose_name='pool from')),
-                ('pool', models.JSONField(default=list)),
-                ('features', models.JSONField(default=list)),
-                ('group_by', models.CharField(blank=True, max_length=60, verbose_name='at most one per')),
-                ('algorithm', models.CharField(choices=[('leximin', 'LEXIMIN (fairest)'), ('legacy', 'Legacy greedy draw')], default='leximin', max_length=10, verbose_name='algorithm')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('computing', 'Computing'), ('computed', 'Computed, not yet published'), ('published', 'Published'), ('seed_fixed', 'Seed fixed'), ('drawn', 'Drawn'), ('seated', 'Seated')], default='draft', max_length=12, verbose_name='state')),
-                ('diagnosis', models.JSONField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('computing_since', models.DateTimeField(blank=True, null=True)),
-                ('distribution', models.JSONField(blank=True, null=True)),
-                ('distribution_sha256', models.CharField(blank=True, max_length=64)),
-                ('probabilities', models.JSONField(blank=True, default=dict)),
-                ('min_probability', models.FloatField(blank=True, null=True)),
-                ('legacy_probabilities', models.JSONField(blank=True, default=dict)),
-                ('legacy_min_probability', models.FloatField(blank=True, null=True)),
-                ('support', models.PositiveIntegerField(blank=True, null=True)),
-                ('seconds', models.FloatField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('seed', models.CharField(blank=True, max_length=200, verbose_name='public seed')),
-                ('seed_note', models.CharField(blank=True, max_length=300, verbose_name='where the seed comes from')),
-                ('seed_fixed_at', models.DateTimeField(blank=True, null=True)),
-                ('panel', models.JSONField(blank=True, default=list)),
-                ('current_panel', models.JSONField(blank=True, default=list)),
-                ('drawn_at', models.DateTimeField(blank=True, null=True)),
-                ('seated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('circle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='draws', to='governance.circle', verbose_name='body to fill')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='draws', to='core.network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("seats", models.PositiveIntegerField(verbose_name="seats")),
+                (
+                    "pool_kind",
+                    models.CharField(
+                        choices=[("people", "People"), ("organizations", "Organizations")],
+                        default="people",
+                        max_length=16,
+                        verbose_name="pool of",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("directory", "Member directory"), ("csv", "Uploaded CSV")],
+                        default="directory",
+                        max_length=12,
+                        verbose_name="pool from",
+                    ),
+                ),
+                ("pool", models.JSONField(default=list)),
+                ("features", models.JSONField(default=list)),
+                (
+                    "group_by",
+                    models.CharField(blank=True, max_length=60, verbose_name="at most one per"),
+                ),
+                (
+                    "algorithm",
+                    models.CharField(
+                        choices=[
+                            ("leximin", "LEXIMIN (fairest)"),
+                            ("legacy", "Legacy greedy draw"),
+                        ],
+                        default="leximin",
+                        max_length=10,
+                        verbose_name="algorithm",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("computing", "Computing"),
+                            ("computed", "Computed, not yet published"),
+                            ("published", "Published"),
+                            ("seed_fixed", "Seed fixed"),
+                            ("drawn", "Drawn"),
+                            ("seated", "Seated"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("diagnosis", models.JSONField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("computing_since", models.DateTimeField(blank=True, null=True)),
+                ("distribution", models.JSONField(blank=True, null=True)),
+                ("distribution_sha256", models.CharField(blank=True, max_length=64)),
+                ("probabilities", models.JSONField(blank=True, default=dict)),
+                ("min_probability", models.FloatField(blank=True, null=True)),
+                ("legacy_probabilities", models.JSONField(blank=True, default=dict)),
+                ("legacy_min_probability", models.FloatField(blank=True, null=True)),
+                ("support", models.PositiveIntegerField(blank=True, null=True)),
+                ("seconds", models.FloatField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("seed", models.CharField(blank=True, max_length=200, verbose_name="public seed")),
+                (
+                    "seed_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="where the seed comes from"
+                    ),
+                ),
+                ("seed_fixed_at", models.DateTimeField(blank=True, null=True)),
+                ("panel", models.JSONField(blank=True, default=list)),
+                ("current_panel", models.JSONField(blank=True, default=list)),
+                ("drawn_at", models.DateTimeField(blank=True, null=True)),
+                ("seated_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="draws",
+                        to="governance.circle",
+                        verbose_name="body to fill",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="draws",
+                        to="core.network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'draw by lot',
-                'verbose_name_plural': 'draws by lot',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "draw by lot",
+                "verbose_name_plural": "draws by lot",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decline',
+            name="Decline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveIntegerField()),
-                ('member_id', models.CharField(max_length=120)),
-                ('replacement_id', models.CharField(blank=True, max_length=120)),
-                ('method', models.CharField(blank=True, max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draw', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='declines', to='sortition.draw')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveIntegerField()),
+                ("member_id", models.CharField(max_length=120)),
+                ("replacement_id", models.CharField(blank=True, max_length=120)),
+                ("method", models.CharField(blank=True, max_length=20)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draw",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="declines",
+                        to="sortition.draw",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decline',
-                'verbose_name_plural': 'declines',
-                'ordering': ['draw', 'round'],
-                'constraints': [models.UniqueConstraint(fields=('draw', 'round'), name='one_decline_per_round'), models.UniqueConstraint(fields=('draw', 'member_id'), name='one_decline_per_member')],
+                "verbose_name": "decline",
+                "verbose_name_plural": "declines",
+                "ordering": ["draw", "round"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("draw", "round"), name="one_decline_per_round"),
+                    models.UniqueConstraint(
+                        fields=("draw", "member_id"), name="one_decline_per_member"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DrawQuota',
+            name="DrawQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('feature', models.CharField(max_length=60, verbose_name='feature')),
-                ('value', models.CharField(max_length=120, verbose_name='value')),
-                ('min', models.PositiveIntegerField(verbose_name='min')),
-                ('max', models.PositiveIntegerField(verbose_name='max')),
-                ('draw', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotas', to='sortition.draw')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("feature", models.CharField(max_length=60, verbose_name="feature")),
+                ("value", models.CharField(max_length=120, verbose_name="value")),
+                ("min", models.PositiveIntegerField(verbose_name="min")),
+                ("max", models.PositiveIntegerField(verbose_name="max")),
+                (
+                    "draw",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotas",
+                        to="sortition.draw",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quota',
-                'verbose_name_plural': 'quotas',
-                'ordering': ['feature', 'value'],
-                'constraints': [models.UniqueConstraint(fields=('draw', 'feature', 'value'), name='one_quota_per_draw_value')],
+                "verbose_name": "quota",
+                "verbose_name_plural": "quotas",
+                "ordering": ["feature", "value"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("draw", "feature", "value"), name="one_quota_per_draw_value"
+                    )
+                ],
             },
         ),
     ]

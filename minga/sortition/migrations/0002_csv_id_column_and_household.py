@@ -9,21 +9,20 @@ def csv_pools_had_an_id_column(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sortition', '0001_initial'),
+        ("sortition", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draw',
-            name='id_column',
-            field=models.CharField(blank=True, max_length=255, verbose_name='id column'),
+            model_name="draw",
+            name="id_column",
+            field=models.CharField(blank=True, max_length=255, verbose_name="id column"),
         ),
         migrations.AlterField(
-            model_name='draw',
-            name='group_by',
-            field=models.CharField(blank=True, max_length=255, verbose_name='at most one per'),
+            model_name="draw",
+            name="group_by",
+            field=models.CharField(blank=True, max_length=255, verbose_name="at most one per"),
         ),
         migrations.RunPython(csv_pools_had_an_id_column, migrations.RunPython.noop),
     ]

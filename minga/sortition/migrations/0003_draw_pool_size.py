@@ -11,15 +11,14 @@ def count_pools(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sortition', '0002_csv_id_column_and_household'),
+        ("sortition", "0002_csv_id_column_and_household"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draw',
-            name='pool_size',
+            model_name="draw",
+            name="pool_size",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.RunPython(count_pools, migrations.RunPython.noop),

@@ -4,45 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sortition', '0003_draw_pool_size'),
+        ("sortition", "0003_draw_pool_size"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draw',
-            name='lottery_max_change',
+            model_name="draw",
+            name="lottery_max_change",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='lottery_panels',
+            model_name="draw",
+            name="lottery_panels",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='lottery_probabilities',
+            model_name="draw",
+            name="lottery_probabilities",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='lottery_sha256',
+            model_name="draw",
+            name="lottery_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='lottery_table',
+            model_name="draw",
+            name="lottery_table",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='number',
+            model_name="draw",
+            name="number",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='number_from',
-            field=models.CharField(blank=True, choices=[('physical', 'Dice or a drum'), ('seed', 'The public seed')], max_length=12),
+            model_name="draw",
+            name="number_from",
+            field=models.CharField(
+                blank=True,
+                choices=[("physical", "Dice or a drum"), ("seed", "The public seed")],
+                max_length=12,
+            ),
         ),
     ]

@@ -4,55 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sortition', '0004_lottery'),
+        ("sortition", "0004_lottery"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draw',
-            name='alternates',
+            model_name="draw",
+            name="alternates",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='alternates_optimal',
+            model_name="draw",
+            name="alternates_optimal",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='alternates_shortfall',
+            model_name="draw",
+            name="alternates_shortfall",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='fairness',
+            model_name="draw",
+            name="fairness",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='panel_count',
+            model_name="draw",
+            name="panel_count",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='seated_chances',
+            model_name="draw",
+            name="seated_chances",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='stay_model',
+            model_name="draw",
+            name="stay_model",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='draw',
-            name='upload_columns',
+            model_name="draw",
+            name="upload_columns",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='draw',
-            name='algorithm',
-            field=models.CharField(choices=[('leximin', 'LEXIMIN (fairest)'), ('goldilocks', 'Goldilocks (robust to misreported features)'), ('legacy', 'Legacy greedy draw')], default='leximin', max_length=10, verbose_name='algorithm'),
+            model_name="draw",
+            name="algorithm",
+            field=models.CharField(
+                choices=[
+                    ("leximin", "LEXIMIN (fairest)"),
+                    ("goldilocks", "Goldilocks (robust to misreported features)"),
+                    ("legacy", "Legacy greedy draw"),
+                ],
+                default="leximin",
+                max_length=10,
+                verbose_name="algorithm",
+            ),
         ),
     ]

@@ -132,3 +132,24 @@ def test_the_stay_model_fit_is_the_likelihoods_maximum():
         for z in ("x", "y", "w"):
             profile = {"g": g, "z": z}
             assert np.isclose(model.chance(profile), truth.chance(profile), atol=0.05)
+
+
+def test_the_stay_model_fit_reaches_a_value_where_everyone_stayed():
+    history = [({"v": "a"}, i < 70) for i in range(100)]
+    history += [({"v": "b"}, True) for _ in range(20)]
+    history += [({"v": "c"}, i < 10) for i in range(20)]
+    model = A.fit_stay_model(history, ["v"])
+    assert model.chance({"v": "a"}) == pytest.approx(0.7, abs=1e-4)
+    assert model.chance({"v": "b"}) == pytest.approx(1.0, abs=1e-4)
+    assert model.chance({"v": "c"}) == pytest.approx(0.5, abs=1e-4)
+
+
+def test_a_free_seat_never_goes_to_an_alternate_who_breaks_a_met_quota():
+    from minga.sortition.tests.helpers import make_instance
+
+    rows = [(f"f{i}", {"g": "F"}) for i in range(6)] + [(f"m{i}", {"g": "M"}) for i in range(6)]
+    instance = make_instance(rows, {"g": {"F": (2, 2), "M": (2, 2)}}, 4)
+    # m4 left f1, f3, m3: F is met, M is one short. f2 would break F and not help M.
+    assert A.replacement_from(instance, ["f1", "f3", "m3"], ["f2"]) is None
+    assert A.replacement_from(instance, ["f1", "f3", "m3"], ["f2", "m5"]) == "m5"
+    assert A.replacement_from(instance, ["f1", "m3", "m4"], ["m5", "f2"]) == "f2"

@@ -62,7 +62,9 @@ def test_the_api_chooses_alternates(world, make_draw, api_as):
 
 
 def test_the_stay_model_learns_from_the_networks_declines(world, make_draw, monkeypatch):
-    earlier = make_draw("drawn", seed="uno")
+    pending = make_draw("drawn", seed="pendiente")  # invitations not settled: not history
+    actions.decline(actor=world.coordinator, draw=pending, member_id=pending.panel[0])
+    earlier = make_draw("seated", seed="uno")
     actions.decline(actor=world.coordinator, draw=earlier, member_id=earlier.panel[0])
     draw = make_draw("drawn", seed="dos")
     history = alternates_actions.stay_history(draw)
@@ -72,3 +74,17 @@ def test_the_stay_model_learns_from_the_networks_declines(world, make_draw, monk
     draw = Draw.objects.get(pk=draw.pk)
     assert draw.stay_model["history"] == 3
     assert draw.stay_model["base"] != pytest.approx(0.8)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decline_through_the_page_runs_in_its_own_transaction(world, make_draw, client_as):
+    # Outside a test's transaction: the action itself must open one for its row lock.
+    draw = make_draw("drawn")
+    actions.choose_alternates(actor=world.coordinator, draw=draw, budget=1)
+    member = draw.panel[0]
+    response = client_as(world.coordinator).post(
+        f"/n/red/sortition/{draw.pk}/decline/", {"member": member, "confirmed": "1"}
+    )
+    assert response.status_code == 302
+    draw = Draw.objects.get(pk=draw.pk)
+    assert member not in draw.current_panel and draw.declines.count() == 1
