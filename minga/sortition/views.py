@@ -230,7 +230,14 @@ def _verify_command(draw: Draw) -> str:
         parts.append(f"--algorithm {draw.algorithm}")
     if draw.group_by:
         parts.append(f"--group-by {shlex.quote(draw.group_by)}")
-    parts.append(f"--panel {','.join(draw.panel)}")
+    declined = [d.member_id for d in draw.declines.all()]
+    if declined:  # the panel as it is now, after each replacement, in order
+        parts.append(f"--declined {','.join(declined)}")
+        if draw.alternates:
+            parts.append(f"--alternates {','.join(draw.alternates)}")
+        parts.append(f"--panel {','.join(sorted(draw.current_panel))}")
+    else:
+        parts.append(f"--panel {','.join(draw.panel)}")
     return " ".join(parts)
 
 

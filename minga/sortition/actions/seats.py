@@ -17,12 +17,7 @@ from minga.core.permissions import Action, require
 from minga.governance import actions as governance_actions
 from minga.governance.models import MemberKind
 from minga.sortition.actions._common import in_state, locked, person_of
-from minga.sortition.engine.model import Instance
-from minga.sortition.engine.replacement import (
-    Replacement,
-    decline_round,
-    distribution_from_json,
-)
+from minga.sortition.engine.replacement import decline_round, distribution_from_json
 from minga.sortition.models import Decline, Draw, DrawState
 
 if TYPE_CHECKING:
@@ -83,23 +78,6 @@ def seat(*, actor: Actor, draw: Draw, confirm_break: bool = False) -> Draw:
     return draw
 
 
-def _from_alternates(
-    draw: Draw, instance: Instance, earlier: list[str], member_id: str
-) -> tuple[Replacement, list[str]] | None:
-    """With alternates: the first one, in their order, whose seat keeps the quotas best
-    (`engine.alternates.replacement_from`); None when there are none left who fit."""
-    if not draw.alternates:
-        return None
-    from minga.sortition.engine.alternates import replacement_from
-
-    kept = [m for m in draw.current_panel if m != member_id]
-    waiting = [a for a in draw.alternates if a not in draw.current_panel and a not in earlier]
-    found = replacement_from(instance, kept, waiting)
-    if found is None:
-        return None
-    return Replacement(found, "alternate"), sorted([*kept, found])
-
-
 @transaction.atomic
 def decline(*, actor: Actor, draw: Draw, member_id: str, confirm_break: bool = False) -> Decline:
     """Someone drawn declines: the next member is the best alternate, when alternates were
@@ -113,9 +91,8 @@ def decline(*, actor: Actor, draw: Draw, member_id: str, confirm_break: bool = F
     if member_id not in draw.current_panel:
         raise ValidationError({"member": _("%(id)s is not on the panel.") % {"id": member_id}})
     earlier = list(draw.declines.values_list("member_id", flat=True))
-    instance = draw.instance()
-    found, panel = _from_alternates(draw, instance, earlier, member_id) or decline_round(
-        instance=instance,
+    found, panel = decline_round(
+        instance=draw.instance(),
         distribution=(
             distribution_from_json(draw.distribution) if draw.distribution is not None else None
         ),
@@ -124,6 +101,7 @@ def decline(*, actor: Actor, draw: Draw, member_id: str, confirm_break: bool = F
         current=draw.current_panel,
         earlier=earlier,
         declined=member_id,
+        alternates=draw.alternates,
     )
     if draw.state == DrawState.SEATED and draw.circle is not None:
         holder = _holder(draw, member_id)

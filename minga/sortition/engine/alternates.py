@@ -224,12 +224,7 @@ def choose_alternates(
     scenarios: int = DEFAULT_SCENARIOS,
 ) -> Alternates:
     """The `budget` alternates minimizing the expected quota shortfall (see the module)."""
-    if not 1 <= budget <= MAX_ALTERNATES:
-        raise SortitionInputError(
-            gettext_noop("alternates: from 1 to %(most)s."), {"most": MAX_ALTERNATES}
-        )
-    problem = _problem(instance, panel, budget, stay or StayModel.uniform())
-    sampled = sample_scenarios(problem, scenarios, seed)
+    problem, sampled = _prepared(instance, panel, budget, stay, seed, scenarios)
     if len(problem.types) * scenarios <= EXACT_LIMIT:
         counts, value, optimal = _solve(problem, sampled)
     else:
@@ -251,10 +246,25 @@ def greedy_alternates(
 ) -> Alternates:
     """The baseline: alternates added one at a time, each the one that lowers the sampled
     expected shortfall most (ties to the first type)."""
-    problem = _problem(instance, panel, budget, stay or StayModel.uniform())
-    sampled = sample_scenarios(problem, scenarios, seed)
+    problem, sampled = _prepared(instance, panel, budget, stay, seed, scenarios)
     counts, value = _greedy(problem, sampled)
     return Alternates(_members(problem, counts, seed), value, scenarios, False)
+
+
+def _prepared(
+    instance: Instance,
+    panel: Sequence[str],
+    budget: int,
+    stay: StayModel | None,
+    seed: str,
+    scenarios: int,
+) -> tuple[_Problem, Scenarios]:
+    if not 1 <= budget <= MAX_ALTERNATES:
+        raise SortitionInputError(
+            gettext_noop("alternates: from 1 to %(most)s."), {"most": MAX_ALTERNATES}
+        )
+    problem = _problem(instance, panel, budget, stay or StayModel.uniform())
+    return problem, sample_scenarios(problem, scenarios, seed)
 
 
 def _greedy(problem: _Problem, sampled: Scenarios) -> tuple[list[int], float]:

@@ -38,7 +38,7 @@ PROCEDURE = "minga-sortition-replacement-v1"
 @dataclass(frozen=True)
 class Replacement:
     member_id: str | None  # None: nobody can take the seat
-    method: str  # "distribution", "quotas" or "none"
+    method: str  # "alternate", "distribution", "quotas" or "none"
 
 
 def replace(
@@ -81,11 +81,23 @@ def decline_round(
     current: Sequence[str],
     earlier: Sequence[str],
     declined: str,
+    alternates: Sequence[str] = (),
 ) -> tuple[Replacement, list[str]]:
     """Round len(earlier) + 1: `declined` leaves the `current` panel, everyone else keeps their
     seat and the replacement (if any) joins. Returns the replacement and the new panel, sorted.
-    The platform records declines with this, and `replay` recomputes them with it."""
+    The platform records declines with this, and `replay` recomputes them with it.
+
+    With `alternates` (chosen with the panel, `alternates.py`), the seat first goes to the
+    first of those not yet seated or declined whose seat keeps the quotas best
+    (`alternates.replacement_from`); the procedure above runs only when none fits."""
     kept = [m for m in current if m != declined]
+    if alternates:
+        from minga.sortition.engine.alternates import replacement_from
+
+        gone = {*current, *earlier, declined}
+        chosen = replacement_from(instance, kept, [a for a in alternates if a not in gone])
+        if chosen is not None:
+            return Replacement(chosen, "alternate"), sorted([*kept, chosen])
     found = replace(
         instance=instance,
         distribution=distribution,
@@ -107,6 +119,7 @@ def replay(
     seed: str,
     panel: Sequence[str],
     declined: Sequence[str],
+    alternates: Sequence[str] = (),
 ) -> list[str]:
     """The panel after the declines, in the order given (rounds 1, 2, ...): what anyone can
     recompute from the published draw. Raises ValueError when someone declines who is not on
@@ -123,6 +136,7 @@ def replay(
             current=current,
             earlier=declined[: round_ - 1],
             declined=member_id,
+            alternates=alternates,
         )
     return current
 

@@ -113,3 +113,24 @@ def brute_force_lowest_highest(instance):
         add_row(h, 0.0, INF, [0, *cols], [1.0] + [-1.0] * len(cols))
     h.run()
     return float(h.getInfo().objective_function_value)
+
+
+def staged_case():
+    """Three binary features where the relaxation's LEXIMIN point is not a mix of panels, so
+    LEXIMIN takes its staged method."""
+    rows = [
+        ("p0", {"f0": "a", "f1": "a", "f2": "b"}),
+        ("p1", {"f0": "a", "f1": "a", "f2": "a"}),
+        ("p2", {"f0": "b", "f1": "a", "f2": "a"}),
+        ("p3", {"f0": "b", "f1": "b", "f2": "a"}),
+        ("p4", {"f0": "a", "f1": "b", "f2": "b"}),
+        ("p5", {"f0": "a", "f1": "a", "f2": "b"}),
+        ("p6", {"f0": "b", "f1": "b", "f2": "b"}),
+        ("p7", {"f0": "a", "f1": "b", "f2": "a"}),
+    ]
+    quotas = {
+        "f0": {"a": (1, 2), "b": (1, 3)},
+        "f1": {"a": (2, 2), "b": (1, 3)},
+        "f2": {"a": (0, 1), "b": (0, 2)},
+    }
+    return make_instance(rows, quotas, 3)

@@ -24,6 +24,7 @@ from minga.sortition.tests.helpers import (
     brute_force_leximin,
     brute_force_lowest_highest,
     make_instance,
+    staged_case,
 )
 from minga.sortition.tests.test_leximin import instance_with_panels
 
@@ -48,29 +49,15 @@ def test_goldilocks_matches_brute_force_over_all_panels(instance):
             assert not panel_violations(instance, chosen)
 
 
-def test_the_column_method_runs_where_the_relaxation_cannot_be_decomposed():
-    # The pool of test_leximin's staged case: its relaxation's optimum is no mix of panels.
-    rows = [
-        ("p0", {"f0": "a", "f1": "a", "f2": "a"}),
-        ("p1", {"f0": "a", "f1": "a", "f2": "b"}),
-        ("p2", {"f0": "b", "f1": "a", "f2": "a"}),
-        ("p3", {"f0": "b", "f1": "a", "f2": "b"}),
-        ("p4", {"f0": "b", "f1": "b", "f2": "b"}),
-        ("p5", {"f0": "a", "f1": "b", "f2": "b"}),
-        ("p6", {"f0": "b", "f1": "b", "f2": "a"}),
-        ("p7", {"f0": "a", "f1": "b", "f2": "a"}),
-    ]
-    quotas = {
-        "f0": {"a": (1, 2), "b": (1, 3)},
-        "f1": {"a": (2, 2), "b": (1, 3)},
-        "f2": {"a": (0, 1), "b": (0, 2)},
-    }
-    instance = make_instance(rows, quotas, 3)
-    stats: dict[str, int | str] = {}
-    value = objective(list(goldilocks(instance, stats=stats).probabilities().values()), 3)
+def test_both_methods_reach_the_optimum_where_leximins_relaxation_cannot_be_decomposed():
+    instance = staged_case()  # LEXIMIN needs its staged method there
     bound = brute_force_goldilocks(instance)
-    assert bound - 1e-7 <= value <= bound * (1 + 1e-4)
-    assert stats["method"] in {"relaxation", "columns"}
+    for relaxation, method in ((True, "relaxation"), (False, "columns")):
+        stats: dict[str, int | str] = {}
+        distribution = goldilocks(instance, stats=stats, relaxation=relaxation)
+        value = objective(list(distribution.probabilities().values()), 3)
+        assert bound - 1e-7 <= value <= bound * (1 + 1e-4)
+        assert stats["method"] == method
 
 
 def test_best_extremes_are_leximins_minimum_and_the_smallest_possible_maximum():

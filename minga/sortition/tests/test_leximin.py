@@ -9,7 +9,12 @@ from minga.sortition.engine.leximin import Reporter, leximin, staged
 from minga.sortition.engine.model import build_types, panel_violations
 from minga.sortition.engine.pricing import PanelSearch
 from minga.sortition.engine.synthetic import correlated_pool
-from minga.sortition.tests.helpers import all_panels, brute_force_leximin, make_instance
+from minga.sortition.tests.helpers import (
+    all_panels,
+    brute_force_leximin,
+    make_instance,
+    staged_case,
+)
 
 
 @st.composite
@@ -63,23 +68,7 @@ def test_every_support_panel_meets_quotas_and_groups_and_probabilities_sum_to_se
 
 
 def test_when_the_relaxations_leximin_is_out_of_reach_the_staged_method_finds_the_optimum():
-    # Three binary features: the relaxation's LEXIMIN point is not a mix of panels here.
-    rows = [
-        ("p0", {"f0": "a", "f1": "a", "f2": "b"}),
-        ("p1", {"f0": "a", "f1": "a", "f2": "a"}),
-        ("p2", {"f0": "b", "f1": "a", "f2": "a"}),
-        ("p3", {"f0": "b", "f1": "b", "f2": "a"}),
-        ("p4", {"f0": "a", "f1": "b", "f2": "b"}),
-        ("p5", {"f0": "a", "f1": "a", "f2": "b"}),
-        ("p6", {"f0": "b", "f1": "b", "f2": "b"}),
-        ("p7", {"f0": "a", "f1": "b", "f2": "a"}),
-    ]
-    quotas = {
-        "f0": {"a": (1, 2), "b": (1, 3)},
-        "f1": {"a": (2, 2), "b": (1, 3)},
-        "f2": {"a": (0, 1), "b": (0, 2)},
-    }
-    instance = make_instance(rows, quotas, 3)
+    instance = staged_case()
     stats: dict[str, int | str] = {}
     probabilities = leximin(instance, stats=stats).probabilities()
     assert stats["method"] == "staged"

@@ -88,3 +88,35 @@ def test_a_decline_through_the_page_runs_in_its_own_transaction(world, make_draw
     assert response.status_code == 302
     draw = Draw.objects.get(pk=draw.pk)
     assert member not in draw.current_panel and draw.declines.count() == 1
+
+
+def test_the_page_command_verifies_the_panel_after_declines_and_alternates(
+    world, make_draw, client_as, tmp_path
+):
+    import shlex
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    draw = make_draw("drawn", seed="verificable")
+    actions.choose_alternates(actor=world.coordinator, draw=draw, budget=2)
+    for member in Draw.objects.get(pk=draw.pk).panel[:2]:
+        actions.decline(
+            actor=world.coordinator, draw=Draw.objects.get(pk=draw.pk), member_id=member
+        )
+    draw = Draw.objects.get(pk=draw.pk)
+    client = client_as(world.coordinator)
+    for name in ("people.csv", "features.csv"):
+        (tmp_path / name).write_bytes(client.get(f"{draw.get_absolute_url()}{name}").content)
+    command = client.get(draw.get_absolute_url()).context["verify_command"]
+    assert "--declined" in command and "--alternates" in command
+    argv = [str(tmp_path / a) if a.endswith(".csv") else a for a in shlex.split(command)[3:]]
+    out = StringIO()
+    call_command("sortition", "verify", *argv, stdout=out)
+    assert out.getvalue().startswith("OK") and "after 2 decline(s)" in out.getvalue()
+    # Both seats went to alternates: without them, the same declines give another panel.
+    assert [d.method for d in draw.declines.all()] == ["alternate", "alternate"]
+    without = [a for i, a in enumerate(argv) if "--alternates" not in argv[max(i - 1, 0) : i + 1]]
+    with pytest.raises(CommandError):
+        call_command("sortition", "verify", *without, stdout=StringIO())

@@ -30,8 +30,9 @@ class Command(BaseCommand):
         "`minga sortition draw --people people.csv --features features.csv --seats K "
         "--seed SEED [--algorithm leximin|goldilocks|legacy] [--id-column COLUMN] "
         "[--group-by COLUMN[,COLUMN...]] --json`; "
-        "`minga sortition verify ... --panel id,id,... [--declined id,...]` exits 0 iff that "
-        "panel is the one drawn (after replacing, in order, the members who declined). "
+        "`minga sortition verify ... --panel id,id,... [--declined id,...] "
+        "[--alternates id,...]` exits 0 iff that panel is the one drawn (after replacing, in "
+        "order, the members who declined, first from the alternates). "
         "`minga sortition lottery --people P --features F --seats K [--panels M] "
         "[--algorithm leximin|goldilocks] [--group-by C] --out lottery.csv --json` "
         "writes the numbered table of panels to publish before the draw; "
@@ -105,6 +106,12 @@ class Command(BaseCommand):
                     default="",
                     help="Comma-separated ids of drawn members who declined, in order: each is "
                     "replaced by procedure minga-sortition-replacement-v1 before the check.",
+                )
+                command.add_argument(
+                    "--alternates",
+                    default="",
+                    help="The draw's alternates, in order: a decline first seats the first of "
+                    "them who keeps the quotas best.",
                 )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -205,6 +212,7 @@ class Command(BaseCommand):
                 seed=result.seed,
                 panel=result.panel,
                 declined=declined,
+                alternates=comma_list(options["alternates"]),
             )
         except ValueError as exc:
             raise CommandError(f"--declined: {exc}") from exc
