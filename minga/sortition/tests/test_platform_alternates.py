@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from minga.sortition import actions
 from minga.sortition.actions import alternates as alternates_actions
-from minga.sortition.engine.alternates import panel_loss
+from minga.sortition.engine.alternates import panel_loss, replacement_from
 from minga.sortition.models import Draw
 
 pytestmark = pytest.mark.django_db
@@ -101,10 +101,15 @@ def test_the_page_command_verifies_the_panel_after_declines_and_alternates(
 
     draw = make_draw("drawn", seed="verificable")
     actions.choose_alternates(actor=world.coordinator, draw=draw, budget=2)
-    for member in Draw.objects.get(pk=draw.pk).panel[:2]:
-        actions.decline(
-            actor=world.coordinator, draw=Draw.objects.get(pk=draw.pk), member_id=member
+    for _ in range(2):  # each time, someone an alternate can replace (which pool ids decide)
+        draw = Draw.objects.get(pk=draw.pk)
+        waiting = [a for a in draw.alternates if a not in draw.current_panel]
+        member = next(
+            m
+            for m in draw.current_panel
+            if replacement_from(draw.instance(), [k for k in draw.current_panel if k != m], waiting)
         )
+        actions.decline(actor=world.coordinator, draw=draw, member_id=member)
     draw = Draw.objects.get(pk=draw.pk)
     client = client_as(world.coordinator)
     for name in ("people.csv", "features.csv"):
