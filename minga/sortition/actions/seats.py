@@ -80,11 +80,11 @@ def seat(*, actor: Actor, draw: Draw, confirm_break: bool = False) -> Draw:
 
 @transaction.atomic
 def decline(*, actor: Actor, draw: Draw, member_id: str, confirm_break: bool = False) -> Decline:
-    """Someone drawn declines: the next member is the best alternate, when alternates were
-    chosen, else comes by procedure minga-sortition-replacement-v1
-    (`minga.sortition.engine.replacement`). Everyone else
-    keeps their seat and the quotas keep holding. On a seated draw the decliner's mandate
-    ends and the replacement is seated."""
+    """Someone drawn declines: the replacement is the best alternate, when the draw has
+    alternates, else comes by procedure minga-sortition-replacement-v1
+    (`minga.sortition.engine.replacement`). Everyone else keeps their seat and the quotas
+    keep holding. On a seated draw the decliner's mandate ends and the replacement is
+    seated."""
     require(actor, Action.MANAGE_DRAWS, draw.network)
     draw = locked(draw)
     in_state(draw, DrawState.DRAWN, DrawState.SEATED, field="member")

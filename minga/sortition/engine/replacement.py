@@ -19,6 +19,12 @@ drawn again. With the public seed S and the published distribution's SHA-256 H:
    declined whose addition gives a panel meeting every quota and the grouping rule.
 4. If nobody qualifies, the seat stays empty.
 
+When the draw has alternates (chosen with the panel, `alternates.py`), they come first: the
+seat goes to the first alternate, in their published order, not yet seated or declined, who
+shares no household with the kept members, misses no quota the kept members meet, and leaves
+the fewest seats outside the quotas (`alternates.replacement_from`); steps 1 to 4 run only
+when no alternate qualifies.
+
 Every panel of the distribution meets the quotas, so in step 2 the new panel does too;
 step 3 checks them directly. Given the seed, the published distribution and the list of
 declines in order, anyone can recompute the final panel.
