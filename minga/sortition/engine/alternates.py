@@ -146,10 +146,13 @@ def _count(history: Sequence[tuple[Mapping[str, str], bool]], feature: str, valu
 @dataclass(frozen=True)
 class Scenarios:
     """Sampled dropouts: `stays[s][i]` for panel member i, and `comes[s][t][j]` for the j-th
-    alternate of candidate type t."""
+    alternate of candidate type t; with, per scenario, the seats each quota row keeps from
+    the panel members who stay (`have`) and the seats left free (`free`)."""
 
     stays: np.ndarray  # scenarios x panel members, bool
     comes: np.ndarray  # scenarios x types x slots, bool
+    have: np.ndarray  # scenarios x rows
+    free: np.ndarray  # scenarios
 
 
 @dataclass(frozen=True)
@@ -169,33 +172,41 @@ class _Problem:
     rows: list[tuple[str, str, int, int]]  # feature, value, min, max
     stay: StayModel
     budget: int
-
-    def type_has(self, t: int, r: int) -> bool:
-        feature, value = self.rows[r][0], self.rows[r][1]
-        return self.types[t][0][self.instance.features.index(feature)] == value
-
-    def panel_has(self, person: Person, r: int) -> bool:
-        return person.features[self.rows[r][0]] == self.rows[r][1]
+    # Which quota rows each candidate type and each panel member count towards (0 or 1),
+    # worked out once: the program and `shortfall` read them in their inner loops.
+    type_rows: np.ndarray  # types x rows
+    panel_rows: np.ndarray  # panel members x rows
 
 
 def _problem(instance: Instance, panel: Sequence[str], budget: int, stay: StayModel) -> _Problem:
     people = {p.id: p for p in instance.people}
     seated = [people[i] for i in sorted(panel)]
+    on_panel = set(panel)
     taken_groups = {p.group for p in seated if p.group is not None}
     candidates = [
         p
         for p in instance.people
-        if p.id not in set(panel) and (p.group is None or p.group not in taken_groups)
+        if p.id not in on_panel and (p.group is None or p.group not in taken_groups)
     ]
     typed = build_types(Instance(tuple(candidates), instance.quotas, instance.seats))
     types = [(t.profile, t.members, t.group) for t in typed.types]
     slots = [min(budget, len(members)) if group is None else 1 for _, members, group in types]
-    rows = [
-        (f, v, q.min, q.max)
-        for f in instance.features
-        for v, q in sorted(instance.quotas[f].items())
-    ]
-    return _Problem(instance, tuple(seated), types, slots, rows, stay, budget)
+    features = instance.features
+    rows = [(f, v, q.min, q.max) for f in features for v, q in sorted(instance.quotas[f].items())]
+    column = [features.index(f) for f, _, _, _ in rows]
+    type_rows = np.array(
+        [
+            [profile[c] == row[1] for c, row in zip(column, rows, strict=True)]
+            for profile, _, _ in types
+        ],
+        dtype=np.int64,
+    ).reshape(len(types), len(rows))
+    panel_rows = np.array(
+        [[p.features[row[0]] == row[1] for row in rows] for p in seated], dtype=np.int64
+    ).reshape(len(seated), len(rows))
+    return _Problem(
+        instance, tuple(seated), types, slots, rows, stay, budget, type_rows, panel_rows
+    )
 
 
 def sample_scenarios(problem: _Problem, count: int, seed: str) -> Scenarios:
@@ -208,10 +219,14 @@ def sample_scenarios(problem: _Problem, count: int, seed: str) -> Scenarios:
     ]
     width = max(problem.slots, default=0)
     stays = np.array([[rng.random() < c for c in panel_chance] for _ in range(count)])
+    stays = stays.reshape(count, len(problem.panel))
     comes = np.array(
         [[[rng.random() < c for _ in range(width)] for c in type_chance] for _ in range(count)]
     ).reshape(count, len(problem.types), width)
-    return Scenarios(stays.reshape(count, len(problem.panel)), comes)
+    staying = stays.astype(np.int64)
+    return Scenarios(
+        stays, comes, staying @ problem.panel_rows, len(problem.panel) - staying.sum(axis=1)
+    )
 
 
 def choose_alternates(
@@ -378,9 +393,9 @@ def _model(problem: _Problem, sampled: Scenarios) -> tuple[highspy.Highs, dict[i
     for cols in groups.values():
         add_row(highs, 0.0, 1.0, cols, [1.0] * len(cols))
     integers = list(chosen)
-    have_all, dropped_all = _panel_rows(problem, sampled)
+    counted = [np.flatnonzero(problem.type_rows[:, r]) for r in range(len(problem.rows))]
     for s in range(scenario_count):
-        have, dropped = have_all[s], int(dropped_all[s])
+        have, dropped = sampled.have[s], int(sampled.free[s])
         x: dict[int, int] = {}
         for t in types:
             add_col(highs, 0.0, 0.0, problem.slots[t], [], [])
@@ -394,7 +409,7 @@ def _model(problem: _Problem, sampled: Scenarios) -> tuple[highspy.Highs, dict[i
         column += 1
         add_row(highs, dropped, dropped, [*x.values(), empty], [1.0] * (len(x) + 1))
         for r, (_, _, low, high) in enumerate(problem.rows):
-            members = [x[t] for t in types if problem.type_has(t, r)]
+            members = [x[int(t)] for t in counted[r]]
             add_col(highs, weight, 0.0, INF, [], [])  # below the minimum
             add_col(highs, weight, 0.0, INF, [], [])  # above the maximum
             below, above = column, column + 1
@@ -419,15 +434,12 @@ def shortfall(problem: _Problem, sampled: Scenarios, counts: Sequence[int]) -> f
     subsets = np.array(
         [[(mask >> i) & 1 for i in range(size)] for mask in range(1 << size)], dtype=bool
     ).reshape(1 << size, size)
-    profile = np.array(
-        [[problem.type_has(t, r) for r in range(len(problem.rows))] for t, _ in chosen],
-        dtype=np.int64,
-    ).reshape(size, len(problem.rows))
+    profile = problem.type_rows[[t for t, _ in chosen]].reshape(size, len(problem.rows))
     added = subsets.astype(np.int64) @ profile  # subsets x rows
     used = subsets.sum(axis=1)  # subsets
     low = np.array([row[2] for row in problem.rows])
     high = np.array([row[3] for row in problem.rows])
-    have, dropped = _panel_rows(problem, sampled)  # scenarios x rows, scenarios
+    have, dropped = sampled.have, sampled.free
     came = np.array(
         [[sampled.comes[s, t, j] for t, j in chosen] for s in range(len(sampled.stays))],
         dtype=bool,
@@ -440,17 +452,6 @@ def shortfall(problem: _Problem, sampled: Scenarios, counts: Sequence[int]) -> f
     loss = loss + (dropped[:, None] - used[None, :])
     best = np.where(usable, loss, np.iinfo(np.int64).max).min(axis=1)
     return float(best.mean())
-
-
-def _panel_rows(problem: _Problem, sampled: Scenarios) -> tuple[np.ndarray, np.ndarray]:
-    """Per scenario: the seats each quota row has from the panel members who stay, and how
-    many seats are free."""
-    membership = np.array(
-        [[problem.panel_has(p, r) for r in range(len(problem.rows))] for p in problem.panel],
-        dtype=np.int64,
-    ).reshape(len(problem.panel), len(problem.rows))
-    stays = sampled.stays.astype(np.int64)
-    return stays @ membership, len(problem.panel) - stays.sum(axis=1)
 
 
 def _misses(instance: Instance, panel: Sequence[str]) -> list[int]:

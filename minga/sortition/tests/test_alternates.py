@@ -30,9 +30,10 @@ def _direct_shortfall(problem, sampled, counts):
         for size in range(min(free, len(came)) + 1):
             for seated in itertools.combinations(range(len(came)), size):
                 loss = free - size
-                for r, (_f, _v, low, high) in enumerate(problem.rows):
-                    have = sum(problem.panel_has(p, r) for p in staying)
-                    have += sum(problem.type_has(came[i], r) for i in seated)
+                for feature, value, low, high in problem.rows:
+                    column = problem.instance.features.index(feature)
+                    have = sum(p.features[feature] == value for p in staying)
+                    have += sum(problem.types[came[i]][0][column] == value for i in seated)
                     loss += max(0, low - have) + max(0, have - high)
                 best = min(best, loss)
         total += best
