@@ -30,7 +30,7 @@ type keeps the maximum and the minimum no worse), so the LPs are over types:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import highspy
@@ -94,10 +94,15 @@ def goldilocks(
     )
 
 
+def lowest_seated(probabilities: Iterable[float]) -> float:
+    """The lowest probability of those some panel can seat (above 0; see the module)."""
+    return min((p for p in probabilities if p > 0), default=0.0)
+
+
 def objective(probabilities: list[float], seats: int, gamma: float = GAMMA) -> float:
-    """G for a pool's probabilities, the lowest taken over those above 0 (see the module)."""
+    """G for a pool's probabilities (the lowest by `lowest_seated`)."""
     scale = len(probabilities) / seats
-    lowest = min((p for p in probabilities if p > 0), default=0.0)
+    lowest = lowest_seated(probabilities)
     if lowest <= 0:
         return math.inf
     return scale * max(probabilities) + gamma / (scale * lowest)
@@ -229,6 +234,7 @@ class _Master:
         return cls(highs, sizes, seated, [])
 
     def add(self, panel: Panel) -> None:
+        """A new column (callers add a panel once)."""
         count = len(self.sizes)
         nonzero = [t for t, c in enumerate(panel) if c]
         rows = [0] + [1 + t for t in nonzero] + [1 + count + t for t in nonzero]
@@ -244,12 +250,20 @@ class _Master:
             raise RuntimeError(f"Goldilocks master LP: {status_name(self.highs)}")
         return float(self.highs.getInfo().objective_function_value)
 
-    def pricing(self) -> tuple[np.ndarray, float]:
-        """Weights on a panel's counts and the value above which it enters."""
+    def price(self, search: PanelSearch, level: float) -> bool:
+        """Solve at `level` and add the panel that prices out best, if one does and is new."""
+        self.solve(level)
         count = len(self.sizes)
         dual = np.asarray(self.highs.getSolution().row_dual)
+        # A panel's reduced cost is -(dual[0] + weights · counts): it enters when positive.
         weights = (dual[1 : 1 + count] - dual[1 + count :]) / self.sizes
-        return weights, -float(dual[0]) + PRICE_TOLERANCE
+        found = search.solve(weights)
+        if found is None or found[1] <= -float(dual[0]) + PRICE_TOLERANCE:
+            return False
+        if found[0] in self.panels:
+            return False
+        self.add(found[0])
+        return True
 
     def weighted(self) -> list[tuple[Panel, float]]:
         count = len(self.sizes)
@@ -266,11 +280,8 @@ def _columns(
     counters: dict[str, int | str],
 ) -> list[tuple[Panel, float]]:
     master = _Master.build(search.sizes, seated)
-    known: set[Panel] = set()
-    for panel in start:
-        if panel not in known:
-            master.add(panel)
-            known.add(panel)
+    for panel in dict.fromkeys(start):
+        master.add(panel)
 
     def g(level: float) -> float:
         return scale * master.solve(level) + gamma / (scale * level)
@@ -279,16 +290,9 @@ def _columns(
     while True:
         rounds += 1
         best = golden_minimum(g, LOWEST_LEVEL, 1.0, COLUMN_ITERATIONS)
-        added = False
-        for level in (best, max(best - LEVEL_STEP, LOWEST_LEVEL), min(best + LEVEL_STEP, 1.0)):
-            master.solve(level)
-            weights, threshold = master.pricing()
-            found = search.solve(weights)
-            if found is not None and found[1] > threshold and found[0] not in known:
-                master.add(found[0])
-                known.add(found[0])
-                added = True
-        if not added or rounds >= MAX_ROUNDS:
+        sides = (best, max(best - LEVEL_STEP, LOWEST_LEVEL), min(best + LEVEL_STEP, 1.0))
+        added = [master.price(search, level) for level in sides]  # all three, in turn
+        if not any(added) or rounds >= MAX_ROUNDS:
             break
     master.solve(best)
     counters.update(column_rounds=rounds, column_panels=len(master.panels))
@@ -340,21 +344,14 @@ def best_extremes(instance: Instance, lowest: float | None = None) -> tuple[floa
     assert first is not None  # leximin has raised InfeasibleQuotas otherwise
     master = _Master.build(search.sizes, np.ones(search.size, dtype=bool))
     master.add(first[0])
-    known = {first[0]}
-    while True:
-        master.solve(0.0)
-        weights, threshold = master.pricing()
-        found = search.solve(weights)
-        if found is None or found[1] <= threshold or found[0] in known:
-            break
-        master.add(found[0])
-        known.add(found[0])
+    while master.price(search, 0.0):
+        pass
     return lowest, master.solve(0.0)
 
 
 def fairness(probabilities: list[float], best: tuple[float, float]) -> Fairness:
-    """The lowest is over those some panel can seat (above 0), as in `objective`."""
-    lowest = min((p for p in probabilities if p > 0), default=0.0)
+    """The lowest is over those some panel can seat, as in `objective`."""
+    lowest = lowest_seated(probabilities)
     highest = max(probabilities)
     return Fairness(
         lowest=lowest,
