@@ -337,7 +337,7 @@ def best_extremes(instance: Instance, lowest: float | None = None) -> tuple[floa
     from minga.sortition.engine.leximin import leximin
 
     if lowest is None:
-        lowest = min(leximin(instance).probabilities().values())
+        lowest = lowest_seated(leximin(instance).probabilities().values())
     typed = build_types(instance)
     search = PanelSearch(typed)
     first = search.solve(1.0 / search.sizes)
@@ -367,7 +367,7 @@ def comparison(
 ) -> dict[str, dict[str, float]]:
     """Each algorithm's `Fairness`, measured against the same best extremes; `by_algorithm`
     must hold LEXIMIN's probabilities (its minimum is the best lowest)."""
-    best = best_extremes(instance, min(by_algorithm["leximin"].values()))
+    best = best_extremes(instance, lowest_seated(by_algorithm["leximin"].values()))
     return {
         name: fairness(list(probabilities.values()), best).as_json()
         for name, probabilities in by_algorithm.items()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from minga.sortition.engine.diagnosis import InfeasibleQuotas
 from minga.sortition.engine.goldilocks import (
     best_extremes,
+    comparison,
     fairness,
     gini,
     goldilocks,
@@ -103,3 +104,11 @@ def test_no_panel_means_the_usual_diagnosis():
     instance = make_instance([("a", {"g": "x"}), ("b", {"g": "x"})], {"g": {"x": (3, 3)}}, 3)
     with pytest.raises(InfeasibleQuotas):
         goldilocks(instance)
+
+
+def test_the_best_lowest_leaves_out_those_no_panel_can_seat_as_the_lowest_does():
+    instance = staged_case()  # someone there is on no valid panel
+    by_leximin = leximin(instance).probabilities()
+    assert min(by_leximin.values()) == 0
+    figures = comparison(instance, {"leximin": by_leximin})["leximin"]
+    assert figures["lowest"] > 0 and figures["lowest_ratio"] == pytest.approx(1.0)
