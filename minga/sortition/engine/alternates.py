@@ -454,9 +454,8 @@ def shortfall(problem: _Problem, sampled: Scenarios, counts: Sequence[int]) -> f
     return float(best.mean())
 
 
-def _misses(instance: Instance, panel: Sequence[str]) -> list[int]:
-    """Per quota, the seats below its minimum or above its maximum."""
-    people = {p.id: p for p in instance.people}
+def _misses(instance: Instance, people: Mapping[str, Person], panel: Sequence[str]) -> list[int]:
+    """Per quota, the seats below its minimum or above its maximum (`people` by id)."""
     misses = []
     for feature, values in sorted(instance.quotas.items()):
         for value, quota in sorted(values.items()):
@@ -467,7 +466,8 @@ def _misses(instance: Instance, panel: Sequence[str]) -> list[int]:
 
 def panel_loss(instance: Instance, panel: Sequence[str]) -> int:
     """Seats below a quota's minimum or above its maximum, plus empty seats."""
-    return max(instance.seats - len(panel), 0) + sum(_misses(instance, panel))
+    people = {p.id: p for p in instance.people}
+    return max(instance.seats - len(panel), 0) + sum(_misses(instance, people, panel))
 
 
 def replacement_from(
@@ -477,14 +477,19 @@ def replacement_from(
     their order) whose seat leaves the least shortfall, among those who miss no quota that
     `kept` meets and share no household with it; None when there is none (the replacement
     procedure then looks in the whole pool)."""
-    people = {p.id: p for p in instance.people}
+    return _best_alternate(instance, {p.id: p for p in instance.people}, kept, candidates)
+
+
+def _best_alternate(
+    instance: Instance, people: Mapping[str, Person], kept: Sequence[str], candidates: Sequence[str]
+) -> str | None:
     households = {people[m].group for m in kept} - {None}
-    before = _misses(instance, kept)
+    before = _misses(instance, people, kept)
     best: tuple[int, str] | None = None
     for candidate in candidates:
         if people[candidate].group in households:
             continue
-        after = _misses(instance, [*kept, candidate])
+        after = _misses(instance, people, [*kept, candidate])
         if any(a > b for a, b in zip(after, before, strict=True)):
             continue
         if best is None or sum(after) < best[0]:
@@ -518,7 +523,7 @@ def seated_chances(
         while queue:
             declined = queue.pop(0)
             kept = [m for m in current if m != declined]
-            found = replacement_from(instance, kept, waiting)
+            found = _best_alternate(instance, people, kept, waiting)
             if found is None:
                 continue  # the procedure seats someone like the decliner: `current` stands
             waiting.remove(found)
