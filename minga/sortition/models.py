@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from minga.core.models import Network
 from minga.governance.models import MemberKind
 from minga.sortition.engine.model import Instance, Person, Quota
+from minga.sortition.engine.service import LOTTERY_ALGORITHMS
 
 
 class DrawState(models.TextChoices):
@@ -41,8 +42,8 @@ class Algorithm(models.TextChoices):
 
 
 # The algorithms that compute an explicit distribution over panels (published, and rounded
-# by a lottery); the legacy draw only simulates its probabilities.
-DISTRIBUTION_ALGORITHMS = (Algorithm.LEXIMIN, Algorithm.GOLDILOCKS)
+# by a lottery), as the engine lists them; the legacy draw only simulates its probabilities.
+DISTRIBUTION_ALGORITHMS = tuple(Algorithm(name) for name in LOTTERY_ALGORITHMS)
 
 
 NUMBER_SOURCES = [
