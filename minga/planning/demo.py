@@ -572,7 +572,7 @@ def load(demo: DemoNetwork) -> None:
     network, coordinator = demo.network, demo.coordinator
     factors = _analysis(demo)
     _swot(demo, factors)
-    with translation.override(network.languages[0]):
+    with translation.override(network.language):
         actions.apply_basis_template(actor=coordinator, network=network)
     _refine_basis(demo)
     objectives = _objectives(demo)

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         network = Network.objects.filter(slug=options["network"]).first()
         if network is None:
             raise CommandError(f"No network {options['network']!r}.")
-        language = options.get("language") or network.languages[0]
+        language = options.get("language") or network.language
         with translation.override(language):
             if options["verb"] == "import-calls":
                 self._import(network, options)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         network = Network.objects.filter(slug=options["network"]).first()
         if network is None:
             raise CommandError(f"No network {options['network']!r}.")
-        language = options.get("language") or network.languages[0]
+        language = options.get("language") or network.language
         if language not in LANGUAGE_CODES:
             raise CommandError(
                 f"No language {language!r}: choose one of {', '.join(LANGUAGE_CODES)}."
