@@ -40,3 +40,36 @@ def test_results_page_shows_chart_hash_seed_and_panel(
     expect(page.locator("code.verify-command")).to_contain_text("--seed 'Asamblea 7'")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.close()
+
+
+def test_an_uploaded_pools_preview_fits_a_phone_and_axe_finds_nothing_serious(
+    world, live_server, browser
+):
+    # The demo's draws come from the directory, so the crawls never see this preview.
+    from minga.core.tests.test_crawl_browser import AXE, SERIOUS, WIDTH
+    from minga.sortition import actions
+    from minga.sortition.tests.test_platform_privacy import FEATURES, PEOPLE
+
+    draw = actions.create_draw(
+        actor=world.coordinator,
+        network=world.network,
+        title="Panel vecinal",
+        seats=2,
+        group_by="street,zip",
+        people_csv=PEOPLE,
+        features_csv=FEATURES,
+    )
+    page = browser.new_page(locale="es-CO", viewport={"width": WIDTH, "height": 740})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "carolina")  # the coordinator
+    page.fill("input[name=password]", "pw-carolina")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    for url in (f"/n/red/sortition/{draw.pk}/quotas/", f"/n/red/sortition/{draw.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        expect(page.locator("#pool-preview code").first).to_be_visible()
+        expect(page.locator("#pool-preview .dropped")).to_contain_text("full_name")
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, url
+        page.evaluate(AXE)
+        assert page.evaluate(SERIOUS) == [], url
+    page.close()
