@@ -17,6 +17,11 @@ splits the work in two, which is what makes it fast:
    over the panels found so far; the pricing keeps to the face of P where x* lies (a panel of
    such a combination meets every quota that x* meets at a bound, at that bound) and dives down
    the relaxation before it calls the exact MIP. Each panel it adds tends to stay in the support.
+   On pools with more than PEEL_FROM_TYPES types, `peel` first writes x* as a mix of panels
+   without any master LP (a panel on the face of what is left, as much of it as fits, again);
+   the master then starts from those panels and usually ends in one solve. The master's
+   iterations, not the pricing, were 90% of the time on large or over-represented pools: peeling
+   takes 1000 people / 40 seats with a forced minority from 8.5 s to 0.7 s.
 3. Fallback: when no panel prices out while x* is not reached, x* lies outside the panels' hull,
    and `staged` runs the classic column generation over panels, stage by stage. The result is
    LEXIMIN-optimal either way; `stats["method"]` says which ran.
@@ -32,7 +37,7 @@ import numpy as np
 from minga.sortition.engine.diagnosis import InfeasibleQuotas, diagnose
 from minga.sortition.engine.draw import Distribution
 from minga.sortition.engine.model import Instance, build_types
-from minga.sortition.engine.pricing import Panel, PanelSearch, SwapSearch
+from minga.sortition.engine.pricing import FACE_TOLERANCE, Panel, PanelSearch, SwapSearch
 from minga.sortition.engine.solver import INF, add_col, add_row, new_highs, status_name
 
 PRICE_TOLERANCE = 1e-9  # a panel enters when its reduced cost exceeds this
@@ -44,6 +49,12 @@ RESIDUAL_ACCEPTED = 1e-6  # ... and is used when at most this far (else: the sta
 POOL_FACTOR = 4  # panels kept in the staged master, per row, before inactive ones are dropped
 DROP_REDUCED_COST = 1e-6  # dropped panels' reduced cost is below minus this
 HEURISTIC_STARTS = 8  # panels of the current solution that swap search starts from
+# Pools with more types peel before the master LP runs (`peel`). Smaller ones decompose exactly
+# as before peeling existed, so that the distributions (and hashes) published for them stay.
+PEEL_FROM_TYPES = 64
+PEEL_REST = 1e-12  # peeling stops when this share of the target is left (the master finishes)
+PEEL_FACE = 1e-11  # a bound is tight for the rest when its slack, before scaling, is this small
+PEEL_STEPS_PER_BOUND = 2  # at most this many peeling steps per bound of P (numerics)
 RELAXATION_SHARE = 0.05  # of the progress bar: the relaxation's stages (the rest: decomposing)
 
 Progress = Callable[[int, int], None]  # (work done, pool size): the pool size means finished
@@ -212,8 +223,10 @@ def decompose(
     proves that no distribution over panels gets closer than RESIDUAL_ACCEPTED (target is then
     outside the panels' hull, or no panel meets the quotas at all)."""
     count = face.size
-    start = face.dive(np.ones(count), -INF).panels
-    if start:
+    peeled = peel(face, target) if count > PEEL_FROM_TYPES else []
+    if peeled:
+        first = peeled[0][0]
+    elif start := face.dive(np.ones(count), -INF).panels:
         first = start[0]
     else:
         found = face.solve(np.ones(count))
@@ -231,6 +244,10 @@ def decompose(
         add_col(master, 1.0, 0.0, INF, [1 + t], [-1.0])
     columns = _PanelColumns(master, np.ones(count), offset=2 * count)
     columns.add(first)
+    for panel, _weight in peeled[1:]:
+        if panel not in columns.known:
+            columns.add(panel)
+    counters["peeled"] = len(peeled)
     dives = exact = solves = 0
     initial: float | None = None
     while True:
@@ -268,6 +285,70 @@ def decompose(
         counters["decomposition_residual"] = f"{residual:.3g}"
         return None
     return columns.weighted()
+
+
+def peel(face: PanelSearch, target: np.ndarray) -> Weighted:
+    """Panels whose mix is (nearly) `target`, by peeling: find a panel p on the smallest face
+    that holds the rest r of the target (mass m left), take as much of it as keeps r - w·p in
+    (m - w)·P, and repeat. Each step makes at least one more bound tight, so there are at most
+    as many steps as P has dimensions; no master LP runs. The rest can leave the panels' hull
+    (P is not integral), so peeling may stop early, and the master LP of `decompose` finishes
+    the job from these panels, with exact weights. The face's search is left as it was.
+
+    The panel's weights favour the types the rest seats most often, person for person (r_t/n_t):
+    equal weights strand a few percent of the mass on the benchmark's pools; these leave less
+    than 1e-9 on nearly all, with about two thirds of the panels column generation finds. A
+    bound counts as tight when its slack in r is below PEEL_FACE: measured against m, as the
+    face of the target is, the slack of a small rest hides under the tolerance and peeling
+    stops early."""
+    matrix = np.vstack([np.ones(face.size), face.rows.matrix])
+    lower, upper, sizes = face.lower, face.upper, face.sizes
+    rest, mass = target.astype(np.float64), 1.0
+    found: Weighted = []
+    for _ in range(PEEL_STEPS_PER_BOUND * (face.size + len(lower))):
+        if mass <= PEEL_REST:
+            break
+        point = rest / mass
+        face.narrow(point, min(FACE_TOLERANCE, PEEL_FACE / mass))
+        weights = point / sizes
+        dive = face.dive(weights, -INF, retry=True).panels
+        if dive:
+            panel = dive[0]
+        elif solved := face.solve(weights):
+            panel = solved[0]
+        else:
+            break  # the rest is outside the panels' hull
+        counts = np.asarray(panel, dtype=np.float64)
+        step = _largest_step(matrix, lower, upper, sizes, rest, mass, counts)
+        if step <= 0.0:
+            break  # a bound the face took as loose is tight: no progress
+        found.append((panel, step))
+        rest = np.clip(rest - step * counts, 0.0, sizes * (mass - step))
+        mass -= step
+    face.narrow(None)
+    return found
+
+
+def _largest_step(
+    matrix: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    sizes: np.ndarray,
+    rest: np.ndarray,
+    mass: float,
+    counts: np.ndarray,
+) -> float:
+    """The largest w <= mass with rest - w·counts in (mass - w)·P, P given by rows `matrix`
+    between `lower` and `upper` and types between 0 and `sizes`."""
+    activity, taken = matrix @ rest, matrix @ counts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limits = [
+            np.where(taken > lower, (activity - lower * mass) / (taken - lower), np.inf),
+            np.where(taken < upper, (upper * mass - activity) / (upper - taken), np.inf),
+            np.where(counts > 0, rest / counts, np.inf),
+            np.where(counts < sizes, (sizes * mass - rest) / (sizes - counts), np.inf),
+        ]
+    return float(min(mass, *(float(limit.min()) for limit in limits)))
 
 
 def staged(

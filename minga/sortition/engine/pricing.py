@@ -83,6 +83,8 @@ class PanelSearch:
         self.col_upper = self.sizes.copy()
         if face is not None:
             self._restrict(face)
+        # `narrow` keeps within these bounds: the polytope's, or the face's given here
+        self._own = (self.lower, self.upper, self.col_lower, self.col_upper)
         self._mip: highspy.Highs | None = None  # built when first needed
         self.relaxation = self.model(new_highs())
         self.relaxation.setOptionValue("presolve", "off")
@@ -97,14 +99,29 @@ class PanelSearch:
             )
         return self._mip
 
-    def _restrict(self, target: np.ndarray) -> None:
+    def _restrict(self, target: np.ndarray, tolerance: float = FACE_TOLERANCE) -> None:
+        """Keep to the face of `target` within the current bounds."""
+        lower, upper = self.lower, self.upper
         activity = np.concatenate([[target.sum()], self.rows.matrix @ target])
-        at_lower = activity <= self.lower + FACE_TOLERANCE
-        at_upper = activity >= self.upper - FACE_TOLERANCE
-        self.upper = np.where(at_lower, self.lower, self.upper)
-        self.lower = np.where(at_upper, self.upper, self.lower)
-        self.col_upper = np.where(target <= FACE_TOLERANCE, 0.0, self.col_upper)
-        self.col_lower = np.where(target >= self.sizes - FACE_TOLERANCE, self.sizes, 0.0)
+        at_lower = activity <= lower + tolerance
+        at_upper = activity >= upper - tolerance
+        self.upper = np.where(at_lower, lower, upper)
+        self.lower = np.where(at_upper, upper, lower)
+        self.col_upper = np.where(target <= tolerance, 0.0, self.col_upper)
+        self.col_lower = np.where(target >= self.sizes - tolerance, self.sizes, self.col_lower)
+
+    def narrow(self, target: np.ndarray | None, tolerance: float = FACE_TOLERANCE) -> None:
+        """Keep to the face of `target` from now on, within the search's own bounds (those it
+        was built with), not within the face kept so far; `narrow(None)` goes back to them. The
+        models already built keep their warm bases."""
+        self.lower, self.upper, self.col_lower, self.col_upper = self._own
+        if target is not None:
+            self._restrict(target, tolerance)
+        for highs in (self.relaxation, self._mip):
+            if highs is not None:
+                highs.changeColsBounds(self.size, self.index, self.col_lower, self.col_upper)
+                for row, (low, high) in enumerate(zip(self.lower, self.upper, strict=True)):
+                    highs.changeRowBounds(row, float(low), float(high))
 
     def model(self, highs: highspy.Highs) -> highspy.Highs:
         """Add this search's panel polytope (counts per type as columns) to `highs`."""
@@ -117,12 +134,15 @@ class PanelSearch:
             add_row(highs, self.lower[1 + r], self.upper[1 + r], members, [1.0] * len(members))
         return highs
 
-    def dive(self, weights: np.ndarray, threshold: float, *, twice: bool = False) -> Dive:
+    def dive(
+        self, weights: np.ndarray, threshold: float, *, twice: bool = False, retry: bool = False
+    ) -> Dive:
         """Look for panels worth more than `threshold` by diving down the relaxation: while its
         optimum is fractional and still above the threshold, fix a fractional count at its
         ceiling and re-solve. The first dive fixes the largest count first; with `twice`, a
         second dive from the same root fixes the most fractional one first, which often ends
-        at another panel. Cheap (a few warm LP solves) but not exhaustive."""
+        at another panel (with `retry`, only when the first found none). Cheap (a few warm LP
+        solves) but not exhaustive."""
         highs = self.relaxation
         highs.changeColsCost(self.size, self.index, weights)
         highs.run()
@@ -137,7 +157,9 @@ class PanelSearch:
             return Dive((tuple(int(c) for c in np.rint(root)),), proven=False)
         basis = highs.getBasis()
         found: list[Panel] = []
-        for most_fractional in (False, True) if twice else (False,):
+        for most_fractional in (False, True) if twice or retry else (False,):
+            if most_fractional and retry and found:
+                break
             if most_fractional:
                 highs.setBasis(basis)
             panel = self._descend(root, threshold, most_fractional)

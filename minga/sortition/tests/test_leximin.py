@@ -1,14 +1,17 @@
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from minga.sortition.engine import leximin as leximin_module
 from minga.sortition.engine.diagnosis import InfeasibleQuotas
 from minga.sortition.engine.draw import Distribution
-from minga.sortition.engine.leximin import Reporter, leximin, staged
+from minga.sortition.engine.leximin import Reporter, leximin, peel, relaxation_leximin, staged
 from minga.sortition.engine.model import build_types, panel_violations
 from minga.sortition.engine.pricing import PanelSearch
-from minga.sortition.engine.synthetic import correlated_pool
+from minga.sortition.engine.synthetic import correlated_pool, minority_pool
 from minga.sortition.tests.helpers import (
     all_panels,
     brute_force_leximin,
@@ -65,6 +68,74 @@ def test_every_support_panel_meets_quotas_and_groups_and_probabilities_sum_to_se
         assert panel_violations(instance, panel) == []
     drawn = distribution.draw(seed)
     assert panel_violations(instance, drawn) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(instance_with_panels(), st.text(max_size=8))
+def test_peeling_on_small_pools_also_matches_brute_force_and_meets_the_quotas(instance, seed):
+    """Small pools decompose without peeling; forced to peel, they must give the same
+    optimum, and every panel and draw must still meet the quotas and groups."""
+    with mock.patch.object(leximin_module, "PEEL_FROM_TYPES", 0):
+        distribution = leximin(instance)
+    got = np.array(sorted(distribution.probabilities().values()))
+    assert np.allclose(got, brute_force_leximin(instance), atol=1e-6), got
+    for counts, _weight in distribution.panels:
+        panel = [m for t, c in zip(distribution.types, counts, strict=False) for m in t.members[:c]]
+        assert panel_violations(instance, panel) == []
+    assert panel_violations(instance, distribution.draw(seed)) == []
+
+
+def test_a_forced_minority_pool_is_peeled_and_agrees_with_the_classic_method():
+    """Quotas that force a minority's over-representation (the benchmark's hard family): peeling
+    writes the relaxation's point as panels, the master needs a single solve, and everyone's
+    probability is the one the classic staged column generation finds."""
+    instance = minority_pool(300, 20, seed=3)
+    stats: dict[str, int | str] = {}
+    fast = leximin(instance, stats=stats)
+    assert int(stats["types"]) > leximin_module.PEEL_FROM_TYPES
+    assert int(stats["peeled"]) > 0 and stats["decomposition_lp_solves"] == 1
+    search = PanelSearch(build_types(instance))
+    first = search.solve(1.0 / search.sizes)
+    assert first is not None
+    classic = Distribution.build(
+        algorithm="leximin",
+        instance=instance,
+        types=search.typed.types,
+        panels=staged(search, [first[0]], {}, Reporter(None, len(instance.people))),
+    ).probabilities()
+    probabilities = fast.probabilities()
+    assert max(abs(probabilities[pid] - classic[pid]) for pid in classic) < 1e-6
+    assert min(probabilities.values()) < instance.seats / len(instance.people)  # it is hard
+    for counts, _weight in fast.panels:
+        panel = [m for t, c in zip(fast.types, counts, strict=False) for m in t.members[:c]]
+        assert panel_violations(instance, panel) == []
+
+
+def test_peeling_keeps_to_the_targets_face_and_mixes_back_to_it():
+    instance = correlated_pool(400, 24, seed=2, slack=0)
+    typed = build_types(instance)
+    target = relaxation_leximin(PanelSearch(typed), {}, Reporter(None, 400))
+    assert target is not None
+    face = PanelSearch(typed, face=target)
+    bounds = (face.lower.copy(), face.upper.copy(), face.col_lower.copy(), face.col_upper.copy())
+    peeled = peel(face, target)
+    assert len(peeled) > 1
+    total = sum(weight for _panel, weight in peeled)
+    assert total == pytest.approx(1.0, abs=1e-9)
+    mixed = sum(weight * np.array(panel) for panel, weight in peeled) / total
+    assert np.abs(mixed - target).max() < 1e-8
+    for panel, _weight in peeled:
+        counts = np.array(panel)
+        activity = np.concatenate([[counts.sum()], face.rows.matrix @ counts])
+        assert (activity >= bounds[0] - 1e-9).all() and (activity <= bounds[1] + 1e-9).all()
+        assert (counts >= bounds[2]).all() and (counts <= bounds[3]).all()
+    # the search is left on the target's face, for the master's pricing
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(
+            bounds, (face.lower, face.upper, face.col_lower, face.col_upper), strict=True
+        )
+    )
 
 
 def test_when_the_relaxations_leximin_is_out_of_reach_the_staged_method_finds_the_optimum():
