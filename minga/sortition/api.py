@@ -97,8 +97,11 @@ class DrawOut(DrawSummary):
     panel_count: dict[str, int | None] | None
     # Alternates in the order they are called; each drawn member's and alternate's chance of
     # being seated; the expected shortfall; the stay model ({"base", "factors", "history"}).
+    # Everyone's chance of being seated before the draw, with as many alternates (estimated in
+    # the background: empty until then, and for the legacy draw).
     alternates: list[str]
     seated_chances: dict[str, float]
+    seated_before_draw: dict[str, float]
     alternates_shortfall: float | None
     stay_model: dict[str, Any]
     published_at: datetime | None
@@ -204,6 +207,7 @@ def _detail(draw: Draw) -> dict[str, Any]:
             "panel_count",
             "alternates",
             "seated_chances",
+            "seated_before_draw",
             "alternates_shortfall",
             "stay_model",
             "published_at",

@@ -138,6 +138,10 @@ class Draw(models.Model):
     # "history"} (how many past drawn members it was fitted on; 0: everyone alike).
     alternates = models.JSONField(default=list, blank=True)
     seated_chances = models.JSONField(default=dict, blank=True)
+    # Everyone's chance of ending up seated before the draw, with as many alternates
+    # (`engine.alternates.seated_before_draw`): estimated in the background once they are
+    # chosen; empty until then, and for the legacy draw, which has no distribution.
+    seated_before_draw = models.JSONField(default=dict, blank=True)
     alternates_shortfall = models.FloatField(null=True, blank=True)
     alternates_optimal = models.BooleanField(default=False)
     stay_model = models.JSONField(default=dict, blank=True)

@@ -43,8 +43,9 @@ def pool_preview(draw: Draw) -> list[dict[str, Any]]:
 
 
 def seated_rows(draw: Draw) -> list[dict[str, Any]]:
-    """The panel drawn and its alternates, each with their chance of being drawn and, given
-    this panel and these alternates, of ending up seated (empty before alternates)."""
+    """The panel drawn and its alternates, each with their chance of being drawn, of ending up
+    seated before the draw (None until estimated) and, given this panel and these alternates,
+    of ending up seated (empty before alternates)."""
     if not draw.alternates:
         return []
     labels = draw.labels()
@@ -54,11 +55,27 @@ def seated_rows(draw: Draw) -> list[dict[str, Any]]:
             "label": labels.get(member, member),
             "alternate": alternate,
             "drawn": draw.probabilities.get(member),
+            "before": draw.seated_before_draw.get(member),
             "seated": draw.seated_chances.get(member),
         }
         for alternate, members in ((False, draw.panel), (True, draw.alternates))
         for member in members
     ]
+
+
+def seated_before_range(draw: Draw) -> dict[str, float] | None:
+    """Over the whole pool, the lowest and highest chances of being drawn and of ending up
+    seated before the draw (None until estimated)."""
+    if not draw.seated_before_draw:
+        return None
+    before = draw.seated_before_draw.values()
+    drawn = draw.probabilities.values()
+    return {
+        "low": min(before),
+        "high": max(before),
+        "drawn_low": min(drawn),
+        "drawn_high": max(drawn),
+    }
 
 
 def fairness_rows(draw: Draw) -> list[dict[str, Any]]:

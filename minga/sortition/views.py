@@ -230,6 +230,8 @@ def _verify_command(draw: Draw) -> str:
         parts.append(f"--algorithm {draw.algorithm}")
     if draw.group_by:
         parts.append(f"--group-by {shlex.quote(draw.group_by)}")
+    if draw.distribution is not None:  # drawn from as published, whichever version computed it
+        parts.append(f"--distribution distribution.json --sha256 {draw.distribution_sha256}")
     declined = [d.member_id for d in draw.declines.all()]
     if declined:  # the panel as it is now, after each replacement, in order
         parts.append(f"--declined {','.join(declined)}")
@@ -292,6 +294,7 @@ def draw_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "lottery_form": LotteryForm(),
             "alternates_form": AlternatesForm(),
             "seated": queries.seated_rows(draw),
+            "seated_before": queries.seated_before_range(draw),
             "number_form": NumberForm(),
             "verify_command": _verify_command(draw) if draw.panel else "",
             "replacement_procedure": REPLACEMENT_PROCEDURE,

@@ -17,7 +17,7 @@ this package at start-up stays light.
 
 from __future__ import annotations
 
-from minga.sortition.actions.alternates import choose_alternates
+from minga.sortition.actions.alternates import choose_alternates, run_seated_before_draw
 from minga.sortition.actions.computation import compute, run_computation
 from minga.sortition.actions.pool import (
     NONE,
@@ -64,6 +64,7 @@ __all__ = [
     "make_lottery",
     "publish",
     "run_computation",
+    "run_seated_before_draw",
     "seat",
     "set_quotas",
     "validate_quotas",

@@ -81,6 +81,7 @@ def choose_alternates(*, actor: Actor, draw: Draw, budget: int) -> Draw:
     draw.seated_chances = alternates.seated_chances(
         instance, draw.panel, chosen.ids, stay, seed=draw.replacement_seed
     )
+    draw.seated_before_draw = {}
     stay_json: dict[str, Any] = {"base": stay.base, "factors": stay.factors, "history": history}
     draw.stay_model = stay_json
     draw.save(
@@ -89,9 +90,16 @@ def choose_alternates(*, actor: Actor, draw: Draw, budget: int) -> Draw:
             "alternates_shortfall",
             "alternates_optimal",
             "seated_chances",
+            "seated_before_draw",
             "stay_model",
         ]
     )
+    if draw.distribution is not None:
+        # Dozens of panels' alternates, simulated: seconds to a minute, so in the background.
+        from minga.sortition.tasks import estimate_seated_before_draw
+
+        pk = draw.pk
+        transaction.on_commit(lambda: estimate_seated_before_draw.enqueue(pk, budget))
     record(
         actor=actor,
         action=AuditEvent.DRAW_ALTERNATES,
@@ -100,3 +108,44 @@ def choose_alternates(*, actor: Actor, draw: Draw, budget: int) -> Draw:
         data={"alternates": draw.alternates, "history": history},
     )
     return draw
+
+
+def run_seated_before_draw(draw_id: int, budget: int) -> bool:
+    """The background task's work (Minga's own, not a person's): everyone's chance of being
+    seated before the draw, with the alternates budget asked for and the draw's stay model.
+    Idempotent: does nothing unless the draw has alternates, a distribution and no estimate
+    yet, and stores nothing if the alternates were chosen again meanwhile. Returns whether it
+    estimated."""
+    from minga.sortition.engine.alternates import StayModel, seated_before_draw
+    from minga.sortition.engine.lottery import read_table
+    from minga.sortition.engine.replacement import distribution_from_json
+
+    draw = Draw.objects.filter(pk=draw_id).first()
+    if draw is None or not draw.alternates or draw.distribution is None:
+        return False
+    if draw.seated_before_draw:
+        return False
+    stay = StayModel(base=draw.stay_model["base"], factors=draw.stay_model["factors"])
+    lottery = (
+        [ids for _n, ids in read_table(draw.lottery_table.encode())] if draw.number_label else []
+    )
+    chances = seated_before_draw(
+        distribution_from_json(draw.distribution),
+        draw.instance(),
+        budget,
+        stay,
+        seed=draw.replacement_seed,
+        lottery=lottery,
+        lottery_probabilities=draw.lottery_probabilities if lottery else None,
+    )
+    with transaction.atomic():
+        current = locked(draw)
+        chosen_again = (current.alternates, current.stay_model) != (
+            draw.alternates,
+            draw.stay_model,
+        )
+        if chosen_again or current.seated_before_draw:
+            return False
+        current.seated_before_draw = chances
+        current.save(update_fields=["seated_before_draw"])
+    return True

@@ -22,7 +22,8 @@ are its members in an order drawn from the seed (`draw.RandomStream`), so the ch
 re-run and checked.
 
 On the platform, a free seat goes to the first alternate (in their order) whose seat leaves
-the least shortfall (`replacement_from`); `seated_chances` simulates exactly that.
+the least shortfall (`replacement_from`); `seated_chances` simulates exactly that, given the
+panel drawn, and `seated_before_draw` gives everyone's chance before the draw.
 
 Households: no alternate shares a household with a panel member, and no two alternates share
 one.
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from minga.sortition.engine.draw import RandomStream
+from minga.sortition.engine.draw import Distribution, RandomStream
 from minga.sortition.engine.model import (
     Instance,
     Person,
@@ -59,6 +60,10 @@ EXACT_LIMIT = 3_000
 SWAP_WORK = 300 * 2**6
 FILL_REWARD = 1e-7
 MAX_ALTERNATES = 8  # each scenario tries every subset of the alternates who came (2^B)
+# The chance of being seated before the draw: panels sampled from the distribution, and dropout
+# scenarios simulated for each (`seated_before_draw`).
+BEFORE_DRAW_PANELS = 24
+BEFORE_DRAW_SCENARIOS = 100
 
 
 @dataclass(frozen=True)
@@ -534,4 +539,48 @@ def seated_chances(
                 queue.append(found)
     chances = {m: stay.chance(people[m].features) for m in panel}
     chances.update({m: seated[m] / scenarios for m in chosen})
+    return chances
+
+
+def seated_before_draw(
+    distribution: Distribution,
+    instance: Instance,
+    budget: int,
+    stay: StayModel,
+    *,
+    seed: str = "",
+    panels: int = BEFORE_DRAW_PANELS,
+    scenarios: int = BEFORE_DRAW_SCENARIOS,
+    lottery: Sequence[Sequence[str]] = (),
+    lottery_probabilities: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Each person's chance, before the panel is drawn, of ending up seated when `budget`
+    alternates are chosen with it: drawn and staying (pi_i times their stay chance, exact),
+    plus called up as an alternate and staying. The second part depends on the panel drawn,
+    so it is averaged over `panels` panels drawn from the distribution by its own procedure
+    (seeds derived from `seed`), with alternates chosen for each on the platform's objective
+    and their seated chances simulated; within a type (interchangeable people, any of whom
+    could have been the one chosen) it is spread evenly. A draw by numbered panels (`lottery`,
+    its rows, and each one's rows over m) takes its panel from the table, a row uniformly at
+    random, and its chance of being drawn from the table. The alternates of a sampled panel are
+    the greedy choice: the program, or greedy then swaps, takes seconds per panel, minutes
+    for all, and both call up people of the types the quotas need."""
+    people = {p.id: p for p in instance.people}
+    probabilities = lottery_probabilities or distribution.probabilities()
+    chances = {i: probabilities[i] * stay.chance(people[i].features) for i in probabilities}
+    type_of = {m: t for t, kind in enumerate(distribution.types) for m in kind.members}
+    called = np.zeros(len(distribution.types))
+    for j in range(panels):
+        sample = f"{PROCEDURE}\nbefore the draw\n{seed}\n{j}"
+        if lottery:
+            panel = list(lottery[RandomStream(sample).below(len(lottery))])
+        else:
+            panel = distribution.draw(sample)
+        chosen = greedy_alternates(instance, panel, budget, stay=stay, seed=sample)
+        seated = seated_chances(instance, panel, chosen.ids, stay, seed=sample, scenarios=scenarios)
+        for member in chosen.ids:
+            called[type_of[member]] += seated[member]
+    for t, kind in enumerate(distribution.types):
+        for member in kind.members:
+            chances[member] += called[t] / panels / kind.size
     return chances

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from minga.sortition.engine.draw import Distribution, input_sha256
-from minga.sortition.engine.model import Instance
+from minga.sortition.engine.model import Instance, build_types, panel_violations
 
 if TYPE_CHECKING:
     from minga.sortition.engine.leximin import Progress
@@ -108,6 +108,68 @@ def compute_distribution(
     if algorithm == "leximin":
         return leximin(instance, progress=progress)
     raise ValueError(f"algorithm: {algorithm!r} is not one of {', '.join(LOTTERY_ALGORITHMS)}")
+
+
+# A published distribution's probabilities may differ this much from a fresh computation's.
+PUBLISHED_TOLERANCE = 1e-6
+
+
+def published_draw(
+    instance: Instance,
+    published: Distribution,
+    seed: str,
+    progress: Progress | None = None,
+) -> DrawResult:
+    """The draw from a published distribution (its distribution.json), once it is shown to be
+    one that the pool's files allow: the same people with the same features and households,
+    every panel meeting the quotas, and as fair as a fresh computation (LEXIMIN's probabilities
+    are unique, so they must be the same; Goldilocks' objective no worse). Raises ValueError
+    saying what does not hold. The decomposition into panels is not unique, and Minga's may
+    change between versions (peeling, for pools with many types): checking the published one
+    keeps a draw verifiable whichever version computed it."""
+    from minga.sortition.engine.goldilocks import objective
+
+    started = time.perf_counter()
+    algorithm = published.algorithm
+    if algorithm not in LOTTERY_ALGORITHMS:
+        raise ValueError(f"algorithm {algorithm!r}: not one with a distribution")
+    if published.seats != instance.seats:
+        raise ValueError(f"it is for {published.seats} seats, not {instance.seats}")
+    if published.features != tuple(instance.features):
+        raise ValueError(f"its features are {', '.join(published.features)}")
+    # The same people, grouped in the same interchangeable kinds (features and households).
+    kinds = {(k.profile, tuple(sorted(k.members)), k.group) for k in build_types(instance).types}
+    if {(k.profile, tuple(sorted(k.members)), k.group) for k in published.types} != kinds:
+        raise ValueError("its people, their features or their households are not the pool's")
+    for counts, _weight in published.panels:
+        if any(not 0 <= c <= kind.size for c, kind in zip(counts, published.types, strict=True)):
+            raise ValueError("a panel seats more people of a kind than there are")
+        panel = [
+            m for c, kind in zip(counts, published.types, strict=True) for m in kind.members[:c]
+        ]
+        if problems := panel_violations(instance, panel):
+            raise ValueError(f"a panel breaks the rules: {problems[0]}")
+    probabilities = published.probabilities()
+    fresh = compute_distribution(instance, algorithm, progress).probabilities()
+    if algorithm == "leximin":
+        worst = max(abs(probabilities[i] - fresh[i]) for i in fresh)
+        if worst > PUBLISHED_TOLERANCE:
+            raise ValueError(f"its probabilities are not LEXIMIN's (off by up to {worst:.2g})")
+    else:
+        mine = objective(list(probabilities.values()), instance.seats)
+        best = objective(list(fresh.values()), instance.seats)
+        if mine > best * (1 + PUBLISHED_TOLERANCE):
+            raise ValueError(f"its Goldilocks objective is {mine:.6f}, not the best {best:.6f}")
+    return DrawResult(
+        panel=published.draw(seed),
+        probabilities=probabilities,
+        algorithm=algorithm,
+        seed=seed,
+        distribution_sha256=published.sha256(),
+        seconds=time.perf_counter() - started,
+        support=len(published.panels),
+        distribution=published,
+    )
 
 
 def run_lottery(

@@ -154,3 +154,71 @@ def test_a_free_seat_never_goes_to_an_alternate_who_breaks_a_met_quota():
     assert A.replacement_from(instance, ["f1", "f3", "m3"], ["f2"]) is None
     assert A.replacement_from(instance, ["f1", "f3", "m3"], ["f2", "m5"]) == "m5"
     assert A.replacement_from(instance, ["f1", "m3", "m4"], ["m5", "f2"]) == "f2"
+
+
+def test_the_chance_of_being_seated_before_the_draw_matches_the_hand_computed_one():
+    """Four interchangeable people, one seat, one alternate, each stays with chance s: drawn
+    with 1/4, alternate with 1/4 (a third of the other three's 3/4), and an alternate sits when
+    the drawn one leaves and they stay, so the chance is s/4 + s(1-s)/4."""
+    from minga.sortition.tests.helpers import make_instance
+
+    rows = [(f"p{i}", {"g": "a"}) for i in range(4)]
+    instance = make_instance(rows, {"g": {"a": (0, 1)}}, 1)
+    stay = A.StayModel.uniform(0.8)
+    chances = A.seated_before_draw(leximin(instance), instance, 1, stay, seed="x")
+    expected = 0.8 / 4 + 0.8 * 0.2 / 4
+    assert chances == pytest.approx(dict.fromkeys(chances, expected), abs=0.01)
+
+
+def test_before_the_draw_nobody_is_seated_beyond_the_seats_and_everyone_keeps_their_drawn_part():
+    instance = correlated_pool(60, 6, seed=5, slack=0)
+    distribution = leximin(instance)
+    probabilities = distribution.probabilities()
+    stay = A.StayModel.uniform(0.7)
+    chances = A.seated_before_draw(distribution, instance, 3, stay, seed="s", panels=6)
+    assert set(chances) == set(probabilities)
+    assert all(probabilities[i] * 0.7 - 1e-12 <= chances[i] <= 1 for i in chances)
+    assert sum(chances.values()) <= instance.seats + 1e-9
+    assert sum(chances.values()) > instance.seats * 0.7  # alternates do fill some seats
+    for kind in distribution.types:  # interchangeable people, the same chance
+        assert len({round(chances[m], 12) for m in kind.members}) == 1
+    again = A.seated_before_draw(distribution, instance, 3, stay, seed="s", panels=6)
+    assert again == chances  # from the seed: anyone can re-run it
+    # Nobody declines: alternates are never called, and the chance is the drawn one.
+    everyone = A.seated_before_draw(
+        distribution, instance, 3, A.StayModel.uniform(1.0), seed="s", panels=2
+    )
+    assert everyone == pytest.approx(probabilities, abs=1e-12)
+
+
+def test_a_draw_by_numbered_panels_takes_its_chances_from_the_table():
+    from minga.sortition.engine.lottery import round_distribution
+
+    instance = correlated_pool(60, 6, seed=5, slack=0)
+    distribution = leximin(instance)
+    lottery = round_distribution(distribution, 10)  # coarse: far from the distribution
+    kept = A.seated_before_draw(
+        distribution,
+        instance,
+        2,
+        A.StayModel.uniform(1.0),
+        seed="s",
+        panels=3,
+        lottery=lottery.rows,
+        lottery_probabilities=lottery.probabilities,
+    )
+    assert kept == pytest.approx(lottery.probabilities, abs=1e-12)
+    assert kept != pytest.approx(distribution.probabilities(), abs=1e-3)
+    stay = A.StayModel.uniform(0.5)
+    chances = A.seated_before_draw(
+        distribution,
+        instance,
+        2,
+        stay,
+        seed="s",
+        panels=3,
+        lottery=lottery.rows,
+        lottery_probabilities=lottery.probabilities,
+    )
+    on_a_row = {m for row in lottery.rows for m in row}
+    assert all(chances[m] >= 0.5 * lottery.probabilities[m] - 1e-12 for m in on_a_row)

@@ -112,11 +112,13 @@ def test_the_page_command_verifies_the_panel_after_declines_and_alternates(
         actions.decline(actor=world.coordinator, draw=draw, member_id=member)
     draw = Draw.objects.get(pk=draw.pk)
     client = client_as(world.coordinator)
-    for name in ("people.csv", "features.csv"):
+    for name in ("people.csv", "features.csv", "distribution.json"):
         (tmp_path / name).write_bytes(client.get(f"{draw.get_absolute_url()}{name}").content)
     command = client.get(draw.get_absolute_url()).context["verify_command"]
     assert "--declined" in command and "--alternates" in command
-    argv = [str(tmp_path / a) if a.endswith(".csv") else a for a in shlex.split(command)[3:]]
+    argv = [
+        str(tmp_path / a) if a.endswith((".csv", ".json")) else a for a in shlex.split(command)[3:]
+    ]
     out = StringIO()
     call_command("sortition", "verify", *argv, stdout=out)
     assert out.getvalue().startswith("OK") and "after 2 decline(s)" in out.getvalue()
@@ -125,3 +127,28 @@ def test_the_page_command_verifies_the_panel_after_declines_and_alternates(
     first = [*argv[: argv.index("--panel") + 1], ",".join(draw.panel)]
     with pytest.raises(CommandError):
         call_command("sortition", "verify", *first, stdout=StringIO())
+
+
+def test_everyones_chance_of_being_seated_before_the_draw_is_estimated_in_the_background(
+    world, make_draw, client_as, api_as, django_capture_on_commit_callbacks
+):
+    draw = make_draw("drawn")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.choose_alternates(actor=world.coordinator, draw=draw, budget=2)
+    draw = Draw.objects.get(pk=draw.pk)
+    assert draw.seated_before_draw == {} and len(callbacks) == 1  # queued, not yet run
+    page = client_as(world.coordinator, "es").get(draw.get_absolute_url()).content.decode()
+    assert "se está estimando" in page
+    callbacks[0]()  # the task (run at once in tests)
+    draw = Draw.objects.get(pk=draw.pk)
+    pool = {row["id"] for row in draw.pool}
+    assert set(draw.seated_before_draw) == pool
+    for person, chance in draw.seated_before_draw.items():
+        assert draw.probabilities[person] * 0.8 - 1e-9 <= chance <= 1
+    assert sum(draw.seated_before_draw.values()) <= draw.seats + 1e-9
+    assert not alternates_actions.run_seated_before_draw(draw.pk, 2)  # done once
+    page = client_as(world.member, "es").get(draw.get_absolute_url()).content.decode()
+    low = min(draw.seated_before_draw.values())
+    assert "Antes del sorteo" in page and f"{low * 100:.1f}".replace(".", ",") in page
+    body = api_as(world.member).get(f"/draws/{draw.pk}").json()
+    assert body["seated_before_draw"] == pytest.approx(draw.seated_before_draw)

@@ -174,7 +174,8 @@ def test_results_page_shows_chart_hash_seed_panel_and_verify_command(
         "minga sortition verify --people people.csv --features features.csv --seats 3 "
         "--seed 'Asamblea 2025'"
     )
-    for name in ("people.csv", "features.csv"):
+    assert f"--distribution distribution.json --sha256 {draw.distribution_sha256}" in command
+    for name in ("people.csv", "features.csv", "distribution.json"):
         (tmp_path / name).write_bytes(client.get(f"/n/red/sortition/{draw.pk}/{name}").content)
     args = command.split(" ", 1)[1].replace("'Asamblea 2025'", "ASEED")
     argv = [a if a != "ASEED" else "Asamblea 2025" for a in args.split()]

@@ -307,10 +307,10 @@ def test_an_upload_with_its_id_column_and_households_draws_and_verifies(
     actions.fix_seed(actor=world.coordinator, draw=draw, seed="Nature 2021")
     actions.draw_panel(actor=world.coordinator, draw=draw)
     # The files the page offers and the command it prints verify the panel.
-    for name in ("people.csv", "features.csv"):
+    for name in ("people.csv", "features.csv", "distribution.json"):
         (tmp_path / name).write_bytes(client.get(f"{draw.get_absolute_url()}{name}").content)
     argv = shlex.split(client.get(draw.get_absolute_url()).context["verify_command"])[3:]
-    argv = [str(tmp_path / a) if a.endswith(".csv") else a for a in argv]
+    argv = [str(tmp_path / a) if a.endswith((".csv", ".json")) else a for a in argv]
     verified = StringIO()
     call_command("sortition", "verify", *argv, stdout=verified)
     assert verified.getvalue().startswith("OK")

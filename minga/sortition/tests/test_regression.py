@@ -141,3 +141,60 @@ def test_the_upload_page_reads_the_files_as_before(world, client_as):
     probabilities = leximin(draw.instance()).probabilities()
     assert probabilities == pytest.approx(original["probabilities"], abs=1e-7)
     assert draw.upload_columns == {"dropped": ["name"], "household": ["house"]}
+
+
+def test_a_distribution_an_earlier_version_published_still_verifies(tmp_path):
+    """Pools with more than 64 types are now peeled into panels, so a fresh computation finds
+    other panels than the version that published a draw. `verify --distribution` draws from
+    the published distribution once it fits the files and is LEXIMIN's: the draw still
+    verifies, and a distribution that favours someone, or is another pool's, does not."""
+    from unittest import mock
+
+    from django.core.management.base import CommandError
+
+    from minga.sortition.engine import leximin as leximin_module
+    from minga.sortition.engine.csvio import write_features, write_people
+    from minga.sortition.engine.leximin import leximin
+    from minga.sortition.engine.synthetic import correlated_pool
+
+    instance = correlated_pool(150, 15, seed=4, slack=0)
+    (tmp_path / "people.csv").write_text(write_people(instance), encoding="utf-8")
+    (tmp_path / "features.csv").write_text(write_features(instance), encoding="utf-8")
+    with mock.patch.object(leximin_module, "PEEL_FROM_TYPES", 10**9):  # before peeling
+        earlier = leximin(instance)
+    now = leximin(instance)
+    assert len(earlier.types) > leximin_module.PEEL_FROM_TYPES
+    assert earlier.sha256() != now.sha256()  # other panels, the same probabilities
+    published = tmp_path / "distribution.json"
+    published.write_bytes(earlier.canonical_json())
+    panel = earlier.draw(SEED)
+    args = ["--people", str(tmp_path / "people.csv"), "--features", str(tmp_path / "features.csv")]
+    args += ["--seats", "15", "--seed", SEED, "--distribution", str(published)]
+    out = StringIO()
+    call_command(
+        "sortition",
+        "verify",
+        *args,
+        "--sha256",
+        earlier.sha256(),
+        "--panel",
+        ",".join(panel),
+        stdout=out,
+    )
+    assert out.getvalue().startswith("OK") and earlier.sha256() in out.getvalue()
+    with pytest.raises(CommandError, match="SHA-256"):
+        call_command(
+            "sortition", "verify", *args, "--sha256", now.sha256(), "--panel", ",".join(panel)
+        )
+    with pytest.raises(CommandError, match="Not the drawn panel"):
+        call_command("sortition", "verify", *args, "--panel", ",".join(now.draw(SEED + "x")))
+    # All the weight on one panel: its members' chances are no longer LEXIMIN's.
+    data = json.loads(earlier.canonical_json())
+    data["panels"] = [{"counts": data["panels"][0]["counts"], "weight": 1}]
+    published.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="not LEXIMIN"):
+        call_command("sortition", "verify", *args, "--panel", ",".join(panel))
+    # Another pool's distribution.
+    published.write_bytes(leximin(correlated_pool(150, 15, seed=5, slack=0)).canonical_json())
+    with pytest.raises(CommandError, match="not this pool"):
+        call_command("sortition", "verify", *args, "--panel", ",".join(panel))

@@ -95,10 +95,18 @@ class Command(BaseCommand):
                 )
                 command.add_argument("--number", help="The number drawn (dice, drum or seed).")
                 command.add_argument(
+                    "--distribution",
+                    type=Path,
+                    help="The draw's published distribution.json: draw from it, once it is "
+                    "shown to fit the pool's files and to be as fair as a fresh computation, "
+                    "instead of from a fresh computation (whose panels may differ between "
+                    "Minga's versions).",
+                )
+                command.add_argument(
                     "--sha256",
                     default="",
-                    help="The table's published SHA-256 (default: the FILE.sha256 written "
-                    "beside the table).",
+                    help="The published SHA-256 of the lottery table (default: the FILE.sha256 "
+                    "written beside the table) or of the distribution.",
                 )
                 command.add_argument("--panel", required=True, help="Comma-separated ids.")
                 command.add_argument(
@@ -125,7 +133,10 @@ class Command(BaseCommand):
         if options["verb"] == "lottery":
             self._lottery(instance, options)
             return
-        result = self._draw(instance, options)
+        if options["verb"] == "verify" and options["distribution"]:
+            result = self._published(instance, options)
+        else:
+            result = self._draw(instance, options)
         if options["verb"] == "verify":
             self._verify(instance, result, options)
             return
@@ -226,6 +237,35 @@ class Command(BaseCommand):
             f"OK: the panel is the one drawn with seed {result.seed!r}{after} "
             f"(distribution {result.distribution_sha256})."
         )
+
+    def _published(self, instance: Instance, options: dict[str, Any]) -> DrawResult:
+        from minga.sortition.engine.replacement import distribution_from_json
+        from minga.sortition.engine.service import published_draw
+
+        path: Path = options["distribution"]
+        if not path.is_file():
+            raise CommandError(f"--distribution: no such file {path}")
+        try:
+            intake.check_size(path.stat().st_size, path.name)
+            published = distribution_from_json(json.loads(path.read_bytes()))
+        except intake.IntakeError as exc:
+            raise CommandError(exc.message) from exc
+        except (ValueError, KeyError, TypeError, AssertionError) as exc:
+            raise CommandError(f"--distribution: {path.name} is not a distribution.json") from exc
+        if published.algorithm != options["algorithm"]:
+            raise CommandError(
+                f"--distribution: it is {published.algorithm}'s: "
+                f"add --algorithm {published.algorithm}."
+            )
+        wanted = options["sha256"].strip().lower()
+        if wanted and published.sha256() != wanted:
+            raise CommandError(
+                f"The distribution's SHA-256 is {published.sha256()}, not the published {wanted}."
+            )
+        try:
+            return published_draw(instance, published, options["seed"])
+        except ValueError as exc:
+            raise CommandError(f"--distribution: not this pool's fair distribution: {exc}") from exc
 
     def _instance(self, options: dict[str, Any]) -> Instance:
         for name in ("people", "features"):
