@@ -174,6 +174,15 @@ class Draw(models.Model):
         return str(self.number).zfill(len(str(self.lottery_panels - 1)))
 
     @property
+    def drawn_chances(self) -> dict[str, float]:
+        """Everyone's chance of being drawn as the panel was actually drawn: from the table of
+        numbered panels when a number chose the row, else from the distribution."""
+        chances: dict[str, float] = (
+            self.lottery_probabilities if self.number_label else self.probabilities
+        )
+        return chances
+
+    @property
     def replacement_seed(self) -> str:
         """What seeds the replacement of declines: the public seed, or, for a number drawn
         with dice or a drum, that number (so replacements depend on the live draw too)."""

@@ -54,7 +54,7 @@ def seated_rows(draw: Draw) -> list[dict[str, Any]]:
             "id": member,
             "label": labels.get(member, member),
             "alternate": alternate,
-            "drawn": draw.probabilities.get(member),
+            "drawn": draw.drawn_chances.get(member),
             "before": draw.seated_before_draw.get(member),
             "seated": draw.seated_chances.get(member),
         }
@@ -69,7 +69,7 @@ def seated_before_range(draw: Draw) -> dict[str, float] | None:
     if not draw.seated_before_draw:
         return None
     before = draw.seated_before_draw.values()
-    drawn = draw.probabilities.values()
+    drawn = draw.drawn_chances.values()
     return {
         "low": min(before),
         "high": max(before),

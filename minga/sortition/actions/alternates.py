@@ -136,7 +136,7 @@ def run_seated_before_draw(draw_id: int, budget: int) -> bool:
         stay,
         seed=draw.replacement_seed,
         lottery=lottery,
-        lottery_probabilities=draw.lottery_probabilities if lottery else None,
+        lottery_probabilities=draw.drawn_chances if lottery else None,
     )
     with transaction.atomic():
         current = locked(draw)

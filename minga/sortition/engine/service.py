@@ -32,6 +32,20 @@ class DrawResult:
     support: int | None = None
     distribution: Distribution | None = None  # None for legacy (no explicit distribution)
 
+    @classmethod
+    def of(cls, distribution: Distribution, seed: str, started: float) -> DrawResult:
+        """The draw from a distribution with this seed (`started`: its perf_counter start)."""
+        return cls(
+            panel=distribution.draw(seed),
+            probabilities=distribution.probabilities(),
+            algorithm=distribution.algorithm,
+            seed=seed,
+            distribution_sha256=distribution.sha256(),
+            seconds=time.perf_counter() - started,
+            support=len(distribution.panels),
+            distribution=distribution,
+        )
+
     @property
     def min_probability(self) -> float:
         return min(self.probabilities.values())
@@ -57,16 +71,7 @@ def run_draw(
     started = time.perf_counter()
     if algorithm in LOTTERY_ALGORITHMS:
         distribution = compute_distribution(instance, algorithm, progress)
-        return DrawResult(
-            panel=distribution.draw(seed),
-            probabilities=distribution.probabilities(),
-            algorithm=algorithm,
-            seed=seed,
-            distribution_sha256=distribution.sha256(),
-            seconds=time.perf_counter() - started,
-            support=len(distribution.panels),
-            distribution=distribution,
-        )
+        return DrawResult.of(distribution, seed, started)
     if algorithm == "legacy":
         panel, probabilities = legacy_draw(instance, seed)
         return DrawResult(
@@ -141,6 +146,8 @@ def published_draw(
     kinds = {(k.profile, tuple(sorted(k.members)), k.group) for k in build_types(instance).types}
     if {(k.profile, tuple(sorted(k.members)), k.group) for k in published.types} != kinds:
         raise ValueError("its people, their features or their households are not the pool's")
+    if not published.panels or any(weight <= 0 for _counts, weight in published.panels):
+        raise ValueError("its panels' weights must be positive")
     for counts, _weight in published.panels:
         if any(not 0 <= c <= kind.size for c, kind in zip(counts, published.types, strict=True)):
             raise ValueError("a panel seats more people of a kind than there are")
@@ -160,16 +167,7 @@ def published_draw(
         best = objective(list(fresh.values()), instance.seats)
         if mine > best * (1 + PUBLISHED_TOLERANCE):
             raise ValueError(f"its Goldilocks objective is {mine:.6f}, not the best {best:.6f}")
-    return DrawResult(
-        panel=published.draw(seed),
-        probabilities=probabilities,
-        algorithm=algorithm,
-        seed=seed,
-        distribution_sha256=published.sha256(),
-        seconds=time.perf_counter() - started,
-        support=len(published.panels),
-        distribution=published,
-    )
+    return DrawResult.of(published, seed, started)
 
 
 def run_lottery(
