@@ -210,3 +210,23 @@ def audit_page(
         newer=audit_cursor(shown[0]) if mark is not None and shown else None,
         older=audit_cursor(shown[-1]) if len(rows) > size else None,
     )
+
+
+# A task ready this long without a worker taking it: the workers are down or overwhelmed.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def task_queue_health() -> dict[str, Any]:
+    """The background queue as a health check sees it: how many tasks are ready to run, how
+    long the oldest of them has waited (seconds; None when none waits), and whether that is
+    past STALLED_AFTER."""
+    from django_tasks_db.models import DBTaskResult
+
+    ready = DBTaskResult.objects.ready()
+    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    waited = (timezone.now() - oldest) if oldest is not None else None
+    return {
+        "ready": ready.count(),
+        "oldest_ready_seconds": round(waited.total_seconds(), 1) if waited is not None else None,
+        "stalled": waited is not None and waited > STALLED_AFTER,
+    }

@@ -7,6 +7,7 @@ from minga.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health", views.health, name="health"),
     path("language/", views.set_language, name="set_language"),
     path("account/token/", views.api_token, name="api_token"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),

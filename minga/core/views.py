@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -53,6 +54,21 @@ from minga.core.web import run_action
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitors: 200 while the database answers, with the task queue's
+    state ("degraded" when a task has waited past `queries.STALLED_AFTER`: the workers are
+    down, which the web processes can serve through); 503 when the database does not answer.
+    `/healthz` only says the process is up."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        tasks = queries.task_queue_health()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    status = "degraded" if tasks["stalled"] else "ok"
+    return JsonResponse({"status": status, "database": "ok", "tasks": tasks})
 
 
 @login_required
