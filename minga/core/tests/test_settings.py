@@ -67,12 +67,15 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
         "-c",
         "from django.db import connection\n"
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "c.execute('PRAGMA synchronous'); print(c.fetchone()[0])\n"
+        "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])\n"
         "print(connection.settings_dict['OPTIONS']['transaction_mode'])",
         MINGA_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         MINGA_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["wal", "IMMEDIATE"]
+    # synchronous 2 is FULL; busy_timeout in milliseconds (Django's "timeout" of 20 s)
+    assert result.stdout.split() == ["wal", "2", "20000", "IMMEDIATE"]
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
