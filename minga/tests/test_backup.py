@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from minga.core.tests.test_settings import run_minga as minga
 
 # Words of the demo's protocol case (minga/protocol/demo.py): sealed, never in clear.
 ACCOUNT = "comentarios sobre mi aspecto"
@@ -28,17 +30,20 @@ print(keys.unseal(keys.unwrap(private, bytes(wrapped)), bytes(entry.sealed)).dec
 """
 
 
-def minga(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, **env}
-    full.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "minga.cli", *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=300,
-        check=False,
-    )
+@contextmanager
+def fresh_postgres_database(label: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test's PostgreSQL server, dropped after."""
+    settings = connection.settings_dict
+    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    name = f"minga_{label}_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def rows(path: Path) -> dict[str, list[str]]:
@@ -121,20 +126,16 @@ def test_a_postgresql_backup_restores_every_record_with_the_protocol_still_seale
     assert ACCOUNT.encode() not in copy.read_bytes()
     settings = connection.settings_dict
     server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    name = f"minga_restored_{os.getpid()}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        done = minga("restore", str(copy), MINGA_DATABASE_URL=f"{server}/{name}")
+    with fresh_postgres_database("restored") as url:
+        done = minga("restore", str(copy), MINGA_DATABASE_URL=url)
         assert done.returncode == 0, done.stderr
         original = _pg_rows(f"{server}/{settings['NAME']}")
-        restored = _pg_rows(f"{server}/{name}")
+        restored = _pg_rows(url)
         assert original.keys() == restored.keys() and len(original) > 50
         for table, found in original.items():
             assert restored[table] == found, table
         # The restored case opens with the officer's password (this process's key cost).
-        with psycopg.connect(f"{server}/{name}") as db:
+        with psycopg.connect(url) as db:
             key_row = db.execute(
                 "SELECT k.public, k.locked, k.salt, k.id FROM protocol_officerkey k "
                 "JOIN core_person p ON p.id = k.person_id JOIN core_user u ON u.id = p.user_id "
@@ -156,8 +157,5 @@ def test_a_postgresql_backup_restores_every_record_with_the_protocol_still_seale
             actions.kdf_cost(),
         )
         assert ACCOUNT in keys.unseal(keys.unwrap(private, bytes(wrapped)), bytes(sealed)).decode()
-        again = minga("restore", str(copy), MINGA_DATABASE_URL=f"{server}/{name}")
+        again = minga("restore", str(copy), MINGA_DATABASE_URL=url)
         assert again.returncode != 0 and "--replace" in again.stderr
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

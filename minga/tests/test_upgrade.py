@@ -5,7 +5,6 @@ PostgreSQL; its protocol case still opens with the officer's password."""
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -13,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from minga.tests.test_backup import ACCOUNT, READ_THE_CASE, minga
+from minga.core.tests.test_settings import run_minga as minga
+from minga.tests.test_backup import ACCOUNT, READ_THE_CASE, fresh_postgres_database
 
 FIXTURES = Path(__file__).parent / "fixtures" / "upgrade"
 
@@ -75,26 +75,17 @@ def _pg_counts(url: str) -> dict[str, int]:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL run covers it")
 @pytest.mark.django_db(transaction=True)
 def test_the_previous_releases_postgresql_database_migrates_with_every_record(tmp_path):
-    settings = connection.settings_dict
-    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    name = f"minga_upgrade_{os.getpid()}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    env = {"MINGA_VAR_DIR": str(tmp_path), "MINGA_DATABASE_URL": f"{server}/{name}"}
-    try:
+    with fresh_postgres_database("upgrade") as url:
+        env = {"MINGA_VAR_DIR": str(tmp_path), "MINGA_DATABASE_URL": url}
         done = minga("restore", str(FIXTURES / "demo-81b3623.pgdump"), **env)
         assert done.returncode == 0, done.stderr
-        before = _pg_counts(f"{server}/{name}")
+        before = _pg_counts(url)
         pending = minga("showmigrations", "--plan", **env).stdout
         assert "[ ]  sortition.0007_seated_before_draw" in pending  # the old schema, indeed
         done = minga("migrate", "--noinput", **env)
         assert done.returncode == 0, done.stderr
         assert "[ ]" not in minga("showmigrations", "--plan", **env).stdout
-        _kept(before, _pg_counts(f"{server}/{name}"))
+        _kept(before, _pg_counts(url))
         read = minga("shell", "-c", READ_THE_CASE.replace("SECRET", "DEMO_PASSWORD"), **env)
         assert read.returncode == 0, read.stderr
         assert ACCOUNT in read.stdout
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

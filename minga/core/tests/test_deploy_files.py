@@ -5,11 +5,10 @@ passes Django's deployment check, and the services start programs that exist."""
 from __future__ import annotations
 
 import configparser
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from minga.core.tests.test_settings import run_minga
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -30,20 +29,12 @@ def test_every_variable_of_the_example_is_read_by_minga():
 
 
 def test_the_example_environment_passes_the_deployment_check(tmp_path):
-    env = {**os.environ, **example_env()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = example_env()
     # The check needs no database server: a SQLite file stands in for PostgreSQL here.
     env["MINGA_DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     env["MINGA_VAR_DIR"] = str(tmp_path)
     env["MINGA_SECRET_KEY"] = "k" * 20 + "-Zq8#p2Lw!v9Xr4Tn7Ys1Ub6Ic3Od0Ae5Fg"
-    done = subprocess.run(
-        [sys.executable, "-m", "minga.cli", "check", "--deploy"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = run_minga("check", "--deploy", **env)
     assert done.returncode == 0, done.stderr
     assert "no issues" in done.stdout
 
