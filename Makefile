@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard minga/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint typecheck checks pytest pytest-postgres test-deps bench clean messages
+.PHONY: install run test lint typecheck checks pytest pytest-postgres test-deps bench bench-full clean messages
 
 install: $(STAMP) $(MO_FILES)
 
@@ -54,8 +54,13 @@ pytest-postgres: install test-deps
 test: lint typecheck checks
 	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
+# One table of every benchmark (bench/table.py): `bench` the short forms, without the `bench`
+# extra; `bench-full` the full sizes, the sortition reference and the load test.
 bench: install
-	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/table.py
+
+bench-full: install
+	$(BIN)/python bench/table.py --full
 
 clean:
 	rm -rf $(VENV) var/pgtest-* $(MO_FILES)

@@ -1,10 +1,11 @@
 """Time the weekly digest for a network of N people, rendered and sent to a loopback SMTP
 sink, against rendering a plain Django template of the same size.
 
-Usage: .venv/bin/python bench/digest.py [PEOPLE]   (default: 10000)
+Usage: .venv/bin/python bench/digest.py [PEOPLE] [--json]   (default: 10000)
 Prints the total and per-person time of `digest.send` (content, both parts, SMTP over
 loopback to an aiosmtpd sink that keeps nothing) and of rendering one plain template of
-the same length per person, and their ratio.
+the same length per person, and their ratio. The baseline is named "plain template of the
+same size". `--json` adds a last line for bench/table.py (`make bench`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 import os
 import socket
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
+
+from table import Row, configure, report
 
 
 class _Sink:
@@ -24,16 +25,12 @@ class _Sink:
         return "250 OK"
 
 
-def main(people: int) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="minga-bench-"))
+def main(people: int, as_json: bool = False) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    os.environ.setdefault("MINGA_VAR_DIR", str(workdir))
-    os.environ["MINGA_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    configure("sqlite")
     os.environ["MINGA_EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "minga.settings"
-    os.environ["MINGA_DEBUG"] = "false"
     import django
 
     django.setup()
@@ -86,7 +83,16 @@ def main(people: int) -> None:
     print(f"digest (render + SMTP on loopback): {digest_seconds:7.1f} s, {per:6.2f} ms/person")
     print(f"plain template of the same size:    {plain_seconds:7.1f} s, {plain_per:6.2f} ms/person")
     print(f"ratio: {per / plain_per:5.1f}x")
+    row = Row(
+        "digest: render + send",
+        f"{people:,} people",
+        digest_seconds,
+        "plain template of the same size",
+        plain_seconds,
+    )
+    report([row], as_json)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)
+    numbers = [arg for arg in sys.argv[1:] if arg != "--json"]
+    main(int(numbers[0]) if numbers else 10000, "--json" in sys.argv[1:])

@@ -2,10 +2,18 @@
 network and on a scaled network beside it (issue 18: pages that stay fast as a network
 grows).
 
-    .venv/bin/pip install -c constraints.txt -e ".[bench]"    # locust
     .venv/bin/python bench/load.py [--users 100] [--seconds 30] [--scale 0.2]
     scripts/with-postgres.sh .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --logins                   # sync vs gthread workers
+    scripts/with-postgres.sh .venv/bin/python bench/load.py --production
+
+--production runs the documented deployment (docs/deploy.md) instead of bare gunicorn: the
+environment of deploy/minga.env.example (MINGA_ENV=production, behind a proxy), nginx with
+deploy/nginx/minga.conf (HTTPS with a throwaway certificate, static files from disk) in
+front of `minga serve --production`'s processes, and two `minga worker` processes beside
+them. It prints the issue's goals too: read p95 under 300 ms, write p95 under 1 s, and on
+SQLite no "database is locked" in any process's log. `make test` runs its short form
+(minga/tests/test_production_load.py).
 
 Builds the demo network and the scaled one (bench/scale.py's data set, at --scale) in a
 temporary SQLite file, or in the PostgreSQL server MINGA_DATABASE_URL names, then starts
@@ -117,6 +125,7 @@ if os.environ.get(PLAN_VARIABLE) and __name__ != "__main__":
             members: list[dict[str, Any]] = PLAN["members"]
             self.member = members[next(_next_member) % len(members)]
             self.client.cookies.set(SESSION_COOKIE, self.member["session"])
+            self.client.verify = not PLAN.get("self_signed")  # the proxy's throwaway certificate
 
         @task(READ_WEIGHT)
         def read(self) -> None:
@@ -285,7 +294,7 @@ def plan_for(target: Target, users: int) -> dict[str, Any]:
     reads: list[dict[str, Any]] = []
     for name, url in reads_of(target):
         # A page members may not see is read as the coordinator.
-        status = member_client.get(url).status_code
+        status = member_client.get(url, secure=True).status_code
         reads.append({"name": name, "url": url, "coordinator": status != 200})
     voting = sum(1 for m in members if m["proposals"])
     print(
@@ -312,7 +321,12 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    env: dict[str, str], workers: int, config: Path, worker_class: str | None = None
+    env: dict[str, str],
+    workers: int,
+    config: Path,
+    worker_class: str | None = None,
+    log: Path | None = None,
+    production: bool = False,
 ) -> Iterator[str]:
     """gunicorn with `config` (minga/gunicorn.conf.py) and `workers` processes (the configuration's
     threaded workers unless `worker_class` says otherwise), until the block ends."""
@@ -331,7 +345,14 @@ def serving(
     if worker_class:
         # With more than one thread gunicorn would silently use gthread instead.
         command += ["-k", worker_class, "--threads", "1"]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603 (gunicorn)
+    if production:  # as the systemd unit starts it: the same gunicorn, through Minga
+        minga = str(Path(sys.executable).parent / "minga")
+        bind = ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        command = [minga, "serve", "--production", *bind]
+    output = log.open("ab") if log else None
+    server = subprocess.Popen(  # noqa: S603 (gunicorn)
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output
+    )
     host = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -347,12 +368,7 @@ def serving(
             time.sleep(0.2)
         yield host
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def request(
@@ -504,6 +520,164 @@ def report(outcomes: list[Outcome], database: str, workers: int, users: int) -> 
         )
 
 
+# ---------------------------------------------------------------------------- production
+
+GOAL_READ_MS, GOAL_WRITE_MS = 300, 1000  # p95 in the documented deployment
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
+DEPLOY = ROOT / "deploy"
+LOCKED = "database is locked"
+
+
+def production_settings(workdir: Path, url: str) -> dict[str, str]:
+    """deploy/minga.env.example as written, pointed at this machine: this database, folder
+    and proxy, a fresh secret key, mail to the workers' output."""
+    example = {}
+    for line in (DEPLOY / "minga.env.example").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _eq, value = line.partition("=")
+            example[key.strip()] = value.strip()
+    return {
+        **example,
+        "MINGA_SECRET_KEY": secrets.token_urlsafe(50),
+        # localhost through the proxy; 127.0.0.1 for the health check on the web processes
+        # themselves; testserver for the sessions made here with Django's test client.
+        "MINGA_ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+        "MINGA_DATABASE_URL": url,
+        "MINGA_EMAIL_URL": "console://",
+        "MINGA_VAR_DIR": str(workdir),
+        "MINGA_LOG_LEVEL": "ERROR",
+    }
+
+
+def proxy_configuration(workdir: Path, proxy_port: int, web_port: int) -> Path:
+    """deploy/nginx/minga.conf with this machine's ports, folder and a throwaway
+    certificate, inside a main configuration that keeps every file in `workdir`."""
+    certificate = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    certificate += ["-subj", "/CN=localhost", "-keyout", str(workdir / "key.pem")]
+    certificate += ["-out", str(workdir / "cert.pem")]
+    subprocess.run([OPENSSL, *certificate], check=True, capture_output=True)  # noqa: S603
+    site = (DEPLOY / "nginx" / "minga.conf").read_text(encoding="utf-8")
+    for written, here in [
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{web_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+        ("listen 443 ssl", f"listen 127.0.0.1:{proxy_port} ssl"),
+        ("server_name minga.example.org;", "server_name localhost;"),
+        ("/etc/letsencrypt/live/minga.example.org/fullchain.pem", str(workdir / "cert.pem")),
+        ("/etc/letsencrypt/live/minga.example.org/privkey.pem", str(workdir / "key.pem")),
+        ("/var/lib/minga/static/", f"{workdir}/static/"),
+    ]:
+        assert written in site, f"deploy/nginx/minga.conf no longer has {written!r}"
+        site = site.replace(written, here)
+    temporary = "\n".join(
+        f"    {kind}_temp_path {workdir}/nginx-{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = workdir / "nginx.conf"
+    main.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")  # to read the test's private folder
+        + f"worker_processes 1;\npid {workdir}/nginx.pid;\n"
+        + f"error_log {workdir}/nginx-error.log warn;\n"
+        + "events { worker_connections 1024; }\n"
+        + "http {\n    include /etc/nginx/mime.types;\n    access_log off;\n"
+        + f"{temporary}\n{site}\n}}\n"
+    )
+    return main
+
+
+@contextmanager
+def proxied(workdir: Path, web_host: str, proxy_port: int) -> Iterator[str]:
+    """nginx in front of the web processes at `web_host`; yields the proxy's https address."""
+    main = proxy_configuration(workdir, proxy_port, int(web_host.rsplit(":", 1)[1]))
+    checked = subprocess.run(  # noqa: S603
+        [NGINX, "-t", "-q", "-p", str(workdir), "-c", str(main)], capture_output=True, text=True
+    )
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx refuses deploy/nginx/minga.conf: {checked.stderr}")
+    proxy = subprocess.Popen(  # noqa: S603
+        [NGINX, "-p", str(workdir), "-c", str(main), "-g", "daemon off;"]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", proxy_port), timeout=1):
+                    break
+            except OSError:
+                if proxy.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("nginx did not start") from None
+                time.sleep(0.1)
+        yield f"https://localhost:{proxy_port}"
+    finally:
+        stop(proxy)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """As a supervisor stops it: SIGTERM, then SIGKILL if it has not ended in 60 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def task_workers(env: dict[str, str], workdir: Path, count: int = 2) -> Iterator[None]:
+    """`minga worker` processes beside the web processes, as the systemd units start them."""
+    workers = [
+        subprocess.Popen(  # noqa: S603
+            [str(Path(sys.executable).parent / "minga"), "worker"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=(workdir / f"worker{n}.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        for n in range(count)
+    ]
+    try:
+        yield
+    finally:
+        for worker in workers:
+            stop(worker)
+
+
+def static_from_proxy(host: str, workdir: Path) -> str:
+    """A hashed static file through the proxy: served from disk, cached for good."""
+    import ssl
+    import urllib.request
+
+    manifest = json.loads((workdir / "static" / "staticfiles.json").read_text())
+    path = manifest["paths"]["minga/minga.css"]
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    with urllib.request.urlopen(f"{host}/static/{path}", context=context) as answer:  # noqa: S310
+        cache = ", ".join(answer.headers.get_all("Cache-Control") or [])
+        server = answer.headers.get("Server", "")
+        ok = answer.status == 200 and "immutable" in cache and server.startswith("nginx")
+        return "ok" if ok else f"** missed ({answer.status}, {server}, {cache})"
+
+
+def production_report(outcomes: list[Outcome], database: str, workdir: Path, static: str) -> None:
+    reads = [ms for o in outcomes for ms in o.reads]
+    writes = [ms for o in outcomes for ms in o.writes]
+    read_p95, write_p95 = percentile(reads, 0.95), percentile(writes, 0.95)
+    print(
+        f"Goal: read p95 under {GOAL_READ_MS} ms — {read_p95:.0f} ms "
+        f"{'ok' if read_p95 < GOAL_READ_MS else '** missed'}"
+    )
+    print(
+        f"Goal: write p95 under {GOAL_WRITE_MS} ms — {write_p95:.0f} ms "
+        f"{'ok' if write_p95 < GOAL_WRITE_MS else '** missed'}"
+    )
+    locked = sum(
+        log.read_text(errors="replace").count(LOCKED) for log in sorted(workdir.glob("*.log"))
+    )
+    if database == "sqlite":
+        print(f'Goal: 0 "{LOCKED}" — {locked} {"ok" if locked == 0 else "** missed"}')
+    print(f"Static files from nginx, cached for good: {static}")
+
+
 # ---------------------------------------------------------------------------- logins
 
 
@@ -613,6 +787,14 @@ def main() -> None:
         help="default: postgres when MINGA_DATABASE_URL names a PostgreSQL server",
     )
     parser.add_argument(
+        "--demo-only", action="store_true", help="the demo network alone (a short run)"
+    )
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="the documented deployment: nginx, `minga serve --production`, 2 workers",
+    )
+    parser.add_argument(
         "--logins",
         action="store_true",
         help="only time --users simultaneous logins, sync vs gthread workers (demo network)",
@@ -624,18 +806,25 @@ def main() -> None:
         try:
             importlib.import_module("locust")
         except ImportError:
-            print('locust is not installed: .venv/bin/pip install -c constraints.txt -e ".[bench]"')
+            print("locust is not installed: make install")
             return
     sys.path.insert(0, str(ROOT))
     workdir = Path(tempfile.mkdtemp(prefix="minga-bench-load-"))
     env = configure(args.database, workdir)
+    if args.production:
+        env.update(production_settings(workdir, env["MINGA_DATABASE_URL"]))
+        os.environ.update(env)
     import django
 
     django.setup()
     from django.db import connections
 
     try:
-        targets = build(args.scale, workdir, demo_only=args.logins)
+        if args.production:  # the pages read while planning need the static manifest
+            from django.core.management import call_command
+
+            call_command("collectstatic", "--noinput", verbosity=0)
+        targets = build(args.scale, workdir, demo_only=args.logins or args.demo_only)
         if args.logins:
             connections.close_all()
             logins(env, args.workers, args.users, args.config)
@@ -643,12 +832,33 @@ def main() -> None:
         print("Planning the members …", flush=True)
         for target in targets:
             target.plan = plan_for(target, args.users)
-        connections.close_all()
+            target.plan["self_signed"] = args.production
         outcomes = []
-        with serving(env, args.workers, args.config) as host:
+        if not args.production:
+            connections.close_all()
+            with serving(env, args.workers, args.config) as host:
+                for target in targets:
+                    outcomes.append(run_locust(target, host, args.users, args.seconds, workdir))
+            report(outcomes, args.database, args.workers, args.users)
+            return
+        connections.close_all()
+        log = workdir / "web.log"
+        # The proxy's port, picked just before nginx binds it; the web processes learn it as
+        # their public address.
+        proxy_port = free_port()
+        env["MINGA_BASE_URL"] = f"https://localhost:{proxy_port}"
+        env["MINGA_CSRF_TRUSTED_ORIGINS"] = env["MINGA_BASE_URL"]
+        with (
+            serving(env, args.workers, args.config, log=log, production=True) as web,
+            task_workers(env, workdir),
+            proxied(workdir, web, proxy_port) as host,
+        ):
             for target in targets:
                 outcomes.append(run_locust(target, host, args.users, args.seconds, workdir))
+            static = static_from_proxy(host, workdir)
+        print("\nThe documented deployment: nginx (deploy/nginx/minga.conf, HTTPS), 2 workers.")
         report(outcomes, args.database, args.workers, args.users)
+        production_report(outcomes, args.database, workdir, static)
     finally:
         connections.close_all()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -38,3 +38,6 @@ timeout = 60
 # connections as clients reused them (bench/load.py saw "connection reset by peer").
 keepalive = 10
 accesslog = os.environ.get("MINGA_ACCESS_LOG") or None
+# gunicorn's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl), so a second
+# server on the machine takes it over; systemd and signals manage Minga's processes instead.
+control_socket_disable = True

@@ -40,6 +40,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "event-reminders", "*/15 * * * *", "minga.communication.tasks.send_event_reminders"
     ),
-    PeriodicJob("weekly-digest", "0 7 * * 1", "minga.communication.tasks.send_weekly_digests"),
-    PeriodicJob("monthly-digest", "0 7 1 * *", "minga.communication.tasks.send_monthly_digests"),
+    # Each hour of the morning, not once: a run claims each person before mailing, so a later
+    # run mails only those a crashed worker left out, and nobody twice.
+    PeriodicJob("weekly-digest", "0 7-12 * * 1", "minga.communication.tasks.send_weekly_digests"),
+    PeriodicJob("monthly-digest", "0 7-12 1 * *", "minga.communication.tasks.send_monthly_digests"),
 )

@@ -214,6 +214,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A load balancer or monitor asks the web processes themselves, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz?$"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("MINGA_SSL_REDIRECT", True)

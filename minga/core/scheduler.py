@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from croniter import croniter
 from django.db import IntegrityError, transaction
@@ -15,7 +15,9 @@ from minga.periodic import JOBS, PeriodicJob
 
 def latest_slot(job: PeriodicJob, now: datetime) -> datetime:
     """The most recent time at or before `now` at which the job is due."""
-    local_now = timezone.localtime(now)
+    # croniter's previous time is strictly before its start: a microsecond on, so a slot
+    # checked exactly at its due time counts as due (and not a minute later).
+    local_now = timezone.localtime(now) + timedelta(microseconds=1)
     return croniter(job.cron, local_now).get_prev(datetime)
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from minga.core.tests.test_settings import run_minga as minga
+from minga.tests.processes import fresh_postgres_database
 
 # Words of the demo's protocol case (minga/protocol/demo.py): sealed, never in clear.
 ACCOUNT = "comentarios sobre mi aspecto"
@@ -28,22 +27,6 @@ entry = Entry.objects.filter(kind="account").order_by("pk").first()
 wrapped = CaseKey.objects.get(case=entry.case, officer=officer).wrapped
 print(keys.unseal(keys.unwrap(private, bytes(wrapped)), bytes(entry.sealed)).decode())
 """
-
-
-@contextmanager
-def fresh_postgres_database(label: str) -> Iterator[str]:
-    """The URL of a new, empty database on the test's PostgreSQL server, dropped after."""
-    settings = connection.settings_dict
-    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    name = f"minga_{label}_{os.getpid()}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def rows(path: Path) -> dict[str, list[str]]:

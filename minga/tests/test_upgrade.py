@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 
 from minga.core.tests.test_settings import run_minga as minga
-from minga.tests.test_backup import ACCOUNT, READ_THE_CASE, fresh_postgres_database
+from minga.tests.processes import fresh_postgres_database
+from minga.tests.test_backup import ACCOUNT, READ_THE_CASE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "upgrade"
 

@@ -55,3 +55,10 @@ def test_without_its_database_a_web_process_is_unavailable(client, monkeypatch):
     response = client.get("/health")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "error"}
+
+
+def test_a_monitor_asks_over_plain_http_where_pages_move_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production
+    assert client.get("/health").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301

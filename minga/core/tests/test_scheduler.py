@@ -19,6 +19,9 @@ def test_latest_slot_follows_the_cron_expression():
     assert latest_slot(job, now) == datetime(2027, 3, 10, 3, 15, tzinfo=BOGOTA)
     early = datetime(2027, 3, 10, 3, 0, tzinfo=BOGOTA)
     assert latest_slot(job, early) == datetime(2027, 3, 9, 3, 15, tzinfo=BOGOTA)
+    # Checked exactly when it is due, the slot is due now.
+    due = datetime(2027, 3, 10, 3, 15, tzinfo=BOGOTA)
+    assert latest_slot(job, due) == due
 
 
 def test_first_check_only_records_then_each_slot_fires_once(db):
@@ -42,3 +45,15 @@ def test_every_declared_job_points_at_a_task():
 
     for job in JOBS:
         assert isinstance(import_string(job.task), Task), job.name
+
+
+def test_the_digests_run_again_each_hour_of_the_morning_to_catch_up(db):
+    # A run mails only those not yet claimed: the hourly repeats mail whoever a crashed
+    # worker left out. 2027-02-01 is a Monday and the 1st: both digests are due.
+    monday = datetime(2027, 2, 1, 6, 59, tzinfo=BOGOTA)
+    with mock.patch("django_tasks.base.Task.enqueue"):
+        enqueue_due_jobs(monday)
+        due = [enqueue_due_jobs(monday + timedelta(hours=hours, minutes=1)) for hours in range(7)]
+    digests = [[n for n in names if n.endswith("-digest")] for names in due]
+    both = ["weekly-digest", "monthly-digest"]
+    assert [sorted(d) for d in digests] == [sorted(both)] * 6 + [[]]  # 07:00 … 12:00, not 13:00

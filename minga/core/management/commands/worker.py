@@ -38,12 +38,21 @@ class Command(BaseCommand):
             "--no-schedule", action="store_true", help="Run tasks only; fire no periodic jobs."
         )
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
+        parser.add_argument(
+            "--schedule-every",
+            type=float,
+            default=30.0,
+            help="Seconds between checks for due periodic jobs (each slot fires once anyway).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
         if not options["no_schedule"] and not options["batch"]:
             threading.Thread(
-                target=_schedule_forever, args=(30.0, stop), daemon=True, name="scheduler"
+                target=_schedule_forever,
+                args=(options["schedule_every"], stop),
+                daemon=True,
+                name="scheduler",
             ).start()
         worker_args = ["--interval", str(options["interval"]), "--no-reload"]
         if options["batch"]:
