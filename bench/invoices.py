@@ -21,35 +21,20 @@ Prints both, their ratio, and the SQL queries of the action.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from table import Row, best_of, configure, report
-
-
-class _Rollback(Exception):
-    """Raised to undo a timed run, so the next one invoices the same members."""
+from table import Row, best_of, report, start
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("members", type=int, nargs="?", default=10_000)
-    parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--json", action="store_true", help="a last line for bench/table.py")
-    args = parser.parse_args()
-    configure(args.database)
-    import django
-
-    django.setup()
+    args, _workdir = start(__doc__, "members", 10_000, repeats=1)
     from datetime import date, timedelta
     from decimal import Decimal
 
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -61,7 +46,6 @@ def main() -> None:
     from minga.membership.models import Invoice, LedgerEntry, Membership
     from minga.membership.queries import active_memberships
 
-    call_command("migrate", verbosity=0)
     size = args.members
     coordinator = User.objects.create(username="bench-coordinator")
     network = core_actions.create_network(actor=coordinator, slug="bench", name="Bench")
@@ -103,56 +87,48 @@ def main() -> None:
     period = str(year)
 
     def invoice() -> None:
-        try:
-            with transaction.atomic():
-                created = actions.invoice_period(actor=SYSTEM, network=network, period=period)
-                assert created == size, created
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            created = actions.invoice_period(actor=SYSTEM, network=network, period=period)
+            assert created == size, created
+            transaction.set_rollback(True)  # each run starts from the same data
 
     def bulk() -> None:
         parsed = Period.parse(period)
-        try:
-            with transaction.atomic():
-                memberships = list(
-                    active_memberships(network).select_related("plan", "organization")
-                )
-                invoices = Invoice.objects.bulk_create(
-                    (
-                        Invoice(
-                            network=network,
-                            organization=m.organization,
-                            plan=m.plan,
-                            period=period,
-                            amount=m.plan.fee_for(m.organization.size) or Decimal(0),
-                            currency=m.plan.currency,
-                            issued_on=parsed.start,
-                            due_on=parsed.start + timedelta(days=30),
-                        )
-                        for m in memberships
-                    ),
-                    batch_size=2000,
-                )
-                LedgerEntry.objects.bulk_create(
-                    (
-                        LedgerEntry(
-                            network=network,
-                            organization_id=i.organization_id,
-                            invoice=i,
-                            kind="invoice",
-                            amount=i.amount,
-                            currency=i.currency,
-                            on=i.issued_on,
-                        )
-                        for i in invoices
-                    ),
-                    batch_size=2000,
-                )
-                assert len(invoices) == size
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            memberships = list(active_memberships(network).select_related("plan", "organization"))
+            invoices = Invoice.objects.bulk_create(
+                (
+                    Invoice(
+                        network=network,
+                        organization=m.organization,
+                        plan=m.plan,
+                        period=period,
+                        amount=m.plan.fee_for(m.organization.size) or Decimal(0),
+                        currency=m.plan.currency,
+                        issued_on=parsed.start,
+                        due_on=parsed.start + timedelta(days=30),
+                    )
+                    for m in memberships
+                ),
+                batch_size=2000,
+            )
+            LedgerEntry.objects.bulk_create(
+                (
+                    LedgerEntry(
+                        network=network,
+                        organization_id=i.organization_id,
+                        invoice=i,
+                        kind="invoice",
+                        amount=i.amount,
+                        currency=i.currency,
+                        on=i.issued_on,
+                    )
+                    for i in invoices
+                ),
+                batch_size=2000,
+            )
+            assert len(invoices) == size
+            transaction.set_rollback(True)  # each run starts from the same data
 
     # Counted by a wrapper, not Django's query log (that keeps the last 9,000 only).
     executed: list[int] = []

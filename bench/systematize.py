@@ -23,7 +23,6 @@ baseline and their ratio, and how long the import took.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections import Counter, defaultdict
@@ -31,21 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from table import Row, best_of, configure, report
+from table import Row, best_of, report, start
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("responses", type=int, nargs="?", default=10_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--json", action="store_true", help="a last line for bench/table.py")
-    args = parser.parse_args()
-    workdir = configure(args.database)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    args, workdir = start(__doc__, "responses", 10_000, repeats=3)
     from mapping_export import write_export
 
     from minga.core.actions import create_network
@@ -54,7 +43,6 @@ def main() -> None:
     from minga.mapping.models import Survey
     from minga.mapping.template import template_form
 
-    call_command("migrate", verbosity=0)
     size = args.responses
     data = workdir / "export.csv"
     write_export(size, data)

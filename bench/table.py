@@ -91,6 +91,27 @@ def configure(database: str, prefix: str = "minga-bench-") -> Path:
     return workdir
 
 
+def start(
+    doc: str | None, size: str, default: int, repeats: int
+) -> tuple[argparse.Namespace, Path]:
+    """The opening the row-giving benchmarks share: their arguments (SIZE, --repeats,
+    --database, --json), the environment (`configure`), Django, and a migrated database."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    parser.add_argument(size, type=int, nargs="?", default=default)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--json", action="store_true", help="a last line for bench/table.py")
+    args = parser.parse_args()
+    workdir = configure(args.database)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return args, workdir
+
+
 def best_of(run: Callable[[], object], repeats: int) -> float:
     """The fastest of `repeats` runs, in seconds: the least disturbed by the rest of the
     machine."""

@@ -24,32 +24,17 @@ for `current_tally`. Prints each with its baseline and their ratio, and the quer
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from table import Row, best_of, configure, report
-
-
-class _Rollback(Exception):
-    """Raised to undo a timed close, so the next run closes the same open proposal."""
+from table import Row, best_of, report, start
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("positions", type=int, nargs="?", default=10_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--json", action="store_true", help="a last line for bench/table.py")
-    args = parser.parse_args()
-    configure(args.database)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    args, _workdir = start(__doc__, "positions", 10_000, repeats=3)
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -58,7 +43,6 @@ def main() -> None:
     from minga.governance import actions
     from minga.governance.models import Position, Proposal
 
-    call_command("migrate", verbosity=0)
     size = args.positions
     coordinator = User.objects.create(username="bench-coordinator")
     network = core_actions.create_network(actor=coordinator, slug="bench", name="Bench")
@@ -103,13 +87,10 @@ def main() -> None:
     assert public.eligible_total() == size
 
     def close(label: str) -> None:
-        try:
-            with transaction.atomic():
-                outcome = actions.close_proposal(actor=coordinator, proposal=proposals[label])
-                assert outcome.tally.taken == size
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            outcome = actions.close_proposal(actor=coordinator, proposal=proposals[label])
+            assert outcome.tally.taken == size
+            transaction.set_rollback(True)  # each run starts from the same data
 
     def counted() -> Counter[str]:
         return Counter(Position.objects.filter(proposal=public).values_list("position", flat=True))

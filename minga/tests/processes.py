@@ -40,14 +40,16 @@ def _server_url() -> str:
 
 
 @contextmanager
-def fresh_postgres_database(label: str) -> Iterator[str]:
-    """The URL of a new, empty database on the test's PostgreSQL server, dropped after."""
+def fresh_postgres_database(label: str, template: str = "") -> Iterator[str]:
+    """The URL of a new database on the test's PostgreSQL server (empty, or a copy of the
+    database named `template`), dropped after."""
     import psycopg
 
     name = f"minga_{label}_{os.getpid()}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(f"{_server_url()}/postgres", autocommit=True) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        server.execute(f'CREATE DATABASE "{name}"')
+        server.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield f"{_server_url()}/{name}"
     finally:
@@ -224,14 +226,5 @@ def demo_copy(template: str, folder: Path, label: str) -> Iterator[str]:
         target.close()
         yield f"sqlite:///{copy}"
         return
-    import psycopg
-
-    name = f"minga_{label}_{os.getpid()}"
-    with psycopg.connect(f"{_server_url()}/postgres", autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.rsplit("/", 1)[1]}"')
-    try:
-        yield f"{_server_url()}/{name}"
-    finally:
-        with psycopg.connect(f"{_server_url()}/postgres", autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database(label, template=template.rsplit("/", 1)[1]) as url:
+        yield url
