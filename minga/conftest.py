@@ -115,6 +115,16 @@ def build_world() -> World:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with nothing kept: a page kept by one test (the survey report, by
+    its survey's id and last change) would be another test's page of the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Any:
     """Each test starts in the default language: the language a request activates stays
     active in its thread after the response, and would leak into the next test."""

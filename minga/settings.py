@@ -95,6 +95,9 @@ TEMPLATES = [
     },
 ]
 
+# Form fields render through Django's own Jinja2 templates of its widgets (why: there).
+FORM_RENDERER = "minga.core.renderers.FormRenderer"
+
 # Database: SQLite under var/ by default; PostgreSQL in production.
 DATABASE_URL = env_str("MINGA_DATABASE_URL", f"sqlite:///{VAR_DIR / 'minga.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}

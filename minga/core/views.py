@@ -170,7 +170,7 @@ def network_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_network_for(request.user, slug, Action.VIEW_ORGANIZATIONS)
-    filters = OrganizationFilterForm(request.GET or None)
+    filters = OrganizationFilterForm(request.GET or None, network=network)
     wanted = filters.cleaned_data if filters.is_valid() else {}
     organizations = queries.organizations_of(network, **wanted)
     if (fmt := _export_format(request)) is not None:

@@ -23,7 +23,7 @@ from minga.core.access import get_network_for
 from minga.core.exports import csv_response, xlsx_response
 from minga.core.models import StepState
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.web import needs_confirmation, run_action
 from minga.governance import actions, queries
@@ -123,7 +123,7 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "step": STEPS_BY_KEY["governance"],
-            "state": step_states(network)["governance"],
+            "state": step_state(network, "governance"),
             "states": StepState.choices,
             "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
             "can_manage": manage,

@@ -30,7 +30,7 @@ from minga.core.exports import (
 from minga.core.l10n import number
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.mapping import actions, charts, queries, stats
 from minga.mapping.access import get_question_for, get_survey_for
@@ -79,7 +79,7 @@ def _step_context(request: HttpRequest, network: Network) -> dict[str, Any]:
     return {
         "network": network,
         "step": STEPS_BY_KEY["mapping"],
-        "state": step_states(network)["mapping"],
+        "state": step_state(network, "mapping"),
         "states": StepState.choices,
         "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
     }
@@ -289,7 +289,9 @@ def report(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "respondents": figures["respondents"],
             "summary": summary,
             "formats": ["CSV", "XLSX", "JSON"],
-            "sections": _question_sections(survey, where, figures),
+            # Called by the template only where the kept report is missing.
+            "sections": lambda: _question_sections(survey, where, figures),
+            "sections_kept": where is None,
             "filters": filters,
             "where": request.GET.get("where", "") if where else "",
             "where_label": _where_label(form, where, language),

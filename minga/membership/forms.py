@@ -5,10 +5,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
-from minga.core.forms import any_country_choices, country_choices
+from minga.core.forms import any_country_choices, country_choices, offer_the_networks_countries
 from minga.core.l10n import LocalizedDecimalField
 from minga.core.models import LANGUAGE_CHOICES, Network, OrganizationSize, OrganizationType
 from minga.core.text import comma_list
@@ -201,6 +200,7 @@ class DirectoryFilterForm(forms.Form):
         plan = self.fields["plan"]
         assert isinstance(plan, forms.ModelChoiceField)
         plan.queryset = network.plans.all()
+        offer_the_networks_countries(self, network)
 
 
 class DuesFilterForm(forms.Form):
@@ -222,15 +222,7 @@ class DuesFilterForm(forms.Form):
         plan = self.fields["plan"]
         assert isinstance(plan, forms.ModelChoiceField)
         plan.queryset = network.plans.all()
-        # Only the countries the network's organizations are in: a short list to read,
-        # and a page that does not carry every country in the world.
-        present = network.organizations.order_by().values_list("country", flat=True).distinct()
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)
-        country.choices = [
-            ("", _("All countries")),
-            *sorted(((code, countries.name(code)) for code in present), key=lambda c: c[1]),
-        ]
+        offer_the_networks_countries(self, network)
 
     def filters(self) -> DuesFilters:
         """The chosen filters (none when the form is not valid)."""

@@ -29,7 +29,7 @@ from minga.core.models import (
     StepState,
 )
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.web import needs_confirmation, run_action
 from minga.membership import actions
@@ -117,7 +117,7 @@ def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "step": STEPS_BY_KEY["membership"],
-            "state": step_states(network)["membership"],
+            "state": step_state(network, "membership"),
             "states": StepState.choices,
             "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
             "can_manage": manage,

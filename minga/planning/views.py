@@ -29,7 +29,7 @@ from minga.core.l10n import number
 from minga.core.models import Network, StepState
 from minga.core.pdf import PdfUnavailable
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.web import errors_to_messages, needs_confirmation, run_action
 from minga.planning import actions, charts, queries
@@ -141,7 +141,7 @@ def planning_home(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             network,
             step=STEPS_BY_KEY["planning"],
-            state=step_states(network)["planning"],
+            state=step_state(network, "planning"),
             states=StepState.choices,
             can_set_state=can(request.user, Action.SET_STEP_STATE, network),
             top_trends=queries.trends(network)[:5],

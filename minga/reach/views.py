@@ -14,7 +14,7 @@ from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.models import StepState
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.web import run_action
 from minga.reach import actions
@@ -47,7 +47,7 @@ def reach_home(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "step": STEPS_BY_KEY["reach"],
-            "state": step_states(network)["reach"],
+            "state": step_state(network, "reach"),
             "states": StepState.choices,
             "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
             "can_manage": manage,

@@ -51,19 +51,19 @@ def test_older_and_newer_walk_the_whole_log_once_each_way(world, client_as):
     first = client.get("/n/red/audit/").content.decode()
     assert _shown(first)[:2] == ["Entrada 00249", "Entrada 00248"]
     assert _link(first, "Newer") is None
-    seen = _shown(first)
+    pages = [_shown(first)]
     page, url = first, _link(first, "Older")
     while url is not None:
         page = client.get(f"/n/red/audit/{url}").content.decode()
-        seen += _shown(page)
+        pages.append(_shown(page))
         url = _link(page, "Older")
     entries = [f"Entrada {i:05d}" for i in range(249, -1, -1)]
-    assert seen == entries  # every entry once, newest first, none skipped
+    assert [e for shown in pages for e in shown] == entries  # each once, newest first
     # Back from the oldest page: the page before it, exactly.
     newer = _link(page, "Newer")
     assert newer is not None
     back = client.get(f"/n/red/audit/{newer}").content.decode()
-    assert _shown(back) == entries[100:200]
+    assert _shown(back) == pages[-2] and len(pages) > 2
     assert _link(back, "Newest") is not None
 
 
@@ -96,7 +96,8 @@ def test_filters_are_kept_on_the_next_page(world, client_as):
     older = _link(page, "Older")
     assert older is not None and "action=person.add" in older
     rest = client.get(f"/n/red/audit/{older}").content.decode()
-    assert "Entrada 00019" in rest and "updated" not in rest.split("<table")[1]
+    next_entry = f"Entrada {119 - queries.AUDIT_PAGE_SIZE:05d}"  # the first of page 2
+    assert next_entry in rest and "updated" not in rest.split("<table")[1]
 
 
 def test_an_unreadable_cursor_shows_the_newest_page(world, client_as):

@@ -48,3 +48,26 @@ def test_step_states_take_two_queries_however_many_steps(world):
     with CaptureQueriesContext(connection) as queries_run:
         queries.step_states(world.network)
     assert len(queries_run.captured_queries) <= 2
+
+
+def test_a_steps_own_state_is_the_one_the_network_page_shows(world):
+    def each_alone():
+        alone = {}
+        for step in STEPS:
+            with CaptureQueriesContext(connection) as queries_run:
+                alone[step.key] = queries.step_state(world.network, step.key)
+            assert len(queries_run.captured_queries) <= 2
+        return alone
+
+    assert set(each_alone().values()) == {"not_started"}
+    _add_plan(world.network)
+    actions.set_step_state(
+        actor=world.coordinator, network=world.network, step="reach", state="done"
+    )
+    alone = each_alone()
+    assert alone == queries.step_states(world.network)
+    assert (alone["membership"], alone["reach"], alone["mapping"]) == (
+        "in_progress",
+        "done",
+        "not_started",
+    )

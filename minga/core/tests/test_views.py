@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from minga.core import actions
 from minga.core.models import AuditEntry, Organization, Person, StepProgress
 from minga.core.steps import STEPS
@@ -109,6 +111,19 @@ def test_directory_filters_with_htmx_return_only_rows(world, client_as):
     html = response.content.decode()
     assert "<html" not in html
     assert "Instituto B" in html and "Fundación A" not in html
+
+
+def test_the_country_filter_lists_the_networks_countries_by_name(world, client_as):
+    client = client_as(world.member, "es")
+    page = client.get("/n/red/organizations/").content.decode()
+    select = re.search(r'<select name="country".*?</select>', page, re.S)
+    assert select
+    options = re.findall(r'<option value="([A-Z]*)"', select.group())
+    assert options == ["", "BR", "CO"]  # Brasil, Colombia: by name in the reader's language
+    # A country no organization is in still filters (to nothing), and stays chosen.
+    page = client.get("/n/red/organizations/", {"country": "CL"}).content.decode()
+    assert '<option value="CL" selected>Chile</option>' in page
+    assert "Fundación A" not in page and "Instituto B" not in page
 
 
 def test_coordinator_changes_a_persons_roles(world, client_as):

@@ -9,6 +9,7 @@ import csv
 import itertools
 import json
 import random
+import re
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
@@ -115,6 +116,25 @@ def test_the_report_reads_the_stored_summaries_not_the_answers(world, client_as,
     answers = [q["sql"] for q in context.captured_queries if '"answers"' in q["sql"]]
     assert answers == []  # no response's answers are read
     assert "Bogotá" in page.content.decode()
+
+
+def test_the_kept_report_follows_each_import_and_the_readers_language(world, client_as, tmp_path):
+    def answered(client) -> list[str]:
+        page = client.get("/n/red/mapping/surveys/todo/").content.decode()
+        return re.findall(r'<p class="muted">(\d+) (?:answered|respondieron|responderam)', page)
+
+    _import(world, tmp_path, ROWS[:1])
+    english, spanish = client_as(world.member, "en"), client_as(world.coordinator, "es")
+    first = answered(english)
+    assert first and max(first) == "1"
+    assert answered(english) == first  # kept
+    with CaptureQueriesContext(connection) as context:
+        english.get("/n/red/mapping/surveys/todo/")
+    summaries = [q["sql"] for q in context.captured_queries if "questionsummary" in q["sql"]]
+    assert summaries == []  # the kept report is not computed again
+    assert "respondieron" in spanish.get("/n/red/mapping/surveys/todo/").content.decode()
+    _import(world, tmp_path, ROWS)  # the next import: the report shows its figures
+    assert max(answered(english)) == "3"
 
 
 def test_the_filter_reads_the_index_of_choices(world, tmp_path):
