@@ -782,7 +782,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100, help="simulated members")
     parser.add_argument("--seconds", type=int, default=30, help="measured seconds per network")
     parser.add_argument("--scale", type=float, default=0.2, help="fraction of the scaled data")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="gunicorn worker processes (default: 2; with --production, WEB_CONCURRENCY of "
+        "deploy/minga.env.example)",
+    )
     parser.add_argument(
         "--config", type=Path, default=CONFIG, help="gunicorn configuration (default: %(default)s)"
     )
@@ -799,7 +804,7 @@ def main() -> None:
     parser.add_argument(
         "--production",
         action="store_true",
-        help="the documented deployment: nginx, `minga serve --production`, 2 workers",
+        help="the documented deployment: nginx, `minga serve --production`, 2 task workers",
     )
     parser.add_argument(
         "--logins",
@@ -821,6 +826,7 @@ def main() -> None:
     if args.production:
         env.update(production_settings(workdir, env["MINGA_DATABASE_URL"]))
         os.environ.update(env)
+    args.workers = args.workers or int(env.get("WEB_CONCURRENCY", "2"))
     import django
 
     django.setup()
@@ -862,7 +868,10 @@ def main() -> None:
             for target in targets:
                 outcomes.append(run_locust(target, host, args.users, args.seconds, workdir))
             static = static_from_proxy(host, workdir)
-        print("\nThe documented deployment: nginx (deploy/nginx/minga.conf, HTTPS), 2 workers.")
+        print(
+            "\nThe documented deployment: nginx (deploy/nginx/minga.conf, HTTPS), "
+            "2 task workers (minga worker)."
+        )
         report(outcomes, args.database, args.workers, args.users)
         production_report(outcomes, args.database, workdir, static)
     finally:

@@ -2,7 +2,7 @@
 
     .venv/bin/gunicorn -c minga/gunicorn.conf.py
 
-Threaded workers ("gthread"), one process per core, and at most one password hash at a
+Threaded workers ("gthread"), two processes per core, and at most one password hash at a
 time per process. Logging in hashes the password with Argon2, kept at Django's parameters
 (about half a second of CPU over several threads, and 100 MiB, per hash). A synchronous
 worker is held for the whole hash, so when many people log in at once every other request
@@ -27,10 +27,14 @@ wsgi_app = "minga.wsgi:application"
 # Where to listen: MINGA_BIND, else 127.0.0.1:$PORT (behind a proxy that terminates TLS).
 bind = [os.environ.get("MINGA_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")]
 worker_class = "gthread"
-# One process per core (WEB_CONCURRENCY to choose), each with MINGA_WEB_THREADS threads:
-# enough that requests waiting at the hashing gate leave threads free for pages.
-workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
-threads = int(os.environ.get("MINGA_WEB_THREADS", "16"))
+# Two processes per core (WEB_CONCURRENCY to choose), each with MINGA_WEB_THREADS threads:
+# enough that requests waiting at the hashing gate leave threads free for pages. Why two:
+# a process runs Python on one core at a time (the GIL), and the proxy's kept-alive
+# connections stay with the process that took them, so with one per core a busy process
+# queued requests while the other core idled (bench/load.py --production, 100 members:
+# read p95 0.8 s with 2 processes, 0.2-0.5 s with 4, on 2 cores).
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+threads = int(os.environ.get("MINGA_WEB_THREADS", "8"))
 # A request still running after this long is cut off and its worker restarted.
 timeout = 60
 # Idle keep-alive connections wait in the worker's poller, not in a thread. Longer than a

@@ -193,3 +193,25 @@ def test_refused_and_missing_pages_log_one_line_but_server_errors_keep_their_tra
     (failed,) = request_log(world.coordinator, "/n/red/audit/")
     assert failed.levelname == "ERROR" and failed.exc_info is not None
     assert failed.exc_info[0] is RuntimeError
+
+
+WARM_UP_CHECK = """
+from django.utils.translation import trans_real
+import minga.wsgi  # what gunicorn imports in each worker, before its first request
+from django.urls import get_resolver
+print(sorted(trans_real._translations), bool(get_resolver()._populated))
+"""
+
+
+def test_a_web_process_loads_every_language_before_its_first_request(tmp_path):
+    env = {**os.environ, "MINGA_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "minga.settings"}
+    env.pop("MINGA_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_CHECK],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split("\n")[-2] == "['en', 'es', 'pt-br'] True"
