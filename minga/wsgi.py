@@ -19,8 +19,8 @@ def warm_up() -> None:
     from django.utils import translation
 
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Minga")
+        with translation.override(code):  # activating a language loads its catalogue
+            pass
     get_resolver().reverse_dict  # noqa: B018 (populates the resolver)
     get_template("base.html")
 

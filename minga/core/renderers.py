@@ -12,9 +12,9 @@ from django.utils.functional import cached_property
 
 class FormRenderer(Jinja2):
     """A country's or an event's <select> renders each option through a template, and
-    Jinja2's compiled templates took 12% off the pages bench/load.py reads (measured
-    with `python bench/load.py --production`; see the README). Pages stay Django
-    templates; Minga's own widget templates are under `jinja2/`."""
+    Jinja2's compiled templates took 12% off the time of the pages bench/load.py reads
+    (each page timed in one process; the engineers' notes of 2026-12-06). Pages stay
+    Django templates; Minga's own widget templates are under `jinja2/`."""
 
     def get_template(self, template_name: str) -> Any:
         try:
