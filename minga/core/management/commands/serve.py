@@ -1,5 +1,5 @@
 """`minga serve`: the web processes. `--production` runs gunicorn with Minga's settings
-(threaded workers, one process per core, `MINGA_BIND`); without it, Django's development
+(threaded workers, two processes per core, `MINGA_BIND`); without it, Django's development
 server."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             "--bind", help="Address to listen on (default MINGA_BIND, else 127.0.0.1:$PORT)."
         )
         parser.add_argument(
-            "--workers", type=int, help="Web processes (default WEB_CONCURRENCY, else one a core)."
+            "--workers", type=int, help="Web processes (default WEB_CONCURRENCY, else two a core)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
