@@ -56,9 +56,8 @@ def steps_with_content(network: Network, keys: Iterable[str] | None = None) -> s
     query of Exists, on every step's page (bench/load.py), for a millisecond's answer."""
     wanted = set(STEP_KEYS if keys is None else keys)
     asked: list[tuple[str, list[str]]] = []  # (step, its checks), one column each
-    for step in STEPS:
-        checks = [c for label in step.content if (c := _content_check(label))]
-        if step.key in wanted and checks:
+    for step in (step for step in STEPS if step.key in wanted):
+        if checks := [c for label in step.content if (c := _content_check(label))]:
             asked.append((step.key, checks))
     if not asked:
         return set()
