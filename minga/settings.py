@@ -217,6 +217,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by one plain query (why: there).
+SESSION_ENGINE = "minga.core.sessions"
 # A load balancer or monitor asks the web processes themselves, over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz?$"]
 

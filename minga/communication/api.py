@@ -93,6 +93,16 @@ class EventPatch(Schema):
     public: Omittable[bool] = None
 
 
+def _rfc3339(moment: datetime.datetime) -> datetime.datetime:
+    """An occurrence in its event's zone, as a date-time can carry it: RFC 3339 offsets are
+    whole minutes, and a zone's local mean time of long ago is not (Bogotá's was -04:56:16
+    until 1914), so such an instant is given in UTC."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return moment.astimezone(datetime.UTC)
+    return moment
+
+
 class OccurrenceOut(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -137,7 +147,9 @@ def event_out(event: Event) -> dict[str, Any]:
         "ends_at": event.ends_at,
         "time_zone": event.time_zone,
         "recurrence": event.recurrence,
-        "occurrences": [{"starts_at": s, "ends_at": e} for s, e in event.dates()],
+        "occurrences": [
+            {"starts_at": _rfc3339(start), "ends_at": _rfc3339(end)} for start, end in event.dates()
+        ],
         "group": event.group_id,
         "link": event.link,
         "place": event.place,

@@ -65,7 +65,7 @@ from minga.core.exports import safe_filename
 from minga.core.intake import INLINE_TYPES, download_extension
 from minga.core.models import Network, StepState
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.web import errors_to_messages, needs_confirmation, run_action
 
@@ -103,7 +103,7 @@ def communication_home(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             network,
             step=STEPS_BY_KEY["communication"],
-            state=step_states(network)["communication"],
+            state=step_state(network, "communication"),
             states=StepState.choices,
             can_set_state=can(request.user, Action.SET_STEP_STATE, network),
             upcoming=queries.upcoming(network)[:5],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from typing import Any
 
@@ -167,13 +168,19 @@ class PeopleFilterForm(forms.Form):
 
 
 def event_choices() -> list[tuple[str, Any]]:
+    return [("", _("All events")), *_events_named_in(translation.get_language())]
+
+
+@functools.cache
+def _events_named_in(language: str) -> tuple[tuple[str, str], ...]:
+    """Each event named by its own sentence, with "…" for who and what, sorted: once per
+    language (the audit page's filter asks twice per page, and there are 120 events)."""
     from minga.core.events import AuditEvent
 
-    # Each event named by its own sentence, with "…" for who and what.
     named = [
         (event.value, str(event.label) % {"actor": "…", "target": "…"}) for event in AuditEvent
     ]
-    return [("", _("All events")), *sorted(named, key=lambda choice: choice[1].lstrip("… "))]
+    return tuple(sorted(named, key=lambda choice: choice[1].lstrip("… ")))
 
 
 class AuditFilterForm(forms.Form):

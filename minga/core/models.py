@@ -7,6 +7,7 @@ import secrets
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from functools import partialmethod
 from typing import Any
 
 from django.conf import settings
@@ -14,13 +15,50 @@ from django.contrib.auth.models import AbstractUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 # Defined beside the permission matrix, and imported from here too.
 from minga.core.permissions import RoleName as RoleName
+
+# Every get_FOO_display of Minga's models. Django's builds a dictionary of the field's
+# choices at each call, hashing every label, which translates them all (a lazy label hashes
+# its translation): pages that show a label per row spent up to a fifth of their time there
+# (bench/load.py). This looks the value up in a dictionary built once per field and
+# translates only the label it returns: the same answer, in the reader's language.
+_labels_by_field: dict[models.Field[Any, Any], dict[Any, Any]] = {}
+
+
+def _choice_label(instance: models.Model, field: models.Field[Any, Any]) -> Any:
+    labels = _labels_by_field.get(field)
+    if labels is None:
+        labels = {make_hashable(value): label for value, label in field.flatchoices}
+        _labels_by_field[field] = labels
+    value = getattr(instance, field.attname)
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+@receiver(class_prepared)
+def _quick_choice_labels(sender: type[models.Model], **kwargs: Any) -> None:
+    """Connected before Minga's first model is defined. A method a model writes itself is
+    kept; Django's (a partialmethod of `Model._get_FIELD_display`) is replaced."""
+    if not sender.__module__.startswith("minga."):
+        return
+    for field in sender._meta.local_fields:
+        # Only a fixed list: choices made at each reading (a country's names, in the
+        # reader's language) stay with Django's.
+        if not isinstance(field.choices, (list, tuple)):
+            continue
+        name = f"get_{field.name}_display"
+        if isinstance(sender.__dict__.get(name), partialmethod):
+            setattr(sender, name, partialmethod(_choice_label, field=field))
+
 
 LANGUAGE_CHOICES = [("es", "Español"), ("pt-br", "Português (Brasil)"), ("en", "English")]
 LANGUAGE_CODES = [code for code, _name in LANGUAGE_CHOICES]
@@ -203,24 +241,6 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organization_detail", args=[self.network.slug, self.pk])
-
-    # A directory page shows two per row (see `choice_label`). Django lets a model define
-    # its own; django-stubs has declared Django's already, hence the ignores.
-    def get_type_display(self) -> str:  # type: ignore[no-redef]
-        return choice_label(OrganizationType.choices, self.type)
-
-    def get_size_display(self) -> str:  # type: ignore[no-redef]
-        return choice_label(OrganizationSize.choices, self.size)
-
-
-def choice_label(choices: Iterable[tuple[Any, Any]], value: Any) -> str:
-    """What get_FOO_display shows, for the fields a page shows once per row: Django's
-    translates every choice's label to look one up (it hashes them), and on a directory
-    page that was a fifth of the time (bench/load.py). This translates only the one."""
-    for key, label in choices:
-        if key == value:
-            return str(label)
-    return str(value)
 
 
 class Person(models.Model):

@@ -8,6 +8,7 @@ whole role × action matrix stays readable in one file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -183,6 +184,15 @@ def roles_in(user: Any, network: Network) -> frozenset[str]:
             names.add(PERSON)
         cache[network.pk] = frozenset(names)
     return cache[network.pk]
+
+
+def remember_roles(user: Any, network: Network, names: Iterable[str], is_person: bool) -> None:
+    """What `roles_in` would find, read by a query the caller made anyway (the network's
+    own, in `access.get_network_for`)."""
+    roles = set(names)
+    if roles or is_person:
+        roles.add(PERSON)
+    user.__dict__.setdefault("_minga_roles", {})[network.pk] = frozenset(roles)
 
 
 def forget_roles(user: Any) -> None:

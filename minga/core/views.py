@@ -175,7 +175,8 @@ def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
     organizations = queries.organizations_of(network, **wanted)
     if (fmt := _export_format(request)) is not None:
         return _export(fmt, f"{network.slug}-organizations", *_organization_table(organizations))
-    page = Paginator(organizations, 50).get_page(request.GET.get("page"))
+    rows = organizations.prefetch_related(None).values(*queries.ORGANIZATION_ROW_FIELDS)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     template = "core/_organization_rows.html" if request.headers.get("HX-Request") else None
     return render(
         request,
@@ -184,6 +185,7 @@ def organization_list(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "filters": filters,
             "page": page,
+            "organizations": queries.organization_rows(network, page),
             "export_formats": EXPORT_LINKS,
             "can_manage": can(request.user, Action.MANAGE_ORGANIZATIONS, network),
         },

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from minga.core.access import get_network_for
 from minga.core.models import StepState
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 
 
@@ -79,7 +79,7 @@ def step_page(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         {
             "network": network,
             "step": STEPS_BY_KEY[step],
-            "state": step_states(network)[step],
+            "state": step_state(network, step),
             "states": StepState.choices,
             "can_set_state": can(request.user, Action.SET_STEP_STATE, network),
         },

@@ -24,7 +24,7 @@ from minga.core.exports import attachment, csv_response, safe_filename, xlsx_res
 from minga.core.models import Network, Organization, OrganizationType, StepState
 from minga.core.pdf import PdfUnavailable, pdf_response
 from minga.core.permissions import Action, can
-from minga.core.queries import step_states
+from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
 from minga.core.web import errors_to_messages, needs_confirmation, run_action
 from minga.financing import actions, charts, queries
@@ -87,7 +87,7 @@ def financing_home(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             network,
             step=STEPS_BY_KEY["financing"],
-            state=step_states(network)["financing"],
+            state=step_state(network, "financing"),
             states=StepState.choices,
             can_set_state=can(request.user, Action.SET_STEP_STATE, network),
             gap=rows,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minga.core.models import Network, Organization, Person, choice_label
+from minga.core.models import Network, Organization, Person
 from minga.governance import decision_rules as rules
 
 
@@ -401,10 +401,6 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.position}"
-
-    # A proposal's page shows 50 (`choice_label`; the ignore: Organization's says why).
-    def get_position_display(self) -> str:  # type: ignore[no-redef]
-        return choice_label(POSITION_CHOICES, self.position)
 
     @property
     def voter(self) -> Person | Organization:

@@ -4,16 +4,24 @@ stays on its model (`proposal.voter_for(user)`, `mandate.is_current()`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncQuarter
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from minga.core.models import Network, Person
 from minga.governance import decision_rules as rules
 from minga.governance import linkage
 from minga.governance.models import (
+    DECIDED_BY_CHOICES,
+    POSITION_CHOICES,
+    RESULT_CHOICES,
+    RULE_CHOICES,
     Circle,
     CircleKind,
     Election,
@@ -28,13 +36,15 @@ from minga.governance.models import (
 )
 
 
-def linked_parents(network: Network) -> dict[int, int | None]:
+def linked_parents(
+    network: Network, circles: Iterable[tuple[int, int | None, str]] | None = None
+) -> dict[int, int | None]:
     """Each circle's parent where double linkage applies: between circles of the
-    horizontal model. Working groups report to the coordination body instead."""
-    return {
-        pk: parent if kind == CircleKind.CIRCLE else None
-        for pk, parent, kind in network.circles.values_list("pk", "parent_id", "kind")
-    }
+    horizontal model. Working groups report to the coordination body instead. `circles`:
+    the network's (pk, parent id, kind), when the caller has read them already."""
+    if circles is None:
+        circles = network.circles.values_list("pk", "parent_id", "kind")
+    return {pk: parent if kind == CircleKind.CIRCLE else None for pk, parent, kind in circles}
 
 
 def current_seats(network: Network) -> list[linkage.Seat]:
@@ -46,9 +56,12 @@ def current_seats(network: Network) -> list[linkage.Seat]:
     ]
 
 
-def link_problems(network: Network) -> dict[int, list[str]]:
-    """Double-linkage problems of every circle of the network that has a parent."""
-    found = linkage.link_problems(linked_parents(network), current_seats(network))
+def link_problems(
+    network: Network, circles: Iterable[tuple[int, int | None, str]] | None = None
+) -> dict[int, list[str]]:
+    """Double-linkage problems of every circle of the network that has a parent
+    (`circles`: as `linked_parents` takes them)."""
+    found = linkage.link_problems(linked_parents(network, circles), current_seats(network))
     return {circle: [str(p) for p in problems] for circle, problems in found.items()}
 
 
@@ -142,6 +155,44 @@ def proposals(
     return rows
 
 
+# What a list of proposals reads of each (the step's page, the list of all of them).
+PROPOSAL_LINE_FIELDS = (
+    "pk",
+    "title",
+    "rule",
+    "circle__name",
+    "secret",
+    "outcome",
+    "decided_by",
+    "closes_at",
+)
+
+
+def proposal_lines(network: Network, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Proposals read as `PROPOSAL_LINE_FIELDS` values, as a list shows them: a link, labels
+    in the reader's language, the closing time in the reader's format. Values, not model
+    objects: the governance page lists 30, and they were two thirds of its time."""
+    rules_ = {value: str(label) for value, label in RULE_CHOICES}
+    outcomes = {value: str(label) for value, label in RESULT_CHOICES}
+    deciders = {value: str(label) for value, label in DECIDED_BY_CHOICES}
+    return [
+        {
+            "url": reverse("proposal_detail", args=[network.slug, row["pk"]]),
+            "title": row["title"],
+            "rule": rules_.get(row["rule"], row["rule"]),
+            "circle": row["circle__name"],
+            "secret": row["secret"],
+            "outcome": row["outcome"],
+            "outcome_label": outcomes.get(row["outcome"], row["outcome"]),
+            "decided_by": deciders.get(row["decided_by"], row["decided_by"]),
+            "closes": date_format(localtime(row["closes_at"]), "SHORT_DATETIME_FORMAT")
+            if row["closes_at"]
+            else "",
+        }
+        for row in rows
+    ]
+
+
 @dataclass(frozen=True)
 class Turnout:
     """How many took a position, out of how many who could, and how many the quorum
@@ -208,7 +259,8 @@ def structure(network: Network) -> list[CircleRow]:
     with its double link: the diagram's content as text."""
     # Only the seats the list names: a body may seat thousands of members.
     seated = current_mandates_by_circle(network, roles=("leader", "delegate"))
-    problems = link_problems(network)
+    circles = list(network.circles.select_related("parent__network", "network"))
+    problems = link_problems(network, [(c.pk, c.parent_id, c.kind) for c in circles])
     return [
         CircleRow(
             circle=circle,
@@ -216,7 +268,7 @@ def structure(network: Network) -> list[CircleRow]:
             delegates=[m for m in seated.get(circle.pk, []) if m.role == "delegate"],
             problems=problems.get(circle.pk, []),
         )
-        for circle in network.circles.select_related("parent__network", "network")
+        for circle in circles
     ]
 
 
@@ -265,6 +317,21 @@ def position_out(row: dict[str, Any]) -> dict[str, Any]:
         "reason": row["reason"],
         "updated_at": row["updated_at"],
     }
+
+
+def position_lines(rows: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """Position rows as a proposal's page lists them: who, the position (its value, and its
+    label in the reader's language), and the reason."""
+    labels = {value: str(label) for value, label in POSITION_CHOICES}
+    return [
+        {
+            "voter": line["voter"],
+            "value": line["position"],
+            "position": labels.get(line["position"], line["position"]),
+            "reason": line["reason"],
+        }
+        for line in map(position_out, rows)
+    ]
 
 
 def objection_rows(proposal: Proposal) -> QuerySet[Objection, Any]:

@@ -83,7 +83,9 @@ def _page(rows: QuerySet[Any], number: str | None, per_page: int) -> Page[Any]:
     items = list(rows.annotate(_total=Subquery(total))[start : start + per_page])
     if not items and wanted > 1:
         return paginator.get_page(wanted)
-    paginator.__dict__["count"] = items[0]._total if items else 0  # Paginator.count, known
+    first = items[0] if items else None
+    total = first["_total"] if isinstance(first, dict) else getattr(first, "_total", 0)
+    paginator.__dict__["count"] = total  # Paginator.count, known
     return Page(items, wanted, paginator)
 
 
@@ -114,9 +116,10 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
     coordinating_form = CoordinatingOrganizationForm(
         initial={"coordinating_organization": network.coordinating_organization}, network=network
     )
-    open_page = Paginator(queries.proposals(network, state="open"), PROPOSALS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    lines = queries.PROPOSAL_LINE_FIELDS
+    open_page = Paginator(
+        queries.proposals(network, state="open").values(*lines), PROPOSALS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "governance/step.html",
@@ -133,9 +136,11 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
             "structure": structure,
             "kinds": dict(CircleKind.choices),
             "problem_labels": PROBLEM_LABELS,
-            "open_proposals": open_page,
+            "open_proposals": queries.proposal_lines(network, open_page),
             "page": open_page,
-            "closed_proposals": queries.proposals(network, state="closed")[:DECIDED_ON_HOME],
+            "closed_proposals": queries.proposal_lines(
+                network, queries.proposals(network, state="closed").values(*lines)[:DECIDED_ON_HOME]
+            ),
             "coordinating_form": coordinating_form,
         },
     )
@@ -148,13 +153,17 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     state = request.GET.get("state")
     if state not in ProposalState.values:
         state = ProposalState.OPEN
-    page = Paginator(queries.proposals(network, state=state), PROPOSALS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    rows = queries.proposals(network, state=state).values(*queries.PROPOSAL_LINE_FIELDS)
+    page = Paginator(rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "governance/proposal_list.html",
-        {"network": network, "state": state, "proposals": page, "page": page},
+        {
+            "network": network,
+            "state": state,
+            "proposals": queries.proposal_lines(network, page),
+            "page": page,
+        },
     )
 
 
@@ -211,7 +220,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # A page of who took which position (or, once a secret proposal closed, of the reasons
     # given anonymously); the tally above counts them all in the database.
     if visible and proposal.voters_visible():
-        rows: Any = proposal.positions.select_related("voter_person__user", "voter_organization")
+        rows: Any = queries.position_rows(proposal)  # values: 50 voters, no model objects
     elif visible and proposal.secret:
         rows = proposal.ballots.exclude(reason="").order_by("position", "pk")
     else:
@@ -241,7 +250,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "tally": tally,
             "turnout": queries.turnout(proposal, tally) if tally is not None else None,
             "needed_to_agree": rules.supermajority_needed(tally) if tally is not None else None,
-            "positions": page if not proposal.secret else [],
+            "positions": queries.position_lines(page) if not proposal.secret else [],
             "ballots": page if proposal.secret else [],
             "page": page,
             "objections": objections,

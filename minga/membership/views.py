@@ -100,6 +100,9 @@ def membership_home(request: HttpRequest, slug: str) -> HttpResponse:
     manage = can(request.user, Action.MANAGE_MEMBERSHIP, network)
     organization = own_organization(request.user, network)
     own_membership = current_membership(organization) if organization else None
+    if own_membership is not None and organization is not None:
+        # Read already: the page names the organization and links by the network's slug.
+        own_membership.organization, own_membership.network = organization, network
     # A page of the applications waiting, without the columns this page does not show.
     pending = (
         pending_applications(network).only(

@@ -104,3 +104,28 @@ def test_the_api_answers_each_role_as_the_matrix_says(world, api_as, planned):
     assert api_as(world.coordinator).post("/networks/red/events", naive).status_code == 422
     rhythm = member.get("/networks/red/rhythm?year=2027").json()
     assert len(rhythm["months"]) == 12 and rhythm["face_to_face_missing"] == 2
+
+
+def test_an_occurrence_of_long_ago_is_a_date_time_the_api_can_carry(world, api_as):
+    """RFC 3339 offsets are whole minutes. Bogotá's local mean time (-04:56:16, until
+    1914) is not, so such an occurrence is given in UTC; a present-day one keeps its
+    zone's offset."""
+    from datetime import datetime as moment
+
+    coordinator = api_as(world.coordinator)
+    for start, offset in (("1900-03-01T20:00:00Z", "+00:00"), ("2027-03-01T20:00:00Z", "-05:00")):
+        body = {
+            "kind": "monthly_virtual",
+            "title": "Mensual",
+            "starts_at": start,
+            "ends_at": start.replace("20:00", "21:00"),
+            "time_zone": "America/Bogota",
+        }
+        created = coordinator.post("/networks/red/events", body)
+        assert created.status_code == 201, created.content
+        for occurrence in created.json()["occurrences"]:
+            for key in ("starts_at", "ends_at"):
+                written = occurrence[key].replace("Z", "+00:00")
+                assert written.endswith(offset), occurrence
+                offset_read = moment.fromisoformat(written).utcoffset()
+                assert offset_read is not None and offset_read.seconds % 60 == 0

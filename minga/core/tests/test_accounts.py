@@ -160,3 +160,21 @@ def test_language_switch_refuses_foreign_redirects(db):
     response = Client().post("/language/", {"language": "es", "next": "https://evil.example/"})
     assert response["Location"] == "/"
     assert response.cookies["django_language"].value == "es"
+
+
+def test_a_session_is_read_while_it_lasts_and_not_after(db):
+    """minga.core.sessions reads a session with its own query: what Django's would find."""
+    from django.contrib.sessions.models import Session
+
+    from minga.core.sessions import SessionStore
+
+    kept = SessionStore()
+    kept["step"] = "reach"
+    kept.create()
+    assert SessionStore(kept.session_key)["step"] == "reach"
+    Session.objects.filter(session_key=kept.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(kept.session_key)
+    assert "step" not in expired and expired.session_key is None
+    assert "step" not in SessionStore("no-such-session-key-at-all")

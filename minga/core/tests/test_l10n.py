@@ -74,3 +74,29 @@ def test_a_quorum_is_typed_as_a_percentage_and_stored_as_a_share() -> None:
 def test_what_is_shown_reads_back_as_the_same_number(value: Decimal, language: str) -> None:
     with translation.override(language):
         assert LocalizedDecimalField(places=2).clean(number(value, 2)) == value
+
+
+def test_every_enumeration_shows_its_label_in_the_readers_language() -> None:
+    """Every get_FOO_display of Minga's models (core.models' lookup, which translates only
+    the label it returns) gives what Django's own gives: the stored value's label, in the
+    reader's language, and a value outside the choices as stored."""
+    from django.apps import apps
+    from django.db.models import Model
+
+    fields = [
+        (model, field)
+        for model in apps.get_models()
+        if model.__module__.startswith("minga.")
+        for field in model._meta.local_fields
+        if field.choices
+    ]
+    assert len(fields) > 30
+    for model, field in fields:
+        display = getattr(model, f"get_{field.name}_display")
+        values = [value for value, _label in field.flatchoices] + ["not-a-choice"]
+        for value in values:
+            instance = model(**{field.attname: value})
+            for language in ("es", "pt-br", "en"):
+                with translation.override(language):
+                    django_s = Model._get_FIELD_display(instance, field)  # type: ignore[attr-defined]
+                    assert display(instance) == django_s, (model, field.name, value, language)

@@ -155,3 +155,30 @@ def test_page_role_matrix(world, client_as, path, expected):
     anonymous = client_as(None).get(path)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/accounts/login/")
+
+
+def test_a_page_reads_the_network_and_the_roles_in_one_query_as_roles_in_does(world):
+    """access.get_network_for reads the network and the user's roles there together: each
+    persona, and a person of the network with no role, gets what roles_in finds alone."""
+    from django.db import connection
+    from django.http import Http404
+    from django.test.utils import CaptureQueriesContext
+
+    from minga.core.access import get_network_for
+    from minga.core.models import User
+    from minga.core.permissions import forget_roles, roles_in
+
+    roleless = User.objects.create_user(username="sin-rol")
+    world.network.people.create(user=roleless)
+    for user in [*(getattr(world, name) for name in PERSONAS.values()), roleless]:
+        forget_roles(user)
+        alone = roles_in(user, world.network)
+        forget_roles(user)
+        with CaptureQueriesContext(connection) as ran:
+            try:
+                get_network_for(user, world.network.slug)
+            except Http404:
+                assert user is world.outsider
+        assert len(ran.captured_queries) == 1, user
+        assert user.__dict__["_minga_roles"][world.network.pk] == alone, user
+    assert roles_in(roleless, world.network) == {"person"}

@@ -44,10 +44,10 @@ def test_every_content_label_names_a_model_with_a_network(world):
             assert apps.get_model(label)._meta.get_field("network"), label
 
 
-def test_step_states_take_two_queries_however_many_steps(world):
+def test_step_states_take_one_query_however_many_steps(world):
     with CaptureQueriesContext(connection) as queries_run:
         queries.step_states(world.network)
-    assert len(queries_run.captured_queries) <= 2
+    assert len(queries_run.captured_queries) == 1
 
 
 def test_a_steps_own_state_is_the_one_the_network_page_shows(world):
@@ -56,7 +56,7 @@ def test_a_steps_own_state_is_the_one_the_network_page_shows(world):
         for step in STEPS:
             with CaptureQueriesContext(connection) as queries_run:
                 alone[step.key] = queries.step_state(world.network, step.key)
-            assert len(queries_run.captured_queries) <= 2
+            assert len(queries_run.captured_queries) == 1
         return alone
 
     assert set(each_alone().values()) == {"not_started"}

@@ -140,10 +140,10 @@ def test_open_proposals_are_listed_a_page_at_a_time(world, client_as, open_propo
         open_proposal(title=f"Abierta {n}")
     client = client_as(world.member)
     first = client.get("/n/red/governance/")
-    assert [p.title for p in first.context["open_proposals"]] == ["Abierta 4", "Abierta 3"]
+    assert [p["title"] for p in first.context["open_proposals"]] == ["Abierta 4", "Abierta 3"]
     assert "Page 1 of 3" in first.content.decode()
     last = client.get("/n/red/governance/?page=3")
-    assert [p.title for p in last.context["open_proposals"]] == ["Abierta 0"]
+    assert [p["title"] for p in last.context["open_proposals"]] == ["Abierta 0"]
 
 
 def test_decided_proposals_have_their_own_pages(world, client_as, open_proposal, monkeypatch):
@@ -156,7 +156,7 @@ def test_decided_proposals_have_their_own_pages(world, client_as, open_proposal,
     home = client.get("/n/red/governance/").content.decode()
     assert "/n/red/governance/proposals/?state=closed" in home
     listed = client.get("/n/red/governance/proposals/?state=closed&page=2")
-    assert [p.title for p in listed.context["proposals"]] == ["Decidida 0"]
+    assert [p["title"] for p in listed.context["proposals"]] == ["Decidida 0"]
     opened = client.get("/n/red/governance/proposals/").content.decode()
     assert "Abierta" in opened and "Decidida" not in opened
     assert client_as(world.outsider).get("/n/red/governance/proposals/").status_code == 404
@@ -180,10 +180,10 @@ def test_a_proposal_page_shows_a_page_of_positions_and_counts_them_all(
     assert (tally.agree, tally.disagree, tally.taken) == (4, 3, 7)
     assert "Page 1 of 3" in page.content.decode()
     last = client.get(f"{url}?page=3")
-    assert [p.position for p in last.context["positions"]] == ["disagree"]
+    assert [p["value"] for p in last.context["positions"]] == ["disagree"]
     beyond = client.get(f"{url}?page=99")
     assert beyond.context["page"].number == 3
-    assert [p.position for p in beyond.context["positions"]] == ["disagree"]
+    assert [p["value"] for p in beyond.context["positions"]] == ["disagree"]
     assert client.get(f"{url}?page=x").context["page"].number == 1
 
 
