@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
+from minga.core.db import sql_name
 from minga.core.models import Network, Organization, Person, Role, User
 from minga.core.permissions import Action, can, is_in_network, remember_roles
 
@@ -41,20 +41,14 @@ def _network_with_roles(user: Any, slug: str) -> Network | None:
     database took to answer it, on every request (bench/load.py)."""
     if not user.is_authenticated:
         return Network.objects.filter(slug=slug).first()
-    quote = connection.ops.quote_name
-    network, person, role = Network._meta, Person._meta, Role._meta
-
-    def column(meta: Any, field: str) -> str:
-        return quote(meta.get_field(field).column)
-
     query = (
-        f"SELECT n.*, p.{column(person, 'id')} AS _person, r.{column(role, 'name')} AS _role "  # noqa: S608
-        f"FROM {quote(network.db_table)} n LEFT JOIN {quote(person.db_table)} p "
-        f"ON p.{column(person, 'network')} = n.{column(network, 'id')} "
-        f"AND p.{column(person, 'user')} = %s "
-        f"LEFT JOIN {quote(role.db_table)} r "
-        f"ON r.{column(role, 'person')} = p.{column(person, 'id')} "
-        f"WHERE n.{column(network, 'slug')} = %s"
+        f"SELECT n.*, p.{sql_name(Person, 'id')} AS _person, r.{sql_name(Role, 'name')} AS _role "  # noqa: S608
+        f"FROM {sql_name(Network)} n LEFT JOIN {sql_name(Person)} p "
+        f"ON p.{sql_name(Person, 'network')} = n.{sql_name(Network, 'id')} "
+        f"AND p.{sql_name(Person, 'user')} = %s "
+        f"LEFT JOIN {sql_name(Role)} r "
+        f"ON r.{sql_name(Role, 'person')} = p.{sql_name(Person, 'id')} "
+        f"WHERE n.{sql_name(Network, 'slug')} = %s"
     )
     found: list[Any] = list(Network.objects.raw(query, [user.pk, slug]))
     if not found:

@@ -10,7 +10,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Networks and people")
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
+
+        from minga.core.models import use_quick_choice_labels
+
+        use_quick_choice_labels(
+            model for model in apps.get_models() if model.__module__.startswith("minga.")
+        )
 
         from minga.core.views import remember_language_choice
 

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
+
+
+def sql_name(model: Any, field: str | None = None) -> str:
+    """A model's table, or one of its fields' column, quoted for plain SQL: names from the
+    models, never from a request (the few queries written by hand, where building them
+    through the ORM cost more than the database's answer)."""
+    meta = model._meta
+    name = meta.db_table if field is None else meta.get_field(field).column
+    return str(connection.ops.quote_name(name))
 
 
 def forget_wal_after_commit() -> None:

@@ -15,8 +15,6 @@ from django.contrib.auth.models import AbstractUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import class_prepared
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -44,20 +42,24 @@ def _choice_label(instance: models.Model, field: models.Field[Any, Any]) -> Any:
     return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
-@receiver(class_prepared)
-def _quick_choice_labels(sender: type[models.Model], **kwargs: Any) -> None:
-    """Connected before Minga's first model is defined. A method a model writes itself is
-    kept; Django's (a partialmethod of `Model._get_FIELD_display`) is replaced."""
-    if not sender.__module__.startswith("minga."):
-        return
-    for field in sender._meta.local_fields:
-        # Only a fixed list: choices made at each reading (a country's names, in the
-        # reader's language) stay with Django's.
-        if not isinstance(field.choices, (list, tuple)):
-            continue
-        name = f"get_{field.name}_display"
-        if isinstance(sender.__dict__.get(name), partialmethod):
-            setattr(sender, name, partialmethod(_choice_label, field=field))
+def use_quick_choice_labels(models_: Iterable[type[models.Model]]) -> None:
+    """Give each model's fixed choices `_choice_label` (called by the core app's `ready`,
+    for Minga's models). A method a model writes itself is kept; Django's (a partialmethod
+    of `Model._get_FIELD_display`) is replaced. Choices made at each reading (a country's
+    names, in the reader's language) stay with Django's."""
+    for model in models_:
+        for field in model._meta.local_fields:
+            if not isinstance(field.choices, (list, tuple)):
+                continue
+            name = f"get_{field.name}_display"
+            if isinstance(model.__dict__.get(name), partialmethod):
+                setattr(model, name, partialmethod(_choice_label, field=field))
+
+
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """Each value's label, translated now: for rows read as values, which have no
+    get_FOO_display."""
+    return {value: str(label) for value, label in choices}
 
 
 LANGUAGE_CHOICES = [("es", "Español"), ("pt-br", "Português (Brasil)"), ("en", "English")]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
+from minga.core.db import sql_name
 from minga.core.models import (
     AuditEntry,
     Invitation,
@@ -29,6 +30,7 @@ from minga.core.models import (
     Role,
     StepProgress,
     StepState,
+    choice_labels,
 )
 from minga.core.steps import STEP_KEYS, STEPS
 
@@ -48,10 +50,7 @@ def _content_check(label: str) -> str | None:
         model = apps.get_model(label)
     except LookupError:  # the app is not installed
         return None
-    quote = connection.ops.quote_name
-    column = model._meta.get_field("network").column
-    table = quote(model._meta.db_table)  # names from the models, never from a request
-    return f"EXISTS (SELECT 1 FROM {table} WHERE {quote(column)} = %s)"  # noqa: S608
+    return f"EXISTS (SELECT 1 FROM {sql_name(model)} WHERE {sql_name(model, 'network')} = %s)"  # noqa: S608
 
 
 def step_states(network: Network, keys: Iterable[str] | None = None) -> dict[str, str]:
@@ -65,12 +64,10 @@ def step_states(network: Network, keys: Iterable[str] | None = None) -> dict[str
     steps = [step for step in STEPS if step.key in wanted]
     if not steps:
         return {}
-    quote = connection.ops.quote_name
-    meta = StepProgress._meta
-    chosen = (  # names from the models, never from a request
-        f"NULLIF((SELECT {quote(meta.get_field('state').column)} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {quote(meta.get_field('network').column)} = %s "
-        f"AND {quote(meta.get_field('step').column)} = %s), '')"
+    chosen = (
+        f"NULLIF((SELECT {sql_name(StepProgress, 'state')} FROM {sql_name(StepProgress)} "  # noqa: S608
+        f"WHERE {sql_name(StepProgress, 'network')} = %s "
+        f"AND {sql_name(StepProgress, 'step')} = %s), '')"
     )
     columns: list[str] = []
     parameters: list[Any] = []
@@ -152,8 +149,8 @@ def organization_rows(network: Network, page: Iterable[dict[str, Any]]) -> list[
             .values_list("organization_id", "theme__name")
         ):
             themes.setdefault(organization_id, []).append(name)
-    types = {value: str(label) for value, label in OrganizationType.choices}
-    sizes = {value: str(label) for value, label in OrganizationSize.choices}
+    types = choice_labels(OrganizationType.choices)
+    sizes = choice_labels(OrganizationSize.choices)
     return [
         OrganizationRow(
             pk=row["pk"],

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
-from django.db import connections
+from django.db import connection
 from django.utils import timezone
+
+from minga.core.db import sql_name
 
 
 class SessionStore(db.SessionStore):
@@ -15,15 +17,11 @@ class SessionStore(db.SessionStore):
         """Django's: the unexpired session of this key, or None (and the key dropped)."""
         found: list[Session] = []
         if self.session_key is not None:
-            connection = connections[Session.objects.db]
-            quote = connection.ops.quote_name
-            meta = Session._meta
-            key = quote(meta.get_field("session_key").column)
-            expires = quote(meta.get_field("expire_date").column)
+            key, expires = sql_name(Session, "session_key"), sql_name(Session, "expire_date")
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             found = list(
                 Session.objects.raw(
-                    f"SELECT * FROM {quote(meta.db_table)} WHERE {key} = %s AND {expires} > %s",  # noqa: S608
+                    f"SELECT * FROM {sql_name(Session)} WHERE {key} = %s AND {expires} > %s",  # noqa: S608
                     [self.session_key, now],
                 )
             )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from minga.core.models import Network, Person
+from minga.core.models import Network, Person, choice_labels
 from minga.governance import decision_rules as rules
 from minga.governance import linkage
 from minga.governance.models import (
@@ -168,13 +168,22 @@ PROPOSAL_LINE_FIELDS = (
 )
 
 
+def proposal_rows(network: Network, *, state: str) -> QuerySet[Proposal, dict[str, Any]]:
+    """The network's proposals of one state, newest first, as the values `proposal_lines`
+    takes (page or slice them first)."""
+    rows: QuerySet[Proposal, dict[str, Any]] = proposals(network, state=state).values(
+        *PROPOSAL_LINE_FIELDS
+    )
+    return rows
+
+
 def proposal_lines(network: Network, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Proposals read as `PROPOSAL_LINE_FIELDS` values, as a list shows them: a link, labels
+    """`proposal_rows` (a page of them) as a list shows them: a link, labels
     in the reader's language, the closing time in the reader's format. Values, not model
     objects: the governance page lists 30, and they were two thirds of its time."""
-    rules_ = {value: str(label) for value, label in RULE_CHOICES}
-    outcomes = {value: str(label) for value, label in RESULT_CHOICES}
-    deciders = {value: str(label) for value, label in DECIDED_BY_CHOICES}
+    rules_ = choice_labels(RULE_CHOICES)
+    outcomes = choice_labels(RESULT_CHOICES)
+    deciders = choice_labels(DECIDED_BY_CHOICES)
     return [
         {
             "url": reverse("proposal_detail", args=[network.slug, row["pk"]]),
@@ -322,7 +331,7 @@ def position_out(row: dict[str, Any]) -> dict[str, Any]:
 def position_lines(rows: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
     """Position rows as a proposal's page lists them: who, the position (its value, and its
     label in the reader's language), and the reason."""
-    labels = {value: str(label) for value, label in POSITION_CHOICES}
+    labels = choice_labels(POSITION_CHOICES)
     return [
         {
             "voter": line["voter"],

@@ -116,10 +116,8 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
     coordinating_form = CoordinatingOrganizationForm(
         initial={"coordinating_organization": network.coordinating_organization}, network=network
     )
-    lines = queries.PROPOSAL_LINE_FIELDS
-    open_page = Paginator(
-        queries.proposals(network, state="open").values(*lines), PROPOSALS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    open_rows = queries.proposal_rows(network, state="open")
+    open_page = Paginator(open_rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "governance/step.html",
@@ -139,7 +137,7 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
             "open_proposals": queries.proposal_lines(network, open_page),
             "page": open_page,
             "closed_proposals": queries.proposal_lines(
-                network, queries.proposals(network, state="closed").values(*lines)[:DECIDED_ON_HOME]
+                network, queries.proposal_rows(network, state="closed")[:DECIDED_ON_HOME]
             ),
             "coordinating_form": coordinating_form,
         },
@@ -153,8 +151,9 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     state = request.GET.get("state")
     if state not in ProposalState.values:
         state = ProposalState.OPEN
-    rows = queries.proposals(network, state=state).values(*queries.PROPOSAL_LINE_FIELDS)
-    page = Paginator(rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queries.proposal_rows(network, state=state), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "governance/proposal_list.html",
