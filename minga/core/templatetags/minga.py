@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.utils import translation
 
 from minga.core import l10n
 
@@ -34,3 +37,20 @@ def page_query(context: Any, param: str, number: int) -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def languages_by_own_name() -> tuple[tuple[str, str], ...]:
+    """Each interface language by its own name ("Español", "Português (Brasil)") for the
+    language menu of every page: once per process, where `{% language %}` switched the
+    translation three times a page."""
+    return _languages_by_own_name()
+
+
+@functools.cache
+def _languages_by_own_name() -> tuple[tuple[str, str], ...]:
+    named = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            named.append((code, str(name)))
+    return tuple(named)

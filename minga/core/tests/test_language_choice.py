@@ -87,3 +87,12 @@ def test_base_url_of_mailed_links_follows_port(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert out.stdout.strip() == "http://127.0.0.1:8123", out.stderr
+
+
+def test_the_language_menu_names_each_language_in_its_own_whatever_the_page(world, client_as):
+    for language in ("es", "pt-br", "en"):
+        page = client_as(world.member, language).get("/n/red/").content.decode()
+        menu = page[page.index('<select id="language-switch"') : page.index("</select>")]
+        assert '<option value="es" lang="es" ' in menu and ">Español</option>" in menu
+        assert ">Português (Brasil)</option>" in menu and ">English</option>" in menu
+        assert f'<option value="{language}" lang="{language}" selected>' in menu
