@@ -29,10 +29,10 @@ bind = [os.environ.get("MINGA_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')
 worker_class = "gthread"
 # Two processes per core (WEB_CONCURRENCY to choose), each with MINGA_WEB_THREADS threads:
 # enough that requests waiting at the hashing gate leave threads free for pages. Why two:
-# a process runs Python on one core at a time (the GIL), and the proxy's kept-alive
-# connections stay with the process that took them, so with one per core a busy process
+# a process runs Python on one core at a time (the GIL), so with one per core a busy process
 # queued requests while the other core idled (bench/load.py --production, 100 members:
-# read p95 0.8 s with 2 processes, 0.2-0.5 s with 4, on 2 cores).
+# read p95 0.8 s with 2 processes, 0.2-0.5 s with 4, on 2 cores). The proxy opens a
+# connection per request (deploy/nginx/minga.conf) for the same reason.
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
 threads = int(os.environ.get("MINGA_WEB_THREADS", "8"))
 # A request still running after this long is cut off and its worker restarted.
