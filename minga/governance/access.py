@@ -17,11 +17,14 @@ from minga.governance.models import Circle, Election, Mandate, Nomination, Objec
 
 
 def get_proposal_for(user: Any, pk: int, network: Network | None = None) -> Proposal:
-    proposal = (
-        Proposal.objects.select_related("network", "circle", "proposer").filter(pk=pk).first()
-    )
+    rows = Proposal.objects.select_related("circle", "proposer")
+    if network is None:
+        rows = rows.select_related("network")
+    proposal = rows.filter(pk=pk).first()
     if proposal is None or (network is not None and proposal.network_id != network.pk):
         raise Http404("No such proposal")
+    if network is not None:
+        proposal.network = network  # the page's, already read
     if not is_in_network(user, proposal.network):
         raise Http404("No such proposal")
     if not can(user, Action.VIEW_GOVERNANCE, proposal.network):

