@@ -4,11 +4,15 @@ ORM took longer than the database took to answer it (bench/load.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
+from minga.core import backends
 from minga.core.db import sql_name
 
 
@@ -29,3 +33,11 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         return found[0]
+
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
+        """Django's; a session signed in with Django's ModelBackend (before Minga named its
+        own) is read as signed in with Minga's, so nobody is signed out by the change."""
+        data: dict[str, Any] = super().decode(session_data)
+        if data.get(BACKEND_SESSION_KEY) == backends.DJANGOS:
+            data[BACKEND_SESSION_KEY] = backends.MINGAS
+        return data

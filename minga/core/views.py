@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from minga.core import actions, pickers, queries
+from minga.core import actions, backends, pickers, queries
 from minga.core.access import acting_user as _user
 from minga.core.access import get_network_for, get_organization_for, get_person_for
 from minga.core.exports import Row, csv_response, xlsx_response
@@ -348,7 +348,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             run_action(form, lambda: actions.accept_invitation(actor=user, invitation=invitation))
             if not form.errors:
                 if not request.user.is_authenticated:
-                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, user, backend=backends.MINGAS)
                 messages.success(
                     request, _("Welcome to %(network)s.") % {"network": invitation.network.name}
                 )

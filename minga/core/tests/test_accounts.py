@@ -178,3 +178,44 @@ def test_a_session_is_read_while_it_lasts_and_not_after(db):
     expired = SessionStore(kept.session_key)
     assert "step" not in expired and expired.session_key is None
     assert "step" not in SessionStore("no-such-session-key-at-all")
+
+
+def test_the_signed_in_user_is_read_as_djangos_backend_reads_them(world):
+    """minga.core.backends reads a user with its own query: who Django's would find."""
+    from django.conf import settings
+    from django.contrib.auth.backends import ModelBackend as Djangos
+    from django.utils.module_loading import import_string
+
+    from minga.core import backends
+
+    ours = import_string(backends.MINGAS)()
+    assert backends.MINGAS in settings.AUTHENTICATION_BACKENDS
+    for user in (world.member, world.coordinator, world.admin):
+        found, expected = ours.get_user(user.pk), Djangos().get_user(user.pk)
+        assert found is not None and expected is not None
+        assert {f.attname: getattr(found, f.attname) for f in User._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in User._meta.concrete_fields
+        }
+    assert ours.get_user(10**9) is None
+    User.objects.filter(pk=world.member.pk).update(is_active=False)
+    assert ours.get_user(world.member.pk) is None
+
+
+def test_a_session_signed_in_before_minga_named_its_backend_stays_signed_in(world, client):
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from minga.core import backends
+    from minga.core.sessions import SessionStore
+
+    before = SessionStore()
+    before[SESSION_KEY] = str(world.member.pk)
+    before[BACKEND_SESSION_KEY] = backends.DJANGOS
+    before[HASH_SESSION_KEY] = world.member.get_session_auth_hash()
+    before.create()
+    client.cookies["sessionid"] = before.session_key
+    page = client.get("/n/red/")
+    assert page.status_code == 200 and page.wsgi_request.user == world.member
+    # A session whose password changed since is still refused.
+    world.member.set_password("Another-long-pass-42")
+    world.member.save()
+    assert client.get("/n/red/").status_code == 302
