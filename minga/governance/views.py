@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -67,22 +67,25 @@ MANDATES_PER_PAGE = 100
 
 
 def _page(rows: QuerySet[Any], number: str | None, per_page: int) -> Page[Any]:
-    """One page of `rows` and how many there are in all; as `Paginator.get_page`, a page
-    number that is not one reads the first page and one beyond the last reads the last.
-    A first page that is not full is all of them: no counting query then (a proposal's
-    objections, most positions). Counting apart costs less than a counting subquery in
-    the page's query: 0.9 against 1.3 ms of the web process, 0.6 ms less planning."""
+    """One page of `rows` and how many there are in all, in one query (a counting subquery),
+    whether there are none or thousands; as `Paginator.get_page`, a page number that is
+    not one reads the first page and one beyond the last reads the last."""
     paginator = Paginator(rows, per_page)
     try:
         wanted = max(int(number or 1), 1)
     except ValueError:
         wanted = 1
     start = (wanted - 1) * per_page
-    items = list(rows[start : start + per_page])
+    # The total as a scalar subquery over the rows' own filter (no joins, read once).
+    total = (
+        rows.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("pk")).values("n")
+    )
+    items = list(rows.annotate(_total=Subquery(total))[start : start + per_page])
     if not items and wanted > 1:
         return paginator.get_page(wanted)
-    if wanted == 1 and len(items) < per_page:
-        paginator.__dict__["count"] = len(items)  # Paginator.count, known
+    first = items[0] if items else None
+    total = first["_total"] if isinstance(first, dict) else getattr(first, "_total", 0)
+    paginator.__dict__["count"] = total  # Paginator.count, known
     return Page(items, wanted, paginator)
 
 
