@@ -100,16 +100,10 @@ def mandates(network: Network, *, current: bool | None = None) -> MandateQuerySe
     return rows
 
 
-def current_mandates_by_circle(
-    network: Network, roles: tuple[str, ...] | None = None
-) -> dict[int, list[Mandate]]:
-    """Current mandates by circle id (circles nobody sits in are left out), optionally
-    only those of some roles."""
+def current_mandates_by_circle(network: Network) -> dict[int, list[Mandate]]:
+    """Current mandates by circle id (circles nobody sits in are left out)."""
     seated: dict[int, list[Mandate]] = {}
-    rows = mandates(network, current=True)
-    if roles is not None:
-        rows = rows.filter(role__in=roles)
-    for mandate in rows:
+    for mandate in mandates(network, current=True):
         seated.setdefault(mandate.circle_id, []).append(mandate)
     return seated
 
@@ -263,6 +257,16 @@ class CircleRow:
     problems: list[str]
 
 
+# A mandate's holder named without model objects: a person (see `_person_name`) or else an
+# organization.
+HOLDER_NAME_VALUES = (
+    "person__user__first_name",
+    "person__user__last_name",
+    "person__user__username",
+    "organization__name",
+)
+
+
 def structure(network: Network) -> list[CircleRow]:
     """Each circle with its parent, the names of its current leaders and delegates, and what
     is wrong with its double link: the diagram's content as text. Three plain queries (the
@@ -293,16 +297,6 @@ def structure(network: Network) -> list[CircleRow]:
         )
         for circle in circles
     ]
-
-
-# A mandate's holder named without model objects: a person (see `_person_name`) or else an
-# organization.
-HOLDER_NAME_VALUES = (
-    "person__user__first_name",
-    "person__user__last_name",
-    "person__user__username",
-    "organization__name",
-)
 
 
 # A proposal's positions, objections and discussion as plain rows ------------------------------
